@@ -61,7 +61,9 @@ def _array(value: ArrayLike, name: str) -> FloatArray:
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise InputError(f"{name} = {value!r}; {name} must be a number or an array of numbers")
+        raise InputError(
+            f"{name} = {value!r}; {name} must be a number or an array of numbers"
+        ) from None
     return arr
 
 
@@ -100,6 +102,19 @@ def _check(
             f"{name}{_where(arr, bad)} = {shown:g}; {name} must be {kind} {rng}{unit}"
         )
     return arr
+
+
+def _broadcast(**arrays: FloatArray) -> tuple[list[FloatArray], tuple[int, ...], bool]:
+    """Broadcast named inputs: flat arrays, the common shape, and whether all were scalars."""
+    try:
+        broadcast = np.broadcast_arrays(*arrays.values())
+    except ValueError:
+        shapes = ", ".join(f"{name} {arr.shape}" for name, arr in arrays.items())
+        raise InputError(
+            f"array shapes differ ({shapes}); give arrays of one length, or scalars"
+        ) from None
+    scalar = all(arr.ndim == 0 for arr in arrays.values())
+    return [arr.ravel() for arr in broadcast], broadcast[0].shape, scalar
 
 
 def _scalar_or_array(value: FloatArray, scalar: bool) -> FloatArray | float:
@@ -258,7 +273,7 @@ def _erlang_c_metrics(
 
 
 def _answered_wait_factor(x: FloatArray, y: FloatArray) -> FloatArray:
-    """``E[wait; answered | queued] / patience`` in M/M/n+M, with ``x = n mu/theta``, ``y = lambda/theta``.
+    """``E[wait; answered | queued] / patience`` in M/M/n+M (``x = n mu/theta``, ``y = lambda/theta``).
 
     A caller who finds ``j`` callers queued ahead waits through phases ``i = j, ..., 0`` in
     which the queue ahead moves at rate ``n mu + i theta`` and the caller abandons at rate
@@ -466,16 +481,11 @@ def kpis(
         calls, aht, interval, threshold, patience
     )
     agents_ = _check(agents, "agents", low=0.0)
-    arrays = (calls_, aht_, agents_, interval_, threshold_, patience_)
-    scalar = all(arr.ndim == 0 for arr in arrays)
-    try:
-        broadcast = np.broadcast_arrays(*arrays)
-    except ValueError:
-        shapes = ", ".join(str(arr.shape) for arr in arrays)
-        raise InputError(f"calls, aht, agents, interval, threshold, patience: shapes "
-                         f"{shapes} do not broadcast; give arrays of one length or scalars")
-    shape = broadcast[0].shape
-    m = _metrics(*(arr.ravel() for arr in broadcast), need_asa=True)
+    flat, shape, scalar = _broadcast(
+        calls=calls_, aht=aht_, agents=agents_, interval=interval_, threshold=threshold_,
+        patience=patience_,
+    )
+    m = _metrics(*flat, need_asa=True)
     assert m.asa is not None
     answered = 1.0 - m.abandon_rate
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -595,16 +605,9 @@ def required_agents(
         _check(value, name, **checks[name])
         if np.ndim(value):
             raise InputError(f"{name} = {value!r}; {name} must be a single number")
-    arrays = (calls_, aht_, interval_, threshold_, patience_)
-    scalar = all(arr.ndim == 0 for arr in arrays)
-    try:
-        broadcast = np.broadcast_arrays(*arrays)
-    except ValueError:
-        shapes = ", ".join(str(arr.shape) for arr in arrays)
-        raise InputError(f"calls, aht, interval, threshold, patience: shapes {shapes} do "
-                         f"not broadcast; give arrays of one length or scalars")
-    shape = broadcast[0].shape
-    calls_, aht_, interval_, threshold_, patience_ = (arr.ravel() for arr in broadcast)
+    (calls_, aht_, interval_, threshold_, patience_), shape, scalar = _broadcast(
+        calls=calls_, aht=aht_, interval=interval_, threshold=threshold_, patience=patience_
+    )
     result = np.zeros(calls_.size, dtype=np.int64)
     active = calls_ > 0.0
     if active.any():
