@@ -4,7 +4,4 @@ Exact Erlang B, C and A (``staffing.erlang``), forecasts (``staffing.forecast``)
 per-interval requirements (``staffing.requirements``). Durations are in seconds throughout.
 """
 
-
-
-
 __version__ = "0.1.0"

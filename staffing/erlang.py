@@ -98,9 +98,7 @@ def _check(
         lo = f"> {low:g}" if low_open else f">= {low:g}"
         rng = lo if not np.isfinite(high) else f"{lo} and {'<' if high_open else '<='} {high:g}"
         kind = "a number" if not allow_inf else "a number or inf"
-        raise InputError(
-            f"{name}{_where(arr, bad)} = {shown:g}; {name} must be {kind} {rng}{unit}"
-        )
+        raise InputError(f"{name}{_where(arr, bad)} = {shown:g}; {name} must be {kind} {rng}{unit}")
     return arr
 
 
@@ -273,7 +271,9 @@ def _erlang_c_metrics(
 
 
 def _answered_wait_factor(x: FloatArray, y: FloatArray) -> FloatArray:
-    """``E[wait; answered | queued] / patience`` in M/M/n+M (``x = n mu/theta``, ``y = lambda/theta``).
+    """``E[wait; answered | queued] / patience`` in M/M/n+M.
+
+    With ``x = n mu / theta`` and ``y = lambda / theta`` (M/M/n+M).
 
     A caller who finds ``j`` callers queued ahead waits through phases ``i = j, ..., 0`` in
     which the queue ahead moves at rate ``n mu + i theta`` and the caller abandons at rate
@@ -482,7 +482,11 @@ def kpis(
     )
     agents_ = _check(agents, "agents", low=0.0)
     flat, shape, scalar = _broadcast(
-        calls=calls_, aht=aht_, agents=agents_, interval=interval_, threshold=threshold_,
+        calls=calls_,
+        aht=aht_,
+        agents=agents_,
+        interval=interval_,
+        threshold=threshold_,
         patience=patience_,
     )
     m = _metrics(*flat, need_asa=True)
@@ -589,12 +593,18 @@ def required_agents(
     calls_, aht_, interval_, threshold_, patience_ = _inputs(
         calls, aht, interval, threshold, patience
     )
-    targets = {"service_level": service_level, "asa": asa, "abandon_rate": abandon_rate,
-               "max_occupancy": max_occupancy}
+    targets = {
+        "service_level": service_level,
+        "asa": asa,
+        "abandon_rate": abandon_rate,
+        "max_occupancy": max_occupancy,
+    }
     given = {k: v for k, v in targets.items() if v is not None}
     if not given:
-        raise InputError("required_agents: give at least one target (service_level, asa, "
-                         "abandon_rate or max_occupancy)")
+        raise InputError(
+            "required_agents: give at least one target (service_level, asa, "
+            "abandon_rate or max_occupancy)"
+        )
     checks = {
         "service_level": {"low": 0.0, "high": 1.0, "low_open": True, "high_open": True},
         "asa": {"low": 0.0, "low_open": True, "unit": " seconds"},
