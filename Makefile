@@ -13,7 +13,8 @@ PYTHON ?= $(shell for p in python3 python3.14 python3.13 python3.12 \
 
 demo: $(VENV)/.installed
 	$(BIN)/staffing erlang --calls 100 --interval 30min --aht 180s --sl 80/20
-	$(BIN)/staffing requirements simulations/ecommerce_weekday.csv --sl 80/20 --patience 120s --shrinkage 30%
+	$(BIN)/staffing requirements simulations/ecommerce_weekday.csv --sl 80/20 --patience 3min \
+		--abandon 5% --max-occupancy 90% --shrinkage 30%
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -46,8 +46,10 @@ def _stirlerr(s: FloatArray) -> FloatArray:
     """
     inv = 1.0 / s
     inv2 = inv * inv
-    acc = np.zeros_like(s)
-    for c in reversed(_STIRLING):
+    # The k-th term is below 1e-17 relative once s >= 100 for k >= 3; keep fewer terms then.
+    coefficients = _STIRLING if s.min(initial=np.inf) < 100.0 else _STIRLING[:3]
+    acc = np.full_like(s, coefficients[-1])
+    for c in reversed(coefficients[:-1]):
         acc = acc * inv2 + c
     return acc * inv
 
@@ -60,15 +62,20 @@ def _bd0(s: FloatArray, z: FloatArray) -> FloatArray:
     """
     total = s + z
     v = (s - z) / total
-    small = np.abs(v) < 0.1
     v2 = v * v
-    series = np.zeros_like(v)
-    power = v * v2
-    for k in range(1, 9):
-        series += power / (2 * k + 1)
-        power *= v2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        atanh_minus_v = np.where(small, series, np.arctanh(v) - v)
+    small = v2 < 0.01
+    # sum_{k>=1} v**(2k+1)/(2k+1), to the term where v**(2k) falls below 1e-17
+    widest = float(v2[small].max(initial=0.0))
+    terms = 1 if widest == 0.0 else min(8, 1 + int(np.ceil(-17.0 / np.log10(widest))))
+    acc = np.full_like(v, 1.0 / (2 * terms + 1))
+    for k in range(terms - 1, 0, -1):
+        acc = acc * v2 + 1.0 / (2 * k + 1)
+    series = acc * v * v2
+    if small.all():
+        atanh_minus_v = series
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            atanh_minus_v = np.where(small, series, np.arctanh(v) - v)
     return total * (v2 + (1.0 + v) * atanh_minus_v)
 
 
@@ -79,13 +86,13 @@ def log_poisson_pmf(s: FloatArray, z: FloatArray) -> FloatArray:
     and the direct formula below, where its terms are too small to cancel badly.
     """
     s, z = np.broadcast_arrays(np.asarray(s, dtype=float), np.asarray(z, dtype=float))
-    out = np.empty(s.shape)
     big = (s >= 10.0) & (z > 0.0)
-    sb, zb = s[big], z[big]
-    out[big] = -_stirlerr(sb) - _bd0(sb, zb) - _HALF_LOG_2PI - 0.5 * np.log(sb)
-    small = ~big
-    ss, zs = s[small], z[small]
-    out[small] = special.xlogy(ss, zs) - zs - special.gammaln(ss + 1.0)
+    if big.all():
+        return -_stirlerr(s) - _bd0(s, z) - _HALF_LOG_2PI - 0.5 * np.log(s)
+    out = special.xlogy(s, z) - z - special.gammaln(s + 1.0)
+    if big.any():
+        sb, zb = s[big], z[big]
+        out[big] = -_stirlerr(sb) - _bd0(sb, zb) - _HALF_LOG_2PI - 0.5 * np.log(sb)
     return out
 
 

@@ -160,7 +160,7 @@ def erlang_b(load: ArrayLike, agents: ArrayLike) -> FloatArray | float:
     >>> round(erlang_b(5.0, 10), 5)
     0.01838
     """
-    a = _check(load, "load", low=0.0, unit=" Erlang")
+    a = _check(load, "load", low=0.0, unit=" (Erlang)")
     n = _check(agents, "agents", low=0.0)
     scalar = a.ndim == 0 and n.ndim == 0
     a, n = np.broadcast_arrays(a, n)
@@ -203,7 +203,7 @@ def erlang_c(load: ArrayLike, agents: ArrayLike) -> FloatArray | float:
     >>> round(erlang_c(10.0, 14), 4)
     0.1741
     """
-    a = _check(load, "load", low=0.0, unit=" Erlang")
+    a = _check(load, "load", low=0.0, unit=" (Erlang)")
     n = _check(agents, "agents", low=0.0)
     scalar = a.ndim == 0 and n.ndim == 0
     a, n = np.broadcast_arrays(a, n)
@@ -369,14 +369,18 @@ def _metrics(
     """KPIs for validated, broadcast, flat arrays; dispatches Erlang C / Erlang A."""
     size = calls.size
     a = calls * aht / interval
+    busy = a > 0.0
+    impatient = busy & np.isfinite(patience)
+    if busy.all() and not impatient.any():
+        return _erlang_c_metrics(a, agents, aht, threshold)
+    if impatient.all() and (agents > 0.0).all():
+        return _erlang_a_metrics(a, agents, aht, threshold, patience, need_asa)
     sl = np.ones(size)
     p_wait = np.zeros(size)
     abandon = np.zeros(size)
     occupancy = np.zeros(size)
     mean_wait = np.zeros(size)
     asa = np.zeros(size)
-    busy = a > 0.0
-    impatient = busy & np.isfinite(patience)
     nobody = impatient & (agents == 0.0)
     sl[nobody], p_wait[nobody], abandon[nobody] = 0.0, 1.0, 1.0
     mean_wait[nobody] = patience[nobody]
@@ -405,7 +409,7 @@ def _inputs(
 ) -> list[FloatArray]:
     """Validate the traffic inputs shared by :func:`kpis` and :func:`required_agents`."""
     return [
-        _check(calls, "calls", low=0.0, unit=" calls per interval"),
+        _check(calls, "calls", low=0.0, unit=" (calls per interval)"),
         _check(aht, "aht", low=0.0, low_open=True, unit=" seconds"),
         _check(interval, "interval", low=0.0, low_open=True, unit=" seconds"),
         _check(threshold, "threshold", low=0.0, unit=" seconds"),
@@ -537,6 +541,43 @@ def _bisect_smallest(
     return hi
 
 
+_TARGET_RANGES: dict[str, dict] = {
+    "service_level": {"low": 0.0, "high": 1.0, "low_open": True, "high_open": True},
+    "asa": {"low": 0.0, "low_open": True, "unit": " seconds"},
+    "abandon_rate": {"low": 0.0, "high": 1.0, "low_open": True, "high_open": True},
+    "max_occupancy": {"low": 0.0, "high": 1.0, "low_open": True},
+}
+
+
+def validate_targets(
+    *,
+    service_level: float | None = None,
+    asa: float | None = None,
+    abandon_rate: float | None = None,
+    max_occupancy: float | None = None,
+) -> None:
+    """Check service targets as :func:`required_agents` takes them; InputError if bad.
+
+    At least one must be given; ``service_level`` and ``abandon_rate`` in (0, 1), ``asa``
+    ``> 0`` seconds, ``max_occupancy`` in (0, 1].
+    """
+    targets = {
+        "service_level": service_level,
+        "asa": asa,
+        "abandon_rate": abandon_rate,
+        "max_occupancy": max_occupancy,
+    }
+    given = {name: value for name, value in targets.items() if value is not None}
+    if not given:
+        raise InputError(
+            "targets: give at least one of service_level, asa, abandon_rate, max_occupancy"
+        )
+    for name, value in given.items():
+        if np.ndim(value):
+            raise InputError(f"{name} = {value!r}; {name} must be a single number")
+        _check(value, name, **_TARGET_RANGES[name])
+
+
 def required_agents(
     calls: ArrayLike,
     aht: ArrayLike,
@@ -593,28 +634,12 @@ def required_agents(
     calls_, aht_, interval_, threshold_, patience_ = _inputs(
         calls, aht, interval, threshold, patience
     )
-    targets = {
-        "service_level": service_level,
-        "asa": asa,
-        "abandon_rate": abandon_rate,
-        "max_occupancy": max_occupancy,
-    }
-    given = {k: v for k, v in targets.items() if v is not None}
-    if not given:
-        raise InputError(
-            "required_agents: give at least one target (service_level, asa, "
-            "abandon_rate or max_occupancy)"
-        )
-    checks = {
-        "service_level": {"low": 0.0, "high": 1.0, "low_open": True, "high_open": True},
-        "asa": {"low": 0.0, "low_open": True, "unit": " seconds"},
-        "abandon_rate": {"low": 0.0, "high": 1.0, "low_open": True, "high_open": True},
-        "max_occupancy": {"low": 0.0, "high": 1.0, "low_open": True},
-    }
-    for name, value in given.items():
-        _check(value, name, **checks[name])
-        if np.ndim(value):
-            raise InputError(f"{name} = {value!r}; {name} must be a single number")
+    validate_targets(
+        service_level=service_level,
+        asa=asa,
+        abandon_rate=abandon_rate,
+        max_occupancy=max_occupancy,
+    )
     (calls_, aht_, interval_, threshold_, patience_), shape, scalar = _broadcast(
         calls=calls_, aht=aht_, interval=interval_, threshold=threshold_, patience=patience_
     )
