@@ -103,7 +103,11 @@ def _check(
 
 
 def _broadcast(**arrays: FloatArray) -> tuple[list[FloatArray], tuple[int, ...], bool]:
-    """Broadcast named inputs: flat arrays, the common shape, and whether all were scalars."""
+    """Broadcast named inputs: flat arrays, the common shape, and whether all were scalars.
+
+    The first two inputs are ``calls`` and ``aht``: an AHT of 0 is accepted only where no
+    calls arrive (a forecast's empty intervals).
+    """
     try:
         broadcast = np.broadcast_arrays(*arrays.values())
     except ValueError:
@@ -112,7 +116,17 @@ def _broadcast(**arrays: FloatArray) -> tuple[list[FloatArray], tuple[int, ...],
             f"array shapes differ ({shapes}); give arrays of one length, or scalars"
         ) from None
     scalar = all(arr.ndim == 0 for arr in arrays.values())
-    return [arr.ravel() for arr in broadcast], broadcast[0].shape, scalar
+    flat = [arr.ravel() for arr in broadcast]
+    calls, aht = flat[0], flat[1]
+    idle = (aht == 0.0) & (calls > 0.0)
+    if idle.any():
+        i = int(np.argmax(idle))
+        where = "" if scalar else f"[{i}]"
+        raise InputError(
+            f"aht{where} = 0 with calls{where} = {calls[i]:g}; aht must be > 0 seconds where "
+            "calls arrive"
+        )
+    return flat, broadcast[0].shape, scalar
 
 
 def _scalar_or_array(value: FloatArray, scalar: bool) -> FloatArray | float:
@@ -410,7 +424,7 @@ def _inputs(
     """Validate the traffic inputs shared by :func:`kpis` and :func:`required_agents`."""
     return [
         _check(calls, "calls", low=0.0, unit=" (calls per interval)"),
-        _check(aht, "aht", low=0.0, low_open=True, unit=" seconds"),
+        _check(aht, "aht", low=0.0, unit=" seconds"),
         _check(interval, "interval", low=0.0, low_open=True, unit=" seconds"),
         _check(threshold, "threshold", low=0.0, unit=" seconds"),
         _check(
@@ -443,7 +457,7 @@ def kpis(
     calls : array_like
         Calls offered in the interval, ``>= 0``.
     aht : array_like
-        Average handle time [s], ``> 0``.
+        Average handle time [s], ``> 0`` where ``calls > 0`` (ignored where there are none).
     agents : array_like
         Agents on the phones, ``>= 0`` (real values allowed: continuous extension).
     interval : array_like, default 1800
@@ -597,7 +611,7 @@ def required_agents(
     calls : array_like
         Calls offered per interval, ``>= 0``.
     aht : array_like
-        Average handle time [s], ``> 0``.
+        Average handle time [s], ``> 0`` where ``calls > 0`` (ignored where there are none).
     interval : array_like, default 1800
         Interval length [s].
     service_level : float or None, default 0.8

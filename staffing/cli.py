@@ -1,0 +1,303 @@
+"""The ``staffing`` command: it parses, calls the library, prints.
+
+Verbs:
+
+- ``staffing erlang``: an Erlang calculator for one interval: the requirement and the KPIs
+  for agent counts around it.
+- ``staffing requirements FORECAST.csv``: agents per interval for a forecast, as a table on
+  the terminal and optionally a CSV file.
+
+Units on the command line are human-friendly (``30min``, ``180s``, ``3m``, ``30%``,
+``80/20``); the library receives seconds and fractions. A user's mistake is one line on
+stderr and exit status 2, never a traceback.
+"""
+
+import argparse
+import math
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from staffing import erlang, units
+from staffing.errors import InputError
+from staffing.forecast import read_forecast
+from staffing.requirements import Requirements, ServiceTargets, compute_requirements
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def _sec(value: float) -> str:
+    return "inf" if math.isinf(value) else f"{value:.1f}"
+
+
+def _render(rows: list[list[str]], header: list[str], marks: Sequence[str] = ()) -> str:
+    """Right-aligned text table; ``marks`` is a prefix per row (e.g. ``'>'``)."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    marks = list(marks) or [""] * len(rows)
+    pad = max((len(m) for m in marks), default=0)
+    lines = [" " * pad + "  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True))]
+    for mark, row in zip(marks, rows, strict=True):
+        cells = "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True))
+        lines.append(mark.ljust(pad) + cells)
+    return "\n".join(lines)
+
+
+def _targets(args: argparse.Namespace) -> ServiceTargets:
+    """Service targets from the shared target options."""
+    if args.sl.strip().lower() in {"off", "none"}:
+        service_level, threshold = None, 20.0
+    else:
+        service_level, threshold = units.parse_service_target(args.sl, "--sl")
+    return ServiceTargets(
+        service_level=service_level,
+        threshold=threshold,
+        asa=None if args.asa is None else units.parse_duration(args.asa, "--asa"),
+        abandon_rate=(
+            None if args.abandon is None else units.parse_fraction(args.abandon, "--abandon")
+        ),
+        max_occupancy=(
+            None
+            if args.max_occupancy is None
+            else units.parse_fraction(args.max_occupancy, "--max-occupancy")
+        ),
+    )
+
+
+def _patience(args: argparse.Namespace) -> float | None:
+    if args.patience is None:
+        return None
+    value = units.parse_duration(args.patience, "--patience")
+    if value <= 0:
+        raise InputError(f"--patience = {args.patience!r}; patience must be > 0 seconds")
+    return value
+
+
+def _describe(targets: ServiceTargets, patience: float | None) -> str:
+    parts = []
+    if targets.service_level is not None:
+        parts.append(
+            f"{_pct(targets.service_level)} answered in {units.format_duration(targets.threshold)}"
+        )
+    if targets.asa is not None:
+        parts.append(f"ASA <= {units.format_duration(targets.asa)}")
+    if targets.abandon_rate is not None:
+        parts.append(f"abandonment <= {_pct(targets.abandon_rate)}")
+    if targets.max_occupancy is not None:
+        parts.append(f"occupancy <= {_pct(targets.max_occupancy)}")
+    model = (
+        "Erlang C (no abandonment)"
+        if patience is None
+        else f"Erlang A (mean patience {units.format_duration(patience)})"
+    )
+    return f"{model}; targets: {', '.join(parts)}"
+
+
+def _cmd_erlang(args: argparse.Namespace) -> int:
+    calls = float(args.calls)
+    interval = units.parse_duration(args.interval, "--interval")
+    aht = units.parse_duration(args.aht, "--aht")
+    shrinkage = units.parse_fraction(args.shrinkage, "--shrinkage")
+    if shrinkage >= 1.0:
+        raise InputError(f"--shrinkage = {args.shrinkage!r}; shrinkage must be below 100%")
+    targets = _targets(args)
+    patience = _patience(args)
+    need = int(
+        erlang.required_agents(
+            calls, aht, interval=interval, patience=patience, **targets.as_kwargs()
+        )
+    )
+    load = calls * aht / interval
+    scheduled = math.ceil(need / (1.0 - shrinkage) - 1e-9)
+    print(
+        f"{calls:g} calls in {units.format_duration(interval)}, AHT "
+        f"{units.format_duration(aht)}: offered load {load:.2f} Erlang"
+    )
+    print(_describe(targets, patience))
+    print(
+        f"required: {need} agents on the phones; {scheduled} scheduled at "
+        f"{_pct(shrinkage)} shrinkage\n"
+    )
+    counts = np.arange(max(need - args.around, 1), need + args.around + 1)
+    k = erlang.kpis(
+        calls, aht, counts, interval=interval, threshold=targets.threshold, patience=patience
+    )
+    header = ["agents", "service level", "ASA s", "P(wait)", "occupancy"]
+    columns: list[tuple[str, Callable[[float], str], np.ndarray]] = [
+        ("service level", _pct, np.atleast_1d(k.service_level)),
+        ("ASA s", _sec, np.atleast_1d(k.asa)),
+        ("P(wait)", _pct, np.atleast_1d(k.p_wait)),
+        ("occupancy", _pct, np.atleast_1d(k.occupancy)),
+    ]
+    if patience is not None:
+        header[2:2] = ["SL answered"]
+        columns.insert(1, ("SL answered", _pct, np.atleast_1d(k.service_level_answered)))
+        header.insert(-1, "abandoned")
+        columns.insert(-1, ("abandoned", _pct, np.atleast_1d(k.abandon_rate)))
+    rows = [
+        [str(n), *(fmt(float(values[i])) for _, fmt, values in columns)]
+        for i, n in enumerate(counts)
+    ]
+    print(_render(rows, header, marks=[">" if n == need else "" for n in counts]))
+    return 0
+
+
+def _print_requirements(req: Requirements) -> None:
+    frame = req.to_frame()
+    has_dates = len(req.forecast.days) > 1
+    fmt = "%Y-%m-%d %H:%M" if has_dates else "%H:%M"
+    header = [
+        "start",
+        "calls",
+        "AHT s",
+        "load",
+        "agents",
+        "scheduled",
+        "SL",
+        "ASA s",
+        "abandoned",
+        "occupancy",
+    ]
+    rows = [
+        [
+            row.start.strftime(fmt),
+            f"{row.calls:g}",
+            f"{row.aht:.0f}",
+            f"{row.load:.2f}",
+            str(row.agents),
+            str(row.scheduled),
+            _pct(row.service_level),
+            _sec(row.asa),
+            _pct(row.abandon_rate),
+            _pct(row.occupancy),
+        ]
+        for row in frame.itertuples()
+    ]
+    print(_describe(req.targets, req.patience))
+    print(_render(rows, header))
+    t = req.totals
+    print(
+        f"\ntotal: {t.calls:g} calls; peak {t.peak_agents} agents; {t.agent_hours:.1f} agent "
+        f"hours on the phones, {t.scheduled_hours:.1f} scheduled hours = {t.fte:.1f} FTE"
+    )
+    print(
+        f"over all calls: service level {_pct(t.service_level)}, ASA {_sec(t.asa)} s, "
+        f"abandoned {_pct(t.abandon_rate)}, occupancy {_pct(t.occupancy)}"
+    )
+
+
+def _cmd_requirements(args: argparse.Namespace) -> int:
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not args.force:
+        raise InputError(f"--out {out} exists; choose another file or add --force to replace it")
+    interval = None if args.interval is None else units.parse_duration(args.interval, "--interval")
+    forecast = read_forecast(args.forecast, interval=interval)
+    shrinkage = units.parse_fraction(args.shrinkage, "--shrinkage")
+    fte_hours = units.parse_duration(args.fte_hours, "--fte-hours") / 3600.0
+    req = compute_requirements(
+        forecast,
+        _targets(args),
+        patience=_patience(args),
+        shrinkage=shrinkage,
+        fte_hours=fte_hours,
+    )
+    _print_requirements(req)
+    if out is not None:
+        req.to_frame().to_csv(out, index=False)
+        print(f"\nwrote {out}")
+    return 0
+
+
+def _add_targets(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("service targets (every one given is met)")
+    group.add_argument(
+        "--sl",
+        default="80/20",
+        metavar="PCT/T",
+        help="service level: PCT%% answered within T (default 80/20; 'off' to drop it)",
+    )
+    group.add_argument("--asa", metavar="DURATION", help="maximum average speed of answer")
+    group.add_argument("--abandon", metavar="PCT", help="maximum abandonment rate, e.g. 5%%")
+    group.add_argument("--max-occupancy", metavar="PCT", help="maximum occupancy, e.g. 85%%")
+    parser.add_argument(
+        "--patience",
+        metavar="DURATION",
+        help="mean caller patience: uses Erlang A (callers hang up); default Erlang C",
+    )
+    parser.add_argument(
+        "--shrinkage",
+        default="0%",
+        metavar="PCT",
+        help="share of paid time off the phones, for scheduled positions (default 0%%)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of the ``staffing`` command."""
+    parser = argparse.ArgumentParser(
+        prog="staffing",
+        description="Contact-center staffing: Erlang B/C/A requirements per interval.",
+        epilog="Durations: 180, 180s, 3m, 3min, 1h30m. Shares: 30%% or 0.3.",
+    )
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    p = verbs.add_parser(
+        "erlang",
+        help="Erlang calculator for one interval",
+        description="Agents required for one interval, and KPIs for counts around it.",
+    )
+    p.add_argument("--calls", type=float, required=True, help="calls offered in the interval")
+    p.add_argument("--aht", required=True, metavar="DURATION", help="average handle time")
+    p.add_argument(
+        "--interval", default="30min", metavar="DURATION", help="interval length (default 30min)"
+    )
+    _add_targets(p)
+    p.add_argument(
+        "--around",
+        type=int,
+        default=4,
+        metavar="N",
+        help="rows shown either side of the requirement (default 4)",
+    )
+    p.set_defaults(run=_cmd_erlang)
+
+    p = verbs.add_parser(
+        "requirements",
+        help="agents per interval for a forecast CSV",
+        description="Agents per interval meeting the targets, for a forecast CSV with "
+        "columns start, calls, aht (seconds).",
+    )
+    p.add_argument("forecast", help="forecast CSV (start, calls, aht)")
+    _add_targets(p)
+    p.add_argument(
+        "--interval",
+        metavar="DURATION",
+        help="interval length, when it cannot be inferred from the starts",
+    )
+    p.add_argument(
+        "--fte-hours",
+        default="8h",
+        metavar="DURATION",
+        help="paid hours of one full-time employee per day (default 8h)",
+    )
+    p.add_argument("--out", metavar="FILE.csv", help="write the per-interval table as CSV")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.set_defaults(run=_cmd_requirements)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``staffing`` command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as exc:
+        print(f"staffing: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,559 @@
+"""The forecast: calls and average handle time (AHT) per interval, and reading it from CSV.
+
+A :class:`Forecast` holds one row per planning interval: its start time, the calls expected
+to **arrive** in it and their AHT in seconds. Intervals are 15, 30 or 60 minutes long and sit
+on a grid anchored at midnight (08:00, 08:15, ...). Within a day the intervals follow each
+other without gaps; between days any gap is allowed, so a line open 08:00-20:00 on several
+days is one forecast.
+
+CSV format read by :func:`read_forecast`
+-----------------------------------------
+- UTF-8 text (a byte-order mark is accepted); fields separated by ``,`` or ``;`` (or a tab),
+  chosen from the header line; quoting as in the ``csv`` module.
+- The first non-blank line is a header naming the columns; names are case-insensitive and
+  surrounding spaces are ignored (inner spaces and hyphens count as ``_``):
+
+  ========  ==================================================
+  column    accepted names
+  ========  ==================================================
+  start     ``start``, ``interval_start``, ``time``, ``datetime``
+  calls     ``calls``, ``volume``, ``offered``
+  aht       ``aht``, ``aht_s``, ``aht_seconds``
+  ========  ==================================================
+
+  Other columns are ignored; two columns naming the same field are an error.
+- ``start`` is either a date and time, ``2026-03-02 08:00``, ``2026-03-02T08:00`` (seconds
+  ``:00`` optional), or a time of day alone, ``08:00``, ``8:00``, ``08:00:00``, for a single
+  day; every row uses the same form. Times are local wall-clock times, without a time zone.
+  Times of day alone get the placeholder date 1970-01-01 (:data:`PLACEHOLDER_DATE`) and
+  ``has_dates=False``.
+- ``calls`` is a number >= 0 (fractions allowed); ``aht`` is a number of seconds, > 0 where
+  calls > 0. Where calls = 0 the AHT may be empty or 0 (stored as 0.0) and is ignored.
+  Numbers use a decimal point; decimal commas, thousands separators, ``nan`` and ``inf`` are
+  rejected.
+- Rows are in time order, each start once. The interval length is the smallest step between
+  consecutive starts and must be 15, 30 or 60 minutes, unless given explicitly. Every start
+  lies on that grid counted from midnight, and consecutive rows on the same date are exactly
+  one interval apart (no missing rows within a day; gaps between days are fine).
+- Blank lines (or lines of empty fields) are skipped anywhere.
+
+Every error is one line naming the file, the row as a text editor counts lines (header =
+line 1), the field, the value and what is allowed, e.g.
+``forecast.csv row 14: calls = '-3'; calls must be a number >= 0``.
+"""
+
+import csv
+import io
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from staffing.errors import InputError
+
+INTERVALS: tuple[float, ...] = (900.0, 1800.0, 3600.0)
+"""Allowed interval lengths [s]: 15, 30 and 60 minutes."""
+
+PLACEHOLDER_DATE = np.datetime64("1970-01-01", "D")
+"""Date given to starts read as a time of day only (then ``Forecast.has_dates`` is False)."""
+
+COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "start": ("start", "interval_start", "time", "datetime"),
+    "calls": ("calls", "volume", "offered"),
+    "aht": ("aht", "aht_s", "aht_seconds"),
+}
+"""Accepted CSV header names for each forecast column (compared case-insensitively)."""
+
+_DAY = 86_400
+_EPOCH = datetime(1970, 1, 1)
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_COMMA_NUMBER = re.compile(r"[+-]?\d+(?:,\d+)+(?:\.\d*)?")
+_TIME = r"(\d{1,2}):(\d{2})(?::(\d{2}))?"
+_DATETIME = re.compile(rf"(\d{{4}})-(\d{{2}})-(\d{{2}})[ T]{_TIME}")
+_TIME_OF_DAY = re.compile(_TIME)
+_START_FORMS = "2026-03-02 08:00, 2026-03-02T08:00:00, or a time of day alone like 08:00"
+
+
+def _minutes(seconds: float) -> str:
+    """Label a step in minutes or hours: ``15 min``, ``24 h``."""
+    if seconds % 3600 == 0 and seconds >= 3600 * 2:
+        return f"{seconds / 3600:g} h"
+    return f"{seconds / 60:g} min"
+
+
+def _check_interval(interval: float, name: str) -> float:
+    """Return the interval as a float [s]; raise InputError unless it is 900, 1800 or 3600."""
+    if (
+        isinstance(interval, bool)
+        or not isinstance(interval, int | float | np.number)
+        or float(interval) not in INTERVALS
+    ):
+        raise InputError(
+            f"{name} = {interval!r}; the interval must be 900, 1800 or 3600 seconds "
+            "(15, 30 or 60 min)"
+        )
+    return float(interval)
+
+
+def _order_problem(
+    seconds: list[int], head: Callable[[int], str], ref: Callable[[int], str]
+) -> str | None:
+    """Message for the first start not strictly after the previous one, or None.
+
+    Parameters
+    ----------
+    seconds
+        Interval starts in whole seconds since 1970-01-01 (local wall-clock time).
+    head
+        ``head(i)`` names start ``i`` and its value, to open a message
+        (``forecast.csv row 5: start = '08:20'``).
+    ref
+        ``ref(i)`` names start ``i`` briefly inside a message (``row 5 (08:20)``).
+
+    Returns
+    -------
+    str or None
+        The message, or None if the starts are strictly increasing.
+    """
+    for i in range(1, len(seconds)):
+        if seconds[i] == seconds[i - 1]:
+            return f"{head(i)}; same start as {ref(i - 1)}; each interval must appear once"
+        if seconds[i] < seconds[i - 1]:
+            return f"{head(i)}; earlier than {ref(i - 1)}; intervals must be in time order"
+    return None
+
+
+def _grid_problem(
+    seconds: list[int],
+    interval: int,
+    head: Callable[[int], str],
+    ref: Callable[[int], str],
+    basis: str = "",
+) -> str | None:
+    """Message for the first start off the interval grid or after a gap within a day, or None.
+
+    Parameters
+    ----------
+    seconds
+        Strictly increasing interval starts in whole seconds since 1970-01-01.
+    interval
+        Interval length [s].
+    head, ref
+        As in `_order_problem`.
+    basis
+        Appended to the message to say where the interval length comes from.
+
+    Returns
+    -------
+    str or None
+        The message, or None if every start is on the grid and no day has a gap.
+    """
+    step = _minutes(interval)
+    for i, t in enumerate(seconds):
+        if t % interval:
+            return (
+                f"{head(i)}; not on the {step} grid: starts must be whole multiples of {step} "
+                f"after midnight{basis}"
+            )
+        if i > 0 and t // _DAY == seconds[i - 1] // _DAY and t - seconds[i - 1] != interval:
+            expected = (_EPOCH + timedelta(seconds=seconds[i - 1] + interval)).strftime("%H:%M")
+            return (
+                f"{head(i)}; expected {expected}, one interval ({step}) after {ref(i - 1)}: "
+                f"intervals within a day must follow each other without gaps{basis}"
+            )
+    return None
+
+
+@dataclass(frozen=True, eq=False)
+class Forecast:
+    """Calls and average handle time per interval.
+
+    Arrays are copied and made read-only when the forecast is built, and validated there:
+    a forecast that exists is a valid one.
+
+    Parameters
+    ----------
+    start
+        Interval start times, local wall-clock time without a time zone, strictly increasing,
+        on the interval grid counted from midnight; consecutive starts on the same date are
+        exactly one interval apart (gaps between days are allowed). Stored as
+        ``datetime64[s]``.
+    calls
+        Calls arriving in each interval [calls per interval], finite and >= 0 (fractional
+        values allowed: a forecast is an expectation).
+    aht
+        Average handle time of those calls [s], finite; > 0 wherever calls > 0. Where
+        calls == 0 the AHT is ignored and may be 0.0 (never NaN).
+    interval
+        Interval length [s]: 900, 1800 or 3600.
+    has_dates
+        False when the source gave times of day only; then every start carries the
+        placeholder date :data:`PLACEHOLDER_DATE` (1970-01-01).
+
+    Raises
+    ------
+    InputError
+        If any of the rules above is broken; the message names the index at fault.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = Forecast(
+    ...     start=np.array(["2026-03-02T08:00", "2026-03-02T08:30"], dtype="datetime64[s]"),
+    ...     calls=[100.0, 120.0], aht=[180.0, 200.0], interval=1800)
+    >>> f.load
+    array([10.        , 13.33333333])
+    """
+
+    start: np.ndarray
+    calls: np.ndarray
+    aht: np.ndarray
+    interval: float
+    has_dates: bool = True
+
+    def __post_init__(self) -> None:
+        interval = _check_interval(self.interval, "Forecast interval")
+        try:
+            start = np.array(self.start, dtype="datetime64[s]", ndmin=1)
+        except (TypeError, ValueError):
+            raise InputError(
+                f"Forecast start = {self.start!r}; start must be date-times (datetime64)"
+            ) from None
+        arrays = {"start": start}
+        for name in ("calls", "aht"):
+            try:
+                arrays[name] = np.array(getattr(self, name), dtype=np.float64, ndmin=1)
+            except (TypeError, ValueError):
+                raise InputError(
+                    f"Forecast {name} = {getattr(self, name)!r}; {name} must be numbers"
+                ) from None
+        for name, array in arrays.items():
+            if array.ndim != 1 or array.size == 0:
+                raise InputError(
+                    f"Forecast {name} has shape {array.shape}; expected a non-empty 1-D array"
+                )
+        lengths = {name: array.size for name, array in arrays.items()}
+        if len(set(lengths.values())) > 1:
+            raise InputError(f"Forecast lengths differ: {lengths}; start, calls and aht must match")
+        calls, aht = arrays["calls"], arrays["aht"]
+        bad = np.flatnonzero(~np.isfinite(calls) | (calls < 0))
+        if bad.size:
+            i = bad[0]
+            raise InputError(
+                f"Forecast calls[{i}] = {calls[i]}; calls must be a finite number >= 0"
+            )
+        bad = np.flatnonzero(~np.isfinite(aht) | (aht < 0) | ((calls > 0) & (aht <= 0)))
+        if bad.size:
+            i = bad[0]
+            raise InputError(
+                f"Forecast aht[{i}] = {aht[i]}; aht must be a finite number of seconds, "
+                "> 0 where calls > 0 (0 allowed where calls = 0)"
+            )
+        if np.isnat(start).any():
+            i = np.flatnonzero(np.isnat(start))[0]
+            raise InputError(f"Forecast start[{i}] = NaT; every start must be a date-time")
+        has_dates = bool(self.has_dates)
+        if not has_dates and (start.astype("datetime64[D]") != PLACEHOLDER_DATE).any():
+            i = np.flatnonzero(start.astype("datetime64[D]") != PLACEHOLDER_DATE)[0]
+            raise InputError(
+                f"Forecast start[{i}] = {start[i]}; with has_dates=False every start must be "
+                f"on the placeholder date {PLACEHOLDER_DATE}"
+            )
+        seconds = start.astype(np.int64).tolist()
+
+        def head(i: int) -> str:
+            return f"Forecast start[{i}] = {start[i]}"
+
+        def ref(i: int) -> str:
+            return f"start[{i}] ({start[i]})"
+
+        problem = _order_problem(seconds, head, ref) or _grid_problem(
+            seconds, int(interval), head, ref
+        )
+        if problem:
+            raise InputError(problem)
+        for array in (start, calls, aht):
+            array.setflags(write=False)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "calls", calls)
+        object.__setattr__(self, "aht", aht)
+        object.__setattr__(self, "interval", interval)
+        object.__setattr__(self, "has_dates", has_dates)
+
+    @property
+    def load(self) -> np.ndarray:
+        """Offered load per interval [Erlang]: calls × AHT / interval."""
+        return self.calls * self.aht / self.interval
+
+    @property
+    def n_intervals(self) -> int:
+        """Number of intervals."""
+        return int(self.start.size)
+
+    @property
+    def days(self) -> np.ndarray:
+        """The distinct dates covered, sorted (``datetime64[D]``)."""
+        return np.unique(self.start.astype("datetime64[D]"))
+
+    @property
+    def total_calls(self) -> float:
+        """Calls over all intervals."""
+        return float(self.calls.sum())
+
+    @property
+    def hours(self) -> float:
+        """Interval length [h]."""
+        return self.interval / 3600.0
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per interval with columns ``start``, ``calls``, ``aht`` [s], ``load`` [Erlang].
+
+        Returns
+        -------
+        pandas.DataFrame
+            A new frame; changing it does not change the forecast.
+        """
+        return pd.DataFrame(
+            {
+                "start": self.start.copy(),
+                "calls": self.calls.copy(),
+                "aht": self.aht.copy(),
+                "load": self.load,
+            }
+        )
+
+
+def read_forecast(path: str | PathLike[str], *, interval: float | None = None) -> Forecast:
+    """Read a forecast from a CSV file (format in the module documentation).
+
+    Parameters
+    ----------
+    path
+        The CSV file. Messages name it as given.
+    interval
+        Interval length [s]: 900, 1800 or 3600. By default it is inferred as the smallest step
+        between consecutive starts, which must then be 15, 30 or 60 minutes; a file with a
+        single row needs it.
+
+    Returns
+    -------
+    Forecast
+        The validated forecast.
+
+    Raises
+    ------
+    InputError
+        For a missing, unreadable or malformed file; the message names the file, the row
+        (as a text editor numbers lines), the field, the value and what is allowed.
+    """
+    name = str(path)
+    if interval is not None:
+        interval = _check_interval(interval, "interval")
+    rows, line_numbers, columns = _read_table(Path(path), name)
+
+    seconds: list[int] = []
+    calls: list[float] = []
+    aht: list[float] = []
+    raw_starts: list[str] = []
+    dated: bool | None = None
+    for row, line in zip(rows, line_numbers, strict=True):
+        where = f"{name} row {line}"
+        cells = {field: row[i].strip() if i < len(row) else "" for field, i in columns.items()}
+        t, row_dated = _parse_start(cells["start"], where)
+        if dated is None:
+            dated = row_dated
+        elif row_dated != dated:
+            first = "a date" if dated else "no date"
+            raise InputError(
+                f"{where}: start = {cells['start']!r}; the first row's start has {first}: use "
+                "a date and time on every row, or a time of day alone on every row"
+            )
+        n_calls = _parse_number(cells["calls"], where, "calls", "calls must be a number >= 0")
+        if n_calls < 0:
+            raise InputError(f"{where}: calls = {cells['calls']!r}; calls must be a number >= 0")
+        aht_rule = "aht must be a number of seconds > 0 (empty or 0 allowed only where calls = 0)"
+        if cells["aht"] == "" and n_calls == 0:
+            handle = 0.0
+        else:
+            handle = _parse_number(cells["aht"], where, "aht", aht_rule)
+            if handle < 0 or (handle == 0 and n_calls > 0):
+                raise InputError(f"{where}: aht = {cells['aht']!r}; {aht_rule}")
+        seconds.append(t)
+        calls.append(n_calls)
+        aht.append(handle)
+        raw_starts.append(cells["start"])
+
+    def head(i: int) -> str:
+        return f"{name} row {line_numbers[i]}: start = {raw_starts[i]!r}"
+
+    def ref(i: int) -> str:
+        return f"row {line_numbers[i]} ({raw_starts[i]})"
+
+    problem = _order_problem(seconds, head, ref)
+    if problem:
+        raise InputError(problem)
+    if interval is None:
+        interval, basis = _infer_interval(seconds, line_numbers, name)
+    else:
+        basis = f" (the interval is {_minutes(interval)}, as given)"
+    problem = _grid_problem(seconds, int(interval), head, ref, basis)
+    if problem:
+        raise InputError(problem)
+    return Forecast(
+        start=np.array(seconds, dtype="datetime64[s]"),
+        calls=np.array(calls),
+        aht=np.array(aht),
+        interval=interval,
+        has_dates=bool(dated),
+    )
+
+
+def _infer_interval(seconds: list[int], line_numbers: list[int], name: str) -> tuple[float, str]:
+    """Infer the interval [s] as the smallest step between starts; return it and a note."""
+    if len(seconds) == 1:
+        raise InputError(
+            f"{name}: only one row (row {line_numbers[0]}), so the interval length cannot be "
+            "inferred; give it explicitly (900, 1800 or 3600 s)"
+        )
+    steps = np.diff(np.array(seconds, dtype=np.int64))
+    i = int(np.argmin(steps))
+    step = int(steps[i])
+    rows = f"rows {line_numbers[i]} and {line_numbers[i + 1]}"
+    if step not in INTERVALS:
+        raise InputError(
+            f"{name}: the smallest step between starts is {_minutes(step)} ({rows}); the "
+            "interval must be 15, 30 or 60 min"
+        )
+    return float(step), f" (the interval is {_minutes(step)}, the smallest step, {rows})"
+
+
+def _read_table(path: Path, name: str) -> tuple[list[list[str]], list[int], dict[str, int]]:
+    """Read the data rows, their line numbers, and the column index of each field."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: file not found") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a folder, not a CSV file") from None
+    except OSError as error:
+        raise InputError(f"{name}: cannot be read ({error.strerror})") from None
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError(f"{name}: looks like an Excel workbook; save it as CSV UTF-8")
+    if b"\x00" in data:
+        raise InputError(f"{name}: contains NUL bytes (UTF-16 text?); save it as CSV UTF-8")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(
+            f"{name} row {line}: not UTF-8 text (byte 0x{data[error.start]:02x}); "
+            "save the file as CSV UTF-8"
+        ) from None
+
+    header_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",;\t", key=header_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    header_at = 0
+    rows: list[list[str]] = []
+    line_numbers: list[int] = []
+    try:
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if header is None:
+                header, header_at = row, reader.line_num
+                continue
+            rows.append(row)
+            line_numbers.append(reader.line_num)
+    except csv.Error as error:
+        raise InputError(f"{name} row {reader.line_num}: unreadable CSV ({error})") from None
+    if header is None:
+        raise InputError(
+            f"{name}: the file is empty; expected a header line such as start,calls,aht and "
+            "one row per interval"
+        )
+    columns = _find_columns(header, header_at, name, delimiter)
+    if not rows:
+        raise InputError(f"{name}: no data rows under the header (row {header_at})")
+    width = len(header)
+    for row, line in zip(rows, line_numbers, strict=True):
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            hint = " (a decimal comma? use a point: 180.5)" if delimiter == "," else ""
+            raise InputError(
+                f"{name} row {line}: {len(row)} fields but the header (row {header_at}) has "
+                f"{width}{hint}"
+            )
+    return rows, line_numbers, columns
+
+
+def _find_columns(header: list[str], line: int, name: str, delimiter: str) -> dict[str, int]:
+    """Column index of each forecast field in the header row."""
+    normalized = [re.sub(r"[\s-]+", "_", cell.strip().lower()) for cell in header]
+    columns: dict[str, int] = {}
+    for field, aliases in COLUMN_NAMES.items():
+        found = [i for i, cell in enumerate(normalized) if cell in aliases]
+        if len(found) > 1:
+            both = " and ".join(repr(header[i].strip()) for i in found)
+            raise InputError(f"{name} row {line}: columns {both} both give {field}; keep one")
+        if found:
+            columns[field] = found[0]
+    if not columns and _looks_like_data(header[0].strip()):
+        raise InputError(
+            f"{name} row {line}: {delimiter.join(header)!r} looks like data, not a header; "
+            "the first line must name the columns, e.g. start,calls,aht"
+        )
+    for field, aliases in COLUMN_NAMES.items():
+        if field not in columns:
+            seen = ", ".join(repr(cell.strip()) for cell in header)
+            raise InputError(
+                f"{name}: no {field} column; the header (row {line}) has {seen}; accepted "
+                f"names for {field}: {', '.join(aliases)}"
+            )
+    return columns
+
+
+def _looks_like_data(cell: str) -> bool:
+    """Whether a header cell looks like a start time or a number."""
+    return bool(
+        _DATETIME.fullmatch(cell) or _TIME_OF_DAY.fullmatch(cell) or _NUMBER.fullmatch(cell)
+    )
+
+
+def _parse_start(text: str, where: str) -> tuple[int, bool]:
+    """Seconds since 1970-01-01 of a start cell, and whether it carried a date."""
+    match = _DATETIME.fullmatch(text)
+    dated = match is not None
+    if match is None:
+        match = _TIME_OF_DAY.fullmatch(text)
+    if match is None:
+        raise InputError(f"{where}: start = {text!r}; expected a start like {_START_FORMS}")
+    parts = [int(part) for part in match.groups(default="0")]
+    date = parts[:3] if dated else [1970, 1, 1]
+    hour, minute, second = parts[-3:]
+    try:
+        moment = datetime(*date, hour, minute, second)
+    except ValueError as error:
+        raise InputError(
+            f"{where}: start = {text!r}; not a valid date and time ({error}); expected a start "
+            f"like {_START_FORMS}"
+        ) from None
+    return int((moment - _EPOCH).total_seconds()), dated
+
+
+def _parse_number(text: str, where: str, field: str, rule: str) -> float:
+    """Parse a finite decimal number from a cell; raise InputError naming the row and field."""
+    if _COMMA_NUMBER.fullmatch(text):
+        raise InputError(
+            f"{where}: {field} = {text!r}; decimal commas and thousands separators are not "
+            f"supported: write numbers like 180.5; {rule}"
+        )
+    if not _NUMBER.fullmatch(text) or not math.isfinite(value := float(text)):
+        raise InputError(f"{where}: {field} = {text!r}; {rule}")
+    return value

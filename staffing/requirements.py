@@ -1,0 +1,285 @@
+"""From a forecast to agents: the staffing each interval needs to meet the service targets.
+
+Per interval (independently, the "stationary independent period by period" or SIPP method):
+the fewest agents on the phones meeting every target (Erlang C, or the exact Erlang A when a
+mean patience is given), the scheduled positions that covers after shrinkage, the KPIs that
+staffing achieves, and totals for the period (agent hours, FTE). SIPP is the industry's
+standard first cut; it ignores queues carried over between intervals (Green, Kolesar &
+Soares 2001), which the simulator accounts for.
+
+References
+----------
+.. [1] L. V. Green, P. J. Kolesar and J. Soares, "Improving the SIPP approach for staffing
+   service systems that have cyclic demands", Operations Research 49(4), 549-564, 2001.
+   doi:10.1287/opre.49.4.549.11228
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from staffing import erlang
+from staffing.errors import InputError
+from staffing.forecast import Forecast
+
+# Tolerance for rounding positions up: 10 agents at 0 % shrinkage stay 10, not 11.
+_ROUNDING_SLACK = 1e-9
+
+
+@dataclass(frozen=True)
+class ServiceTargets:
+    """The service targets an interval must meet (a target left None is not applied).
+
+    Attributes
+    ----------
+    service_level : float or None
+        Share of offered calls answered within ``threshold``, in (0, 1); 0.8 for 80/20.
+    threshold : float
+        Service-level answer time [s], ``>= 0``; 20 for 80/20.
+    asa : float or None
+        Maximum average speed of answer [s] (mean wait of answered calls).
+    abandon_rate : float or None
+        Maximum share of offered calls abandoned, in (0, 1) (needs a patience to bind).
+    max_occupancy : float or None
+        Maximum occupancy, in (0, 1], e.g. 0.85 to protect agents from burnout.
+    """
+
+    service_level: float | None = 0.8
+    threshold: float = 20.0
+    asa: float | None = None
+    abandon_rate: float | None = None
+    max_occupancy: float | None = None
+
+    def __post_init__(self) -> None:
+        """Check every target now, so nothing fails halfway through a plan."""
+        erlang.validate_targets(
+            service_level=self.service_level,
+            asa=self.asa,
+            abandon_rate=self.abandon_rate,
+            max_occupancy=self.max_occupancy,
+        )
+        if not (np.isfinite(self.threshold) and self.threshold >= 0.0):
+            raise InputError(
+                f"threshold = {self.threshold:g}; threshold must be a number >= 0 seconds"
+            )
+
+    def as_kwargs(self) -> dict[str, float | None]:
+        """Keyword arguments for :func:`staffing.erlang.required_agents`."""
+        return {
+            "service_level": self.service_level,
+            "threshold": self.threshold,
+            "asa": self.asa,
+            "abandon_rate": self.abandon_rate,
+            "max_occupancy": self.max_occupancy,
+        }
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Totals and offered-call-weighted KPIs over all intervals of a requirement.
+
+    Attributes
+    ----------
+    calls : float
+        Calls offered.
+    agent_hours : float
+        Hours of agents on the phones [h].
+    scheduled_hours : float
+        Paid hours of scheduled positions, shrinkage included [h].
+    fte : float
+        ``scheduled_hours`` / (``fte_hours`` x days covered): full-time equivalents.
+    service_level, abandon_rate : float
+        Over all offered calls.
+    asa : float
+        Mean wait of all answered calls [s].
+    occupancy : float
+        Handling time / agents' time on the phones.
+    peak_agents : int
+        Largest per-interval requirement.
+    """
+
+    calls: float
+    agent_hours: float
+    scheduled_hours: float
+    fte: float
+    service_level: float
+    asa: float
+    abandon_rate: float
+    occupancy: float
+    peak_agents: int
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """Agents required per interval, the positions to schedule, and the KPIs achieved.
+
+    Attributes
+    ----------
+    forecast : Forecast
+        The forecast the requirement is for.
+    targets : ServiceTargets
+        The targets every interval meets.
+    patience : float or None
+        Mean caller patience [s]; None means Erlang C.
+    shrinkage : ndarray
+        Shrinkage per interval, in [0, 1).
+    agents : ndarray of int
+        Agents required on the phones per interval.
+    scheduled : ndarray of int
+        Positions to schedule: ``ceil(agents / (1 - shrinkage))``.
+    kpis : staffing.erlang.ErlangKPIs
+        KPIs per interval at ``agents``.
+    totals : Totals
+        Totals for the whole forecast.
+    """
+
+    forecast: Forecast
+    targets: ServiceTargets
+    patience: float | None
+    shrinkage: NDArray[np.float64]
+    agents: NDArray[np.int64]
+    scheduled: NDArray[np.int64]
+    kpis: erlang.ErlangKPIs
+    totals: Totals = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per interval: forecast, load, agents, scheduled and the KPIs achieved."""
+        frame = self.forecast.to_frame()
+        frame["agents"] = self.agents
+        frame["shrinkage"] = self.shrinkage
+        frame["scheduled"] = self.scheduled
+        for name in (
+            "service_level",
+            "service_level_answered",
+            "asa",
+            "mean_wait",
+            "p_wait",
+            "abandon_rate",
+            "occupancy",
+        ):
+            frame[name] = getattr(self.kpis, name)
+        return frame
+
+
+def _shrinkage(value: ArrayLike, n: int) -> NDArray[np.float64]:
+    """Shrinkage as one value per interval, each in [0, 1)."""
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim > 1 or (arr.ndim == 1 and arr.size != n):
+        raise InputError(
+            f"shrinkage has {arr.size} values for {n} intervals; give one value or one per interval"
+        )
+    bad = ~((arr >= 0.0) & (arr < 1.0))
+    if bad.any():
+        shown = arr[bad][0] if arr.ndim else float(arr)
+        where = f"[{int(np.argmax(bad))}]" if arr.ndim else ""
+        raise InputError(
+            f"shrinkage{where} = {shown:g}; shrinkage must be >= 0 and < 1 (e.g. 0.3 for 30%)"
+        )
+    return np.broadcast_to(arr, (n,)).copy()
+
+
+def compute_requirements(
+    forecast: Forecast,
+    targets: ServiceTargets | None = None,
+    *,
+    patience: float | None = None,
+    shrinkage: ArrayLike = 0.0,
+    fte_hours: float = 8.0,
+) -> Requirements:
+    """Agents per interval meeting ``targets``, and what that staffing achieves.
+
+    Parameters
+    ----------
+    forecast : Forecast
+        Calls and AHT per interval.
+    targets : ServiceTargets, optional
+        Defaults to 80 % answered within 20 s.
+    patience : float or None
+        Mean caller patience [s]: Erlang A when given, Erlang C when None.
+    shrinkage : float or array_like
+        Share of paid time not on the phones, one value or one per interval, in [0, 1).
+    fte_hours : float, default 8.0
+        Paid hours of one full-time employee per day [h], for the FTE total.
+
+    Returns
+    -------
+    Requirements
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from staffing.forecast import Forecast
+    >>> starts = np.array(["2026-03-03T09:00", "2026-03-03T09:30"], dtype="datetime64[s]")
+    >>> fc = Forecast(start=starts, calls=np.array([100.0, 0.0]), aht=np.array([180.0, 0.0]),
+    ...               interval=1800.0)
+    >>> req = compute_requirements(fc, ServiceTargets(0.8, 20.0), shrinkage=0.3)
+    >>> req.agents.tolist(), req.scheduled.tolist()
+    ([14, 0], [20, 0])
+    """
+    targets = ServiceTargets() if targets is None else targets
+    if not (np.isfinite(fte_hours) and 0.0 < fte_hours <= 24.0):
+        raise InputError(f"fte_hours = {fte_hours:g}; fte_hours must be > 0 and <= 24")
+    shrink = _shrinkage(shrinkage, forecast.n_intervals)
+    agents = np.asarray(
+        erlang.required_agents(
+            forecast.calls,
+            forecast.aht,
+            interval=forecast.interval,
+            patience=patience,
+            **targets.as_kwargs(),
+        )
+    )
+    scheduled = np.ceil(agents / (1.0 - shrink) - _ROUNDING_SLACK).astype(np.int64)
+    k = erlang.kpis(
+        forecast.calls,
+        forecast.aht,
+        agents,
+        interval=forecast.interval,
+        threshold=targets.threshold,
+        patience=patience,
+    )
+    return Requirements(
+        forecast=forecast,
+        targets=targets,
+        patience=patience,
+        shrinkage=shrink,
+        agents=agents,
+        scheduled=scheduled,
+        kpis=k,
+        totals=_totals(forecast, agents, scheduled, k, fte_hours),
+    )
+
+
+def _totals(
+    forecast: Forecast,
+    agents: NDArray[np.int64],
+    scheduled: NDArray[np.int64],
+    k: erlang.ErlangKPIs,
+    fte_hours: float,
+) -> Totals:
+    """Sum hours and weight each interval's KPIs by the calls they concern."""
+    hours = forecast.interval / 3600.0
+    calls = forecast.calls
+    total_calls = float(calls.sum())
+    answered = calls * (1.0 - k.abandon_rate)
+    busy = calls * forecast.aht * (1.0 - k.abandon_rate)
+    on_phones = agents * forecast.interval
+
+    def ratio(num: NDArray[np.float64], den: NDArray[np.float64], empty: float) -> float:
+        total = float(den.sum())
+        return float(num.sum()) / total if total > 0 else empty
+
+    scheduled_hours = float(scheduled.sum() * hours)
+    return Totals(
+        calls=total_calls,
+        agent_hours=float(agents.sum() * hours),
+        scheduled_hours=scheduled_hours,
+        fte=scheduled_hours / (fte_hours * len(forecast.days)),
+        service_level=ratio(calls * k.service_level, calls, 1.0),
+        asa=ratio(answered * np.where(answered > 0, k.asa, 0.0), answered, 0.0),
+        abandon_rate=ratio(calls * k.abandon_rate, calls, 0.0),
+        occupancy=ratio(busy, on_phones, 0.0),
+        peak_agents=int(agents.max(initial=0)),
+    )
