@@ -57,8 +57,9 @@ def _stirlerr(s: FloatArray) -> FloatArray:
 def _bd0(s: FloatArray, z: FloatArray) -> FloatArray:
     """Deviance term ``s log(s/z) + z - s`` for ``s, z > 0``, without cancellation.
 
-    With ``v = (s - z)/(s + z)`` it equals ``(s + z) * (v**2 + (1 + v)(atanh v - v))``;
-    ``atanh v - v`` comes from its series where ``|v| < 0.1`` (Loader 2000, section 2).
+    With ``v = (s - z)/(s + z)`` it equals ``(s + z) * (v**2 + (1 + v)(atanh v - v))``,
+    evaluated with the series of ``atanh v - v`` where ``|v| < 0.1`` (Loader 2000, section
+    2); for ``|v| >= 0.5`` the direct form, which cancels little there.
     """
     total = s + z
     v = (s - z) / total
@@ -72,11 +73,14 @@ def _bd0(s: FloatArray, z: FloatArray) -> FloatArray:
         acc = acc * v2 + 1.0 / (2 * k + 1)
     series = acc * v * v2
     if small.all():
-        atanh_minus_v = series
-    else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            atanh_minus_v = np.where(small, series, np.arctanh(v) - v)
-    return total * (v2 + (1.0 + v) * atanh_minus_v)
+        return total * (v2 + (1.0 + v) * series)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        atanh_minus_v = np.where(small, series, np.arctanh(v) - v)
+        near = total * (v2 + (1.0 + v) * atanh_minus_v)
+        # For |v| >= 0.5 the direct form cancels little, and atanh(v) near |v| = 1 would
+        # inherit the rounding of 1 - v.
+        far = s * np.log(s / z) + z - s
+    return np.where(v2 < 0.25, near, far)
 
 
 def log_poisson_pmf(s: FloatArray, z: FloatArray) -> FloatArray:
@@ -157,7 +161,7 @@ def log_gammainc_lower(s: FloatArray, z: FloatArray) -> FloatArray:
     s, z = np.broadcast_arrays(np.asarray(s, dtype=float), np.asarray(z, dtype=float))
     value = special.gammainc(s, z)
     with np.errstate(divide="ignore"):
-        out = np.log(value)
+        out = np.array(np.log(value))
     far = (value < _TINY) & (z > 0.0)
     if far.any():
         sf, zf = s[far], z[far]
@@ -175,7 +179,7 @@ def log_gammainc_upper(s: FloatArray, z: FloatArray) -> FloatArray:
     s, z = np.broadcast_arrays(np.asarray(s, dtype=float), np.asarray(z, dtype=float))
     value = special.gammaincc(s, z)
     with np.errstate(divide="ignore"):
-        out = np.log(value)
+        out = np.array(np.log(value))
     far = value < _TINY
     if far.any():
         sf, zf = s[far], z[far]

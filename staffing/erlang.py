@@ -49,8 +49,10 @@ from staffing._special import (
 from staffing.errors import InputError
 
 FloatArray = NDArray[np.float64]
-# Cells of the (intervals x queue positions) table summed for the Erlang A answered-call wait.
+# Cells of the (intervals x queue positions) table summed at once for Erlang A queue sums.
 _ASA_BLOCK_CELLS = 2_000_000
+# Relative rounding error above which a closed form gives way to an exact sum.
+_RELATIVE_ERROR = 1e-11
 
 
 # --------------------------------------------------------------------------- validation
@@ -284,25 +286,30 @@ def _erlang_c_metrics(
     return _Metrics(sl, c, np.zeros_like(a), occupancy, wait, wait)
 
 
-def _answered_wait_factor(x: FloatArray, y: FloatArray) -> FloatArray:
-    """``E[wait; answered | queued] / patience`` in M/M/n+M.
+def _queued_caller_sums(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``P(abandon | queued)`` and ``E[wait; answered | queued] / patience`` in M/M/n+M.
 
-    With ``x = n mu / theta`` and ``y = lambda / theta`` (M/M/n+M).
-
-    A caller who finds ``j`` callers queued ahead waits through phases ``i = j, ..., 0`` in
-    which the queue ahead moves at rate ``n mu + i theta`` and the caller abandons at rate
-    ``theta``; phase lengths are ``Exp(n mu + (i + 1) theta)`` whatever the outcome, so
-    ``P(answered | j) = x / (x + j + 1)`` and ``E[wait; answered | j] = P(answered | j) *
-    sum_{i=0..j} 1 / (theta (x + i + 1))``. The queue seen on arrival, given all agents are
-    busy, has ``P(j) ~ prod_{i=1..j} y / (x + i)`` (Mandelbaum & Zeltyn 2007). The sum runs
-    over a window of ``j`` holding all but ~e**-50 of that mass: from the mode
-    ``max(0, y - x)``, ``10 sqrt(y) + 50`` positions each way.
+    With ``x = n mu / theta`` and ``y = lambda / theta``. A caller who finds ``j`` callers
+    queued ahead waits through phases ``i = j, ..., 0`` in which the queue ahead moves at
+    rate ``n mu + i theta`` and the caller abandons at rate ``theta``; phase lengths are
+    ``Exp(n mu + (i + 1) theta)`` whatever the outcome, so ``P(answered | j) = x / (x + j +
+    1)`` and ``E[wait; answered | j] = P(answered | j) sum_{i=0..j} 1 / (theta (x + i +
+    1))``. The queue seen on arrival, given all agents are busy, has ``P(j) ~ prod_{i=1..j}
+    y / (x + i)`` (Mandelbaum & Zeltyn 2007). The sums run over a window of ``j`` holding
+    all but ~e**-50 of that mass: ``10 sqrt(y) + 50`` positions either side of the mode
+    ``max(0, y - x)``, or, in underload, as far as ``(y / (x + 1))**j`` exceeds e**-50.
+    Every term is positive: no cancellation, whatever the patience.
     """
-    out = np.empty_like(x)
+    abandon = np.empty_like(x)
+    wait = np.empty_like(x)
     mode = np.maximum(0.0, np.floor(y - x))
     half = np.ceil(10.0 * np.sqrt(y) + 50.0)
+    underload = y < x + 1.0
+    with np.errstate(divide="ignore"):
+        geometric = np.ceil(50.0 / np.log((x + 1.0) / np.where(underload, y, 1.0))) + 1.0
+    right = np.where(underload, np.minimum(half, geometric), half)
     lo = np.maximum(0.0, mode - half)
-    width = (mode + half - lo + 1.0).astype(np.int64)
+    width = (mode + right - lo + 1.0).astype(np.int64)
     rows_per_block = max(1, _ASA_BLOCK_CELLS // int(width.max()))
     for start in range(0, x.size, rows_per_block):
         sl = slice(start, start + rows_per_block)
@@ -316,11 +323,27 @@ def _answered_wait_factor(x: FloatArray, y: FloatArray) -> FloatArray:
         log_w = np.where(valid, log_w, -np.inf)
         w = np.exp(log_w - log_w.max(axis=1, keepdims=True))
         w /= w.sum(axis=1, keepdims=True)
+        answered = xs / (xs + j + 1.0)
+        abandon[sl] = np.sum(w * (j + 1.0) / (xs + j + 1.0), axis=1)
         # H_j = sum_{i=0..j} 1/(x+i+1); the part below the window from the digamma function
         offset = special.digamma(xs + los + 1.0) - special.digamma(xs + 1.0)
         harmonic = offset + np.cumsum(np.where(valid, 1.0 / (xs + j + 1.0), 0.0), axis=1)
-        out[sl] = np.sum(w * xs / (xs + j + 1.0) * harmonic, axis=1)
-    return out
+        wait[sl] = np.sum(w * answered * harmonic, axis=1)
+    return abandon, wait
+
+
+def _log_answered_between(s: FloatArray, low: FloatArray, high: FloatArray) -> FloatArray:
+    """``log(P(s, high) - P(s, low))`` for ``low <= high``, without cancellation.
+
+    Above ``s`` both lower incomplete gammas are near 1, so the difference is taken as
+    ``Q(s, low) - Q(s, high)`` of the small upper tails instead; either way as ``A (1 -
+    B/A)``, with ``log(1 - B/A) = log(-expm1(log B - log A))``.
+    """
+    upper = low >= s
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_big = np.where(upper, log_gammainc_upper(s, low), log_gammainc_lower(s, high))
+        log_small = np.where(upper, log_gammainc_upper(s, high), log_gammainc_lower(s, low))
+        return log_big + np.log(-np.expm1(np.minimum(log_small - log_big, 0.0)))
 
 
 def _erlang_a_metrics(
@@ -339,34 +362,55 @@ def _erlang_a_metrics(
 
     - ``p_wait = E / (E + (1 - E) h)`` (Garnett, Mandelbaum & Reiman 2002, eq. 3.3), and
       ``1 - p_wait`` from ``1 - E = Q(n, a) / Q(n + 1, a)``;
-    - ``P(abandon | wait) = 1 - g x / y`` (ibid., from the queue's balance equations);
+    - ``P(abandon | wait) = 1 - g x / y`` (ibid., from the queue's balance equations), or,
+      where that cancels (long patience, underload), the sum of :func:`_queued_caller_sums`;
     - the offered wait ``V`` of a queued caller has ``P(V > t) = P(x, y e^{-theta t}) /
       P(x, y)`` (Mandelbaum & Zeltyn 2007), so the share answered within ``T`` is
-      ``(x / y) [g - P(x + 1, y e^{-theta T}) / P(x, y)]``.
+      ``(x / y) [P(x + 1, y) - P(x + 1, y e^{-theta T})] / P(x, y)``.
+
+    Every probability is formed in log space, so P(wait) near 1 and service levels of
+    1e-100 in deep overload keep their relative precision.
     """
     x = n * patience / aht
     y = a * patience / aht
-    # E = B(n, a) and 1 - E = Q(n, a) / Q(n + 1, a), each without cancellation
+    # log E = log B(n, a) and log(1 - E) = log(Q(n, a) / Q(n + 1, a)): no cancellation
     log_q = log_gammainc_upper(n + 1.0, a)
-    e = np.exp(log_poisson_pmf(n, a) - log_q)
-    not_e = np.exp(log_gammainc_upper(n, a) - log_q)
+    log_e = log_poisson_pmf(n, a) - log_q
+    log_not_e = log_gammainc_upper(n, a) - log_q
     log_p_xy = log_gammainc_lower(x, y)
-    h = np.exp(log_poisson_pmf(x, y) - log_p_xy)
-    g = np.exp(log_gammainc_lower(x + 1.0, y) - log_p_xy)
-    p_wait = e / (e + not_e * h)
-    p_no_wait = not_e * h / (e + not_e * h)
+    log_p1_xy = log_gammainc_lower(x + 1.0, y)
+    log_h = log_poisson_pmf(x, y) - log_p_xy
+    log_idle_share = log_not_e + log_h
+    log_total = np.logaddexp(log_e, log_idle_share)
+    p_wait = np.exp(log_e - log_total)
+    p_no_wait = np.exp(log_idle_share - log_total)
+    g = np.exp(log_p1_xy - log_p_xy)
     ratio = x / y
     abandon_given_wait = np.clip(1.0 - g * ratio, 0.0, 1.0)
-    y_t = y * np.exp(-threshold / patience)
-    late = np.exp(log_gammainc_lower(x + 1.0, y_t) - log_p_xy)
-    answered_in_time = np.clip(ratio * (g - late), 0.0, 1.0)
+    # The closed form cancels when few queued callers abandon (long patience, underload).
+    # Its rounding error is about g x/y times that of g (from logs of size |log P|): where
+    # that exceeds 1e-11 relative, and for the answered-call wait, sum over the queue.
+    rounding = g * ratio * 4e-16 * (2.0 + np.abs(log_p1_xy) + np.abs(log_p_xy))
+    ill = rounding > _RELATIVE_ERROR * abandon_given_wait
+    wait_factor = None
+    if need_asa:
+        sums, wait_factor = _queued_caller_sums(x, y)
+        abandon_given_wait = np.where(ill, sums, abandon_given_wait)
+    elif ill.any():
+        abandon_given_wait[ill] = _queued_caller_sums(x[ill], y[ill])[0]
+    answered_in_time = np.clip(
+        ratio
+        * np.exp(_log_answered_between(x + 1.0, y * np.exp(-threshold / patience), y) - log_p_xy),
+        0.0,
+        1.0,
+    )
     abandon = p_wait * abandon_given_wait
-    sl = p_no_wait + p_wait * answered_in_time
+    sl = np.minimum(p_no_wait + p_wait * answered_in_time, 1.0)
     occupancy = np.minimum(a * (1.0 - abandon) / n, 1.0)
     asa = None
     if need_asa:
         answered = 1.0 - abandon
-        served_wait = p_wait * patience * _answered_wait_factor(x, y)
+        served_wait = p_wait * patience * wait_factor
         asa = served_wait / answered
     return _Metrics(sl, p_wait, abandon, occupancy, abandon * patience, asa)
 
