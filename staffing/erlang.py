@@ -574,6 +574,21 @@ def kpis(
 # --------------------------------------------------------------------------- required agents
 
 
+def _bisect_real(
+    meets: Callable[[FloatArray], NDArray[np.bool_]], lo: FloatArray, hi: FloatArray
+) -> FloatArray:
+    """Smallest real ``n`` in ``(lo, hi]`` with ``meets(n)``, to 1e-9 relative.
+
+    ``meets(hi)`` is True and ``meets`` is monotone; plain bisection, vectorized.
+    """
+    while ((hi - lo) > 1e-9 * np.maximum(hi, 1.0)).any():
+        mid = 0.5 * (lo + hi)
+        ok = meets(mid)
+        hi = np.where(ok, mid, hi)
+        lo = np.where(ok, lo, mid)
+    return hi
+
+
 def _bisect_smallest(
     meets: Callable[[NDArray[np.int64]], NDArray[np.bool_]],
     lo: NDArray[np.int64],
@@ -647,7 +662,8 @@ def required_agents(
     abandon_rate: float | None = None,
     max_occupancy: float | None = None,
     patience: ArrayLike | None = None,
-) -> NDArray[np.int64] | int:
+    fractional: bool = False,
+) -> NDArray[np.int64] | int | FloatArray | float:
     """Smallest number of agents meeting every service target given.
 
     Parameters
@@ -670,10 +686,14 @@ def required_agents(
         Maximum occupancy, in (0, 1].
     patience : array_like or None
         Mean caller patience [s]; None for Erlang C, finite for Erlang A.
+    fractional : bool, default False
+        Return the smallest *real* number of agents meeting the targets, on the continuous
+        extension of the Erlang formulas (Jagerman 1974), to 1e-9 relative: for planners
+        who add fractional requirements across queues before rounding.
 
     Returns
     -------
-    int or ndarray of int
+    int or ndarray of int (float or ndarray of float if ``fractional``)
         Agents on the phones (before shrinkage); 0 where ``calls == 0``.
 
     Notes
@@ -682,7 +702,9 @@ def required_agents(
     bisection on integers, vectorized over intervals (about ``2 log2 sqrt(a)`` evaluations
     of :func:`kpis`). In Erlang C a staffing at or below the load never qualifies (the
     queue is unstable); in Erlang A it can, since impatient callers keep the queue finite
-    (Garnett, Mandelbaum & Reiman 2002). Zero agents never meet a target when calls arrive.
+    (Garnett, Mandelbaum & Reiman 2002). Where calls arrive the answer is at least 1 (zero
+    agents never qualify, though occupancy 0 or abandonment 0 would formally be met there),
+    and in Erlang C above the load, whichever targets are given.
 
     Examples
     --------
@@ -701,14 +723,14 @@ def required_agents(
     (calls_, aht_, interval_, threshold_, patience_), shape, scalar = _broadcast(
         calls=calls_, aht=aht_, interval=interval_, threshold=threshold_, patience=patience_
     )
-    result = np.zeros(calls_.size, dtype=np.int64)
+    result = np.zeros(calls_.size, dtype=float if fractional else np.int64)
     active = calls_ > 0.0
     if active.any():
         c, h, i, t, p = (arr[active] for arr in (calls_, aht_, interval_, threshold_, patience_))
         load = c * h / i
         erlang_c = ~np.isfinite(p)
 
-        def meets(n: NDArray[np.int64]) -> NDArray[np.bool_]:
+        def meets(n: NDArray[np.int64] | FloatArray) -> NDArray[np.bool_]:
             nf = n.astype(float)
             m = _metrics(c, h, nf, i, t, p, need_asa=asa is not None)
             ok = (nf > 0.0) & ~(erlang_c & (nf <= load))
@@ -725,6 +747,13 @@ def required_agents(
 
         lo = np.where(erlang_c, np.floor(load), 0.0).astype(np.int64)
         step = np.maximum(1, np.ceil(np.sqrt(load))).astype(np.int64)
-        result[active] = _bisect_smallest(meets, lo, step)
+        whole = _bisect_smallest(meets, lo, step)
+        if fractional:
+            below = np.maximum(whole - 1.0, np.where(erlang_c, load, 0.0))
+            result[active] = _bisect_real(meets, below, whole.astype(float))
+        else:
+            result[active] = whole
     result = result.reshape(shape)
-    return int(result) if scalar else result
+    if scalar:
+        return float(result) if fractional else int(result)
+    return result
