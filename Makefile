@@ -15,6 +15,9 @@ demo: $(VENV)/.installed
 	$(BIN)/staffing erlang --calls 100 --interval 30min --aht 180s --sl 80/20
 	$(BIN)/staffing requirements simulations/ecommerce_weekday.csv --sl 80/20 --patience 3min \
 		--abandon 5% --max-occupancy 90% --shrinkage 30%
+	$(BIN)/staffing simulate simulations/ecommerce_weekday.csv \
+		--shifts simulations/ecommerce_weekday_shifts.csv --sl 80/20 --patience 3min \
+		--handle-dist lognormal --handle-cv 1 --replications 20
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -6,6 +6,9 @@ Verbs:
   for agent counts around it.
 - ``staffing requirements FORECAST.csv``: agents per interval for a forecast, as a table on
   the terminal and optionally a CSV file.
+- ``staffing simulate FORECAST.csv``: simulate days of calls under a staffing per interval
+  (``--agents``), a shift schedule (``--shifts``) or, by default, the Erlang requirement,
+  and print the KPIs with 95 % confidence intervals.
 
 Units on the command line are human-friendly (``30min``, ``180s``, ``3m``, ``30%``,
 ``80/20``); the library receives seconds and fractions. A user's mistake is one line on
@@ -19,11 +22,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from staffing import erlang, units
 from staffing.errors import InputError
 from staffing.forecast import read_forecast
 from staffing.requirements import Requirements, ServiceTargets, compute_requirements
+from staffing.shifts import read_agents, read_shifts
+from staffing.simulation import simulate
 
 
 def _pct(value: float) -> str:
@@ -190,9 +196,7 @@ def _print_requirements(req: Requirements) -> None:
 
 
 def _cmd_requirements(args: argparse.Namespace) -> int:
-    out = Path(args.out) if args.out else None
-    if out is not None and out.exists() and not args.force:
-        raise InputError(f"--out {out} exists; choose another file or add --force to replace it")
+    out = _out_path(args)
     interval = None if args.interval is None else units.parse_duration(args.interval, "--interval")
     forecast = read_forecast(args.forecast, interval=interval)
     shrinkage = units.parse_fraction(args.shrinkage, "--shrinkage")
@@ -208,6 +212,112 @@ def _cmd_requirements(args: argparse.Namespace) -> int:
     if out is not None:
         req.to_frame().to_csv(out, index=False)
         print(f"\nwrote {out}")
+    return 0
+
+
+def _out_path(args: argparse.Namespace) -> Path | None:
+    """Return the ``--out`` file; refuse one that exists unless ``--force`` is given."""
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not args.force:
+        raise InputError(f"--out {out} exists; choose another file or add --force to replace it")
+    return out
+
+
+def _ci(mean: float, half: float, fmt: Callable[[float], str]) -> str:
+    return fmt(mean) if math.isnan(half) else f"{fmt(mean)} ± {fmt(half).rstrip('%s')}"
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    out = _out_path(args)
+    forecast = read_forecast(args.forecast)
+    targets = _targets(args)
+    patience = _patience(args)
+    shrinkage = units.parse_fraction(args.shrinkage, "--shrinkage")
+    if shrinkage >= 1.0:
+        raise InputError(f"--shrinkage = {args.shrinkage!r}; shrinkage must be below 100%")
+    if args.agents and args.shifts:
+        raise InputError("give --agents or --shifts, not both")
+    if args.agents:
+        plan = {"agents": read_agents(args.agents, forecast), "shrinkage": shrinkage}
+        source = f"agents per interval from {args.agents}"
+    elif args.shifts:
+        shifts = read_shifts(args.shifts, forecast)
+        plan = {"shifts": shifts}
+        source = (
+            f"{sum(s.headcount for s in shifts)} agents on {len(shifts)} shifts from {args.shifts}"
+        )
+    else:
+        req = compute_requirements(forecast, targets, patience=patience)
+        plan = {"agents": req.agents, "shrinkage": shrinkage}
+        source = "the Erlang requirement per interval (SIPP) for the targets"
+    handle_cv = None if args.handle_cv is None else float(args.handle_cv)
+    patience_cv = None if args.patience_cv is None else float(args.patience_cv)
+    with tqdm(
+        total=args.replications, desc="simulating", unit="day", disable=None, file=sys.stderr
+    ) as bar:
+        result = simulate(
+            forecast,
+            **plan,
+            threshold=targets.threshold,
+            patience=patience,
+            patience_distribution=args.patience_dist,
+            patience_cv=patience_cv,
+            handle_distribution=args.handle_dist,
+            handle_cv=handle_cv,
+            replications=args.replications,
+            seed=args.seed,
+            progress=lambda done: bar.update(done - bar.n),
+        )
+    print(f"{args.replications} simulated days, seed {args.seed}; staffing: {source}")
+    print(
+        f"handle times {args.handle_dist}"
+        + (f" (CV {handle_cv:g})" if handle_cv else "")
+        + (
+            "; no abandonment"
+            if patience is None
+            else f"; patience {args.patience_dist}, mean {units.format_duration(patience)}"
+        )
+    )
+    day = result.day
+    rows = [
+        ["calls offered", _ci(*day.loc["offered"], lambda v: f"{v:.0f}")],
+        [
+            f"service level ({units.format_duration(targets.threshold)})",
+            _ci(*day.loc["service_level"], _pct),
+        ],
+        ["service level of answered", _ci(*day.loc["service_level_answered"], _pct)],
+        ["ASA s", _ci(*day.loc["asa"], _sec)],
+        ["abandoned", _ci(*day.loc["abandon_rate"], _pct)],
+        ["occupancy", _ci(*day.loc["occupancy"], _pct)],
+        ["utilization", _ci(*day.loc["utilization"], _pct)],
+    ]
+    print(_render(rows, ["whole horizon", "mean ± 95% CI"]) + "\n")
+    table = result.intervals
+    fmt = "%Y-%m-%d %H:%M" if len(forecast.days) > 1 else "%H:%M"
+    header = ["start", "calls", "agents", "SL", "± CI", "ASA s", "abandoned", "occupancy"]
+    lines = [
+        [
+            row.start.strftime(fmt),
+            f"{row.calls:g}",
+            f"{row.agents:.1f}",
+            _pct(row.service_level) if row.offered else "-",
+            _pct(row.service_level_ci).rstrip("%") if row.offered else "",
+            _sec(row.asa) if not math.isnan(row.asa) else "-",
+            _pct(row.abandon_rate) if row.offered else "-",
+            _pct(row.occupancy) if not math.isnan(row.occupancy) else "-",
+        ]
+        for row in table.itertuples()
+    ]
+    print(_render(lines, header))
+    if targets.service_level is not None:
+        missed = table[(table.offered > 0) & (table.service_level < targets.service_level)]
+        print(
+            f"\nintervals below the {_pct(targets.service_level)} target in simulation: "
+            f"{len(missed)} of {int((table.offered > 0).sum())}"
+        )
+    if out is not None:
+        table.to_csv(out, index=False)
+        print(f"wrote {out}")
     return 0
 
 
@@ -286,6 +396,47 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE.csv", help="write the per-interval table as CSV")
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
     p.set_defaults(run=_cmd_requirements)
+
+    p = verbs.add_parser(
+        "simulate",
+        help="simulate days of calls under a staffing plan or shift schedule",
+        description="Simulate the forecast's days (Poisson arrivals, queue, abandonment, "
+        "agents by interval or by shift and break) and print KPIs with 95%% confidence "
+        "intervals. Without --agents or --shifts the Erlang requirement is simulated.",
+    )
+    p.add_argument("forecast", help="forecast CSV (start, calls, aht)")
+    p.add_argument(
+        "--agents",
+        metavar="FILE.csv",
+        help="agents on the phones per interval (columns start, agents)",
+    )
+    p.add_argument(
+        "--shifts",
+        metavar="FILE.csv",
+        help="shift schedule (columns start, end, headcount, breaks, paid_breaks)",
+    )
+    _add_targets(p)
+    p.add_argument(
+        "--handle-dist",
+        default="exponential",
+        choices=["exponential", "lognormal", "gamma", "deterministic"],
+        help="handle-time distribution (default exponential)",
+    )
+    p.add_argument("--handle-cv", metavar="CV", help="handle-time coefficient of variation")
+    p.add_argument(
+        "--patience-dist",
+        default="exponential",
+        choices=["exponential", "lognormal", "gamma", "deterministic"],
+        help="patience distribution (default exponential)",
+    )
+    p.add_argument("--patience-cv", metavar="CV", help="patience coefficient of variation")
+    p.add_argument(
+        "--replications", type=int, default=30, metavar="N", help="simulated days (default 30)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--out", metavar="FILE.csv", help="write the per-interval KPIs as CSV")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.set_defaults(run=_cmd_simulate)
     return parser
 
 

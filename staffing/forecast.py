@@ -365,7 +365,7 @@ def read_forecast(path: str | PathLike[str], *, interval: float | None = None) -
     for row, line in zip(rows, line_numbers, strict=True):
         where = f"{name} row {line}"
         cells = {field: row[i].strip() if i < len(row) else "" for field, i in columns.items()}
-        t, row_dated = _parse_start(cells["start"], where)
+        t, row_dated = parse_start(cells["start"], where)
         if dated is None:
             dated = row_dated
         elif row_dated != dated:
@@ -414,6 +414,34 @@ def read_forecast(path: str | PathLike[str], *, interval: float | None = None) -
     )
 
 
+def read_rows(
+    path: str | PathLike[str], column_names: dict[str, tuple[str, ...]]
+) -> list[tuple[str, dict[str, str]]]:
+    """Rows of a CSV file as ``(where, cells)``: the place for messages, and cells by field.
+
+    ``column_names`` maps each field to its accepted header names (case-insensitive); a
+    field whose name ends in ``?`` is optional (its cell is ``""`` when the column is
+    missing). The file rules are those of :func:`read_forecast` (UTF-8, ``,`` ``;`` or tab,
+    blank lines skipped); ``where`` reads like ``shifts.csv row 7``.
+    """
+    name = str(path)
+    rows, line_numbers, columns = _read_table(Path(path), name, column_names)
+    return [
+        (
+            f"{name} row {line}",
+            {
+                field.rstrip("?"): (
+                    row[columns[field]].strip()
+                    if field in columns and columns[field] < len(row)
+                    else ""
+                )
+                for field in column_names
+            },
+        )
+        for row, line in zip(rows, line_numbers, strict=True)
+    ]
+
+
 def _infer_interval(seconds: list[int], line_numbers: list[int], name: str) -> tuple[float, str]:
     """Infer the interval [s] as the smallest step between starts; return it and a note."""
     if len(seconds) == 1:
@@ -433,7 +461,9 @@ def _infer_interval(seconds: list[int], line_numbers: list[int], name: str) -> t
     return float(step), f" (the interval is {_minutes(step)}, the smallest step, {rows})"
 
 
-def _read_table(path: Path, name: str) -> tuple[list[list[str]], list[int], dict[str, int]]:
+def _read_table(
+    path: Path, name: str, column_names: dict[str, tuple[str, ...]] = COLUMN_NAMES
+) -> tuple[list[list[str]], list[int], dict[str, int]]:
     """Read the data rows, their line numbers, and the column index of each field."""
     try:
         data = path.read_bytes()
@@ -479,7 +509,7 @@ def _read_table(path: Path, name: str) -> tuple[list[list[str]], list[int], dict
             f"{name}: the file is empty; expected a header line such as start,calls,aht and "
             "one row per interval"
         )
-    columns = _find_columns(header, header_at, name, delimiter)
+    columns = _find_columns(header, header_at, name, delimiter, column_names)
     if not rows:
         raise InputError(f"{name}: no data rows under the header (row {header_at})")
     width = len(header)
@@ -493,11 +523,17 @@ def _read_table(path: Path, name: str) -> tuple[list[list[str]], list[int], dict
     return rows, line_numbers, columns
 
 
-def _find_columns(header: list[str], line: int, name: str, delimiter: str) -> dict[str, int]:
-    """Column index of each forecast field in the header row."""
+def _find_columns(
+    header: list[str],
+    line: int,
+    name: str,
+    delimiter: str,
+    column_names: dict[str, tuple[str, ...]],
+) -> dict[str, int]:
+    """Column index of each field of ``column_names`` in the header row."""
     normalized = [re.sub(r"[\s-]+", "_", cell.strip().lower()) for cell in header]
     columns: dict[str, int] = {}
-    for field, aliases in COLUMN_NAMES.items():
+    for field, aliases in column_names.items():
         found = [i for i, cell in enumerate(normalized) if cell in aliases]
         if len(found) > 1:
             both = " and ".join(repr(header[i].strip()) for i in found)
@@ -509,8 +545,8 @@ def _find_columns(header: list[str], line: int, name: str, delimiter: str) -> di
             f"{name} row {line}: {delimiter.join(header)!r} looks like data, not a header; "
             "the first line must name the columns, e.g. start,calls,aht"
         )
-    for field, aliases in COLUMN_NAMES.items():
-        if field not in columns:
+    for field, aliases in column_names.items():
+        if field not in columns and not field.endswith("?"):
             seen = ", ".join(repr(cell.strip()) for cell in header)
             raise InputError(
                 f"{name}: no {field} column; the header (row {line}) has {seen}; accepted "
@@ -526,7 +562,7 @@ def _looks_like_data(cell: str) -> bool:
     )
 
 
-def _parse_start(text: str, where: str) -> tuple[int, bool]:
+def parse_start(text: str, where: str) -> tuple[int, bool]:
     """Seconds since 1970-01-01 of a start cell, and whether it carried a date."""
     match = _DATETIME.fullmatch(text)
     dated = match is not None

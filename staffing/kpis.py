@@ -1,0 +1,191 @@
+"""KPIs from call records and agent time, per interval and per day, with confidence intervals.
+
+Definitions are those of DESIGN.md section 4, all over offered calls unless said otherwise,
+durations in seconds. A call belongs to the interval in which it arrives; agent time (on
+the phones, busy, paid) is split across intervals by clock time. Each replication gives
+one estimate per KPI (a ratio of that replication's sums); across replications the mean
+and the Student-t 95 % half-width are reported (Law 2015, section 9.4.1).
+
+A per-interval KPI with a zero denominator in a replication (no calls offered, none
+answered) is undefined there and left out of that interval's mean; an interval where it is
+undefined in every replication reports NaN.
+
+References
+----------
+.. [1] A. M. Law, Simulation Modeling and Analysis, 5th ed., McGraw-Hill, 2015.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import stats
+
+FloatArray = NDArray[np.float64]
+
+KPI_NAMES = (
+    "service_level",
+    "service_level_answered",
+    "service_level_excl_short_abandons",
+    "asa",
+    "mean_wait",
+    "p_wait",
+    "abandon_rate",
+    "occupancy",
+    "utilization",
+)
+
+
+@dataclass(frozen=True)
+class Sums:
+    """Counts and time sums of one replication, per interval (arrays) or for a day (floats).
+
+    Call counts are by arrival interval; ``busy``, ``logged`` and ``paid`` are agent-seconds
+    spent handling calls, on the phones, and paid.
+    """
+
+    offered: FloatArray
+    answered: FloatArray
+    abandoned: FloatArray
+    answered_in_time: FloatArray
+    abandoned_in_time: FloatArray
+    waited: FloatArray
+    wait_answered: FloatArray
+    wait_all: FloatArray
+    busy: FloatArray
+    logged: FloatArray
+    paid: FloatArray
+
+
+def time_in_bins(
+    start: FloatArray, end: FloatArray, weight: FloatArray, bin_start: FloatArray, length: float
+) -> FloatArray:
+    """Weighted time of segments ``[start, end)`` falling in each bin ``[b, b + length)``.
+
+    Uses the integral ``A(t) = sum w * clip(t - start, 0, end - start)``, evaluated at the
+    bin edges with sorted cumulative sums: ``O((segments + bins) log segments)``.
+    """
+
+    def integral(t: FloatArray, points: FloatArray, w: FloatArray) -> FloatArray:
+        order = np.argsort(points)
+        p, wp = points[order], w[order]
+        cum_w = np.concatenate(([0.0], np.cumsum(wp)))
+        cum_wp = np.concatenate(([0.0], np.cumsum(wp * p)))
+        k = np.searchsorted(p, t, side="right")
+        return t * cum_w[k] - cum_wp[k]
+
+    def area(t: FloatArray) -> FloatArray:
+        return integral(t, start, weight) - integral(t, end, weight)
+
+    return area(bin_start + length) - area(bin_start)
+
+
+def interval_sums(
+    arrival_interval: NDArray[np.int64],
+    answered: NDArray[np.bool_],
+    wait: FloatArray,
+    busy_segments: FloatArray,
+    logged_segments: FloatArray,
+    paid_rows: FloatArray,
+    bin_start: FloatArray,
+    length: float,
+    threshold: float,
+) -> Sums:
+    """Per-interval sums of one replication.
+
+    Parameters
+    ----------
+    arrival_interval : ndarray of int
+        Interval each caller arrived in.
+    answered : ndarray of bool
+        Whether each caller was answered (else abandoned).
+    wait : ndarray
+        Each caller's time in queue [s].
+    busy_segments, logged_segments : ndarray, shape (k, 2)
+        ``(start, end)`` of calls being handled, and of agents on the phones [s].
+    paid_rows : ndarray, shape (k, 3)
+        ``(start, end, agents)`` of paid time [s].
+    bin_start : ndarray
+        Interval start times [s]; intervals are ``length`` seconds long.
+    threshold : float
+        Service-level answer time [s].
+    """
+    n = bin_start.size
+
+    def count(mask: NDArray[np.bool_], values: FloatArray | None = None) -> FloatArray:
+        w = None if values is None else values[mask]
+        return np.bincount(arrival_interval[mask], weights=w, minlength=n).astype(float)
+
+    abandoned = ~answered
+    in_time = wait <= threshold
+
+    def agent_time(segments: FloatArray, weight: FloatArray) -> FloatArray:
+        return time_in_bins(segments[:, 0], segments[:, 1], weight, bin_start, length)
+
+    return Sums(
+        offered=count(np.ones_like(answered)),
+        answered=count(answered),
+        abandoned=count(abandoned),
+        answered_in_time=count(answered & in_time),
+        abandoned_in_time=count(abandoned & in_time),
+        waited=count(wait > 0.0),
+        wait_answered=count(answered, wait),
+        wait_all=count(np.ones_like(answered), wait),
+        busy=agent_time(busy_segments, np.ones(len(busy_segments))),
+        logged=agent_time(logged_segments, np.ones(len(logged_segments))),
+        paid=agent_time(paid_rows[:, :2], paid_rows[:, 2]),
+    )
+
+
+def day_sums(per_interval: Sums, busy: float, logged: float, paid: float) -> Sums:
+    """Whole-day sums: calls summed over intervals, agent time over the whole day.
+
+    Agent time is taken whole (``busy``, ``logged``, ``paid`` in agent-seconds) because calls
+    finished after closing time fall outside every interval.
+    """
+    fields = {name: float(np.sum(getattr(per_interval, name))) for name in Sums.__annotations__}
+    fields.update(busy=busy, logged=logged, paid=paid)
+    return Sums(**fields)
+
+
+def ratios(s: Sums) -> dict[str, FloatArray]:
+    """Compute the KPIs of DESIGN.md section 4 from sums; NaN where a denominator is 0."""
+
+    def div(num: FloatArray, den: FloatArray) -> FloatArray:
+        num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+        out = np.full(np.broadcast(num, den).shape, np.nan)
+        np.divide(num, den, out=out, where=den > 0)
+        return out
+
+    return {
+        "service_level": div(s.answered_in_time, s.offered),
+        "service_level_answered": div(s.answered_in_time, s.answered),
+        "service_level_excl_short_abandons": div(
+            s.answered_in_time, np.asarray(s.offered) - np.asarray(s.abandoned_in_time)
+        ),
+        "asa": div(s.wait_answered, s.answered),
+        "mean_wait": div(s.wait_all, s.offered),
+        "p_wait": div(s.waited, s.offered),
+        "abandon_rate": div(s.abandoned, s.offered),
+        "occupancy": div(s.busy, s.logged),
+        "utilization": div(s.busy, s.paid),
+    }
+
+
+def confidence(values: FloatArray, level: float = 0.95) -> tuple[FloatArray, FloatArray]:
+    """Mean and Student-t half-width over axis 0 (replications), ignoring NaN.
+
+    With ``m`` defined replications, ``half = t_{(1+level)/2, m-1} s / sqrt(m)``; NaN where
+    ``m < 2`` (for the half-width) or ``m == 0`` (for both).
+    """
+    values = np.asarray(values, dtype=float)
+    valid = ~np.isnan(values)
+    m = valid.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = np.where(valid, values, 0.0).sum(axis=0)
+        mean = np.where(m > 0, total / np.maximum(m, 1), np.nan)
+        dev = np.where(valid, values - mean, 0.0)
+        var = (dev**2).sum(axis=0) / np.maximum(m - 1, 1)
+        t = stats.t.ppf(0.5 + level / 2, np.maximum(m - 1, 1))
+        half = np.where(m > 1, t * np.sqrt(var / np.maximum(m, 1)), np.nan)
+    return mean, half

@@ -1,0 +1,234 @@
+"""Shifts: when agents work, with their breaks, and how many work each one.
+
+A :class:`Shift` is one working pattern (start, end, breaks) with a headcount. Times are
+seconds from the start of the planning horizon (midnight of its first day), so a night
+shift may cross midnight. Breaks take agents off the phones; an agent whose break or shift
+end comes during a call finishes the call first (see :mod:`staffing.simulation`).
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from os import PathLike
+
+import numpy as np
+from numpy.typing import NDArray
+
+from staffing.errors import InputError
+from staffing.forecast import Forecast, parse_start, read_rows
+
+
+@dataclass(frozen=True)
+class Break:
+    """A break inside a shift: ``start`` and ``end`` in seconds from the horizon start.
+
+    ``paid`` breaks count in paid time (utilization, cost); unpaid ones do not.
+    """
+
+    start: float
+    end: float
+    paid: bool = False
+
+
+@dataclass(frozen=True)
+class Shift:
+    """``headcount`` agents working from ``start`` to ``end`` [s] with ``breaks``.
+
+    Attributes
+    ----------
+    start, end : float
+        Seconds from the start of the horizon; ``end > start``.
+    headcount : int
+        Agents working this shift, ``>= 0``.
+    breaks : tuple of Break
+        Non-overlapping breaks strictly inside the shift.
+    name : str
+        A label for reports (e.g. ``"08:00-16:30"``).
+    """
+
+    start: float
+    end: float
+    headcount: int = 1
+    breaks: tuple[Break, ...] = ()
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        """Check times, headcount and breaks when the shift is built."""
+        label = self.name or f"shift {self.start:g}-{self.end:g} s"
+        if not (np.isfinite(self.start) and np.isfinite(self.end) and self.start >= 0):
+            raise InputError(f"{label}: start and end must be finite seconds >= 0")
+        if self.end <= self.start:
+            raise InputError(
+                f"{label}: end ({self.end:g} s) must be after start ({self.start:g} s)"
+            )
+        if int(self.headcount) != self.headcount or self.headcount < 0:
+            raise InputError(
+                f"{label}: headcount = {self.headcount!r}; must be a whole number >= 0"
+            )
+        previous = self.start
+        for b in sorted(self.breaks, key=lambda b: b.start):
+            if not (previous <= b.start < b.end <= self.end):
+                raise InputError(
+                    f"{label}: break {b.start:g}-{b.end:g} s must lie inside the shift, "
+                    "after the previous break, and end after it starts"
+                )
+            previous = b.end
+
+    def windows(self) -> list[tuple[float, float]]:
+        """Return the on-the-phones windows ``(on, off)`` between breaks [s]."""
+        out = []
+        on = self.start
+        for b in sorted(self.breaks, key=lambda b: b.start):
+            if b.start > on:
+                out.append((on, b.start))
+            on = b.end
+        if self.end > on:
+            out.append((on, self.end))
+        return out
+
+    @property
+    def paid_seconds(self) -> float:
+        """Paid time of one agent on this shift [s]: its length less unpaid breaks."""
+        unpaid = sum(b.end - b.start for b in self.breaks if not b.paid)
+        return self.end - self.start - unpaid
+
+
+def coverage(shifts: Sequence[Shift], interval: float, n_intervals: int) -> NDArray[np.float64]:
+    """Agents on the phones per interval (time-averaged), from a set of shifts.
+
+    An agent on the phones for half of an interval counts 0.5 there.
+    """
+    edges = np.arange(n_intervals + 1) * interval
+    out = np.zeros(n_intervals)
+    for shift in shifts:
+        for on, off in shift.windows():
+            overlap = np.clip(np.minimum(edges[1:], off) - np.maximum(edges[:-1], on), 0, None)
+            out += shift.headcount * overlap / interval
+    return out
+
+
+# --------------------------------------------------------------------------- files
+
+AGENT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "start": ("start", "interval_start", "time", "datetime"),
+    "agents": ("agents", "staff", "on_phones"),
+}
+"""Accepted headers of a staffing CSV (one row per forecast interval)."""
+
+SHIFT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "start": ("start", "shift_start"),
+    "end": ("end", "shift_end"),
+    "headcount": ("headcount", "agents", "count"),
+    "breaks?": ("breaks", "unpaid_breaks"),
+    "paid_breaks?": ("paid_breaks",),
+    "name?": ("name", "shift", "label"),
+}
+"""Accepted headers of a shift CSV; breaks are optional columns."""
+
+_DAY = 86_400.0
+_BREAK = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
+
+
+def _whole(text: str, where: str, field: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (value >= 0 and value == int(value)):
+        raise InputError(f"{where}: {field} = {text!r}; {field} must be a whole number >= 0")
+    return int(value)
+
+
+def read_agents(path: str | PathLike[str], forecast: Forecast) -> NDArray[np.int64]:
+    """Agents on the phones per forecast interval, from a CSV with ``start`` and ``agents``.
+
+    Every interval of the forecast needs one row (other rows are an error; other columns are
+    ignored, so the CSV written by ``staffing requirements --out`` can be read back).
+    Starts are written as in the forecast; a file of times of day matches a one-day forecast.
+    """
+    name = str(path)
+    one_day = len(forecast.days) == 1
+    day_of = forecast.start.astype("datetime64[D]").astype("datetime64[s]").astype(np.int64)
+    index = {}
+    for k, t in enumerate(forecast.start.astype(np.int64)):
+        index[int(t)] = k
+        if one_day:
+            index[int(t - day_of[k])] = k
+    agents = np.full(forecast.n_intervals, -1, dtype=np.int64)
+    for where, cells in read_rows(path, AGENT_COLUMNS):
+        t, _ = parse_start(cells["start"], where)
+        k = index.get(t)
+        if k is None:
+            raise InputError(
+                f"{where}: start = {cells['start']!r} is not an interval of the forecast"
+            )
+        if agents[k] >= 0:
+            raise InputError(f"{where}: start = {cells['start']!r} appears twice")
+        agents[k] = _whole(cells["agents"], where, "agents")
+    missing = np.flatnonzero(agents < 0)
+    if missing.size:
+        first = str(forecast.start[missing[0]]).replace("T", " ")
+        raise InputError(
+            f"{name}: no row for the forecast interval starting {first} "
+            f"({missing.size} intervals missing); give one row per interval"
+        )
+    return agents
+
+
+def _offset(text: str, where: str, field: str, origin: int) -> float:
+    """Seconds from ``origin`` (midnight of day one) of a start/end cell."""
+    t, dated = parse_start(text, f"{where} ({field})")
+    return float(t - origin) if dated else float(t)
+
+
+def _breaks(text: str, where: str, day: float, start: float, paid: bool) -> list[Break]:
+    out = []
+    for item in text.split():
+        m = _BREAK.fullmatch(item)
+        if m is None:
+            raise InputError(
+                f"{where}: break {item!r}; write breaks like 12:00-12:30, separated by spaces"
+            )
+        h1, m1, h2, m2 = (int(g) for g in m.groups())
+        b_start = day + h1 * 3600 + m1 * 60
+        if b_start < start:
+            b_start += _DAY
+        b_end = day + h2 * 3600 + m2 * 60
+        while b_end <= b_start:
+            b_end += _DAY
+        out.append(Break(b_start, b_end, paid))
+    return out
+
+
+def read_shifts(path: str | PathLike[str], forecast: Forecast) -> list[Shift]:
+    """Shifts from a CSV: ``start``, ``end``, ``headcount``, optional ``breaks``, ``paid_breaks``.
+
+    ``start`` and ``end`` are times of day (``08:00``; an end at or before the start is on
+    the next day) or dates and times; times are placed on the forecast's first day. Breaks
+    are ``HH:MM-HH:MM`` items separated by spaces (``12:00-12:30 15:00-15:15``), on the
+    shift's day (after midnight if earlier than the start); ``breaks`` are unpaid,
+    ``paid_breaks`` paid.
+    """
+    origin = int(forecast.start[0].astype("datetime64[D]").astype("datetime64[s]").astype(int))
+    shifts = []
+    for where, cells in read_rows(path, SHIFT_COLUMNS):
+        start = _offset(cells["start"], where, "start", origin)
+        end = _offset(cells["end"], where, "end", origin)
+        while end <= start:
+            end += _DAY
+        day = np.floor(start / _DAY) * _DAY
+        breaks = _breaks(cells["breaks"], where, day, start, paid=False)
+        breaks += _breaks(cells["paid_breaks"], where, day, start, paid=True)
+        try:
+            shifts.append(
+                Shift(
+                    start=start,
+                    end=end,
+                    headcount=_whole(cells["headcount"], where, "headcount"),
+                    breaks=tuple(sorted(breaks, key=lambda b: b.start)),
+                    name=cells["name"] or f"{cells['start']}-{cells['end']}",
+                )
+            )
+        except InputError as error:
+            raise InputError(f"{where}: {error}") from None
+    return shifts

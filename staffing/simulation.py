@@ -1,0 +1,534 @@
+"""A SimPy discrete-event model of a contact-center day: what a staffing plan really delivers.
+
+Erlang formulas assume a stationary queue, exponential times and no backlog between
+intervals. This model drops those assumptions:
+
+- **Callers** arrive as a Poisson process whose rate is constant within each interval of the
+  forecast; a caller belongs to the interval in which it arrives. Handle times (mean = that
+  interval's AHT) and patience are exponential, lognormal, gamma or deterministic, given by
+  mean and CV (:mod:`staffing.distributions`); patience may be absent (nobody hangs up).
+- **Agents** come from a number on the phones per interval or from shifts with breaks
+  (:mod:`staffing.shifts`). An agent whose break or shift end comes during a call finishes
+  the call first, then leaves; back from a break at its scheduled end (a break is shortened
+  by the overrun, never moved). Agents on the phones at a closing time (the end of the last
+  interval, or of an interval followed by a gap in the forecast) stay until the queue is
+  empty, as contact centers do at close.
+- **One FCFS queue.** A caller who finds an agent free is answered at once (by the agent
+  free the longest); otherwise the caller waits, and hangs up when the wait reaches the
+  caller's patience. The day starts empty and runs until every caller who arrived has been
+  answered or has hung up.
+- **Randomness** is drawn up front: every replication's arrival times, handle times and
+  patience come from its own seed, spawned from one ``numpy.random.SeedSequence``. The same
+  seed gives the same callers, so two schedules simulated with one seed meet the same
+  callers (common random numbers), and another engine can replay them.
+
+KPIs per interval and per day follow DESIGN.md section 4 (:mod:`staffing.kpis`), each with a
+mean and a 95 % confidence half-width over the replications.
+"""
+
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+import pandas as pd
+import simpy
+from numpy.typing import ArrayLike, NDArray
+
+from staffing import distributions, kpis
+from staffing.errors import InputError
+from staffing.forecast import Forecast
+from staffing.shifts import Shift
+
+FloatArray = NDArray[np.float64]
+
+WAITING, ANSWERED, ABANDONED = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Callers:
+    """The callers of one simulated day, drawn before the day is run.
+
+    Attributes
+    ----------
+    arrival : ndarray
+        Arrival times [s from the horizon start], non-decreasing.
+    handle : ndarray
+        Handle time each caller needs once answered [s], ``> 0``.
+    patience : ndarray
+        Time each caller is willing to wait [s]; ``inf`` for one who never hangs up.
+    interval : ndarray of int
+        Index of the forecast interval each caller arrived in.
+    """
+
+    arrival: FloatArray
+    handle: FloatArray
+    patience: FloatArray
+    interval: NDArray[np.int64]
+
+    def __post_init__(self) -> None:
+        """Check lengths, order and signs at the door."""
+        n = self.arrival.size
+        for name in ("handle", "patience", "interval"):
+            if getattr(self, name).size != n:
+                raise InputError(
+                    f"callers: {name} has {getattr(self, name).size} values for {n} arrivals"
+                )
+        if n and (np.diff(self.arrival) < 0).any():
+            raise InputError("callers: arrival times must be in non-decreasing order")
+        if n and not (np.isfinite(self.handle).all() and (self.handle > 0).all()):
+            raise InputError("callers: handle times must be finite and > 0 seconds")
+        if n and not (self.patience > 0).all():
+            raise InputError("callers: patience must be > 0 seconds (inf for none)")
+
+    @property
+    def size(self) -> int:
+        """Number of callers."""
+        return int(self.arrival.size)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to each caller and agent in one simulated day.
+
+    Attributes
+    ----------
+    status : ndarray of int8
+        ``ANSWERED`` (1) or ``ABANDONED`` (2) per caller.
+    wait : ndarray
+        Time in queue [s]: until answered, or until hanging up.
+    agent : ndarray of int
+        Index of the agent who answered (-1 if abandoned).
+    logged : ndarray, shape (k, 2)
+        Agents' time on the phones as ``(on, off)`` segments [s], overruns included.
+    queue_area : float
+        Integral of the number of callers waiting over the day [caller-seconds], measured
+        inside the engine (Little's law: it equals the sum of waits).
+    """
+
+    status: NDArray[np.int8]
+    wait: FloatArray
+    agent: NDArray[np.int64]
+    logged: FloatArray
+    queue_area: float
+
+
+@dataclass(frozen=True)
+class AgentWindows:
+    """When each agent is on the phones: per agent, ``(on, off, stays_to_clear)`` windows."""
+
+    windows: tuple[tuple[tuple[float, float, bool], ...], ...]
+    paid: FloatArray
+    """Paid time as ``(start, end, agents)`` rows [s], for utilization."""
+
+
+def run_day(callers: Callers, agents: AgentWindows) -> Outcome:
+    """Simulate one day with SimPy: pre-drawn callers against agents' on-phone windows.
+
+    Parameters
+    ----------
+    callers : Callers
+        Who calls, when, for how long, and how patient.
+    agents : AgentWindows
+        When each agent takes calls.
+
+    Returns
+    -------
+    Outcome
+    """
+    env = simpy.Environment()
+    n = callers.size
+    arrival, handle, patience = callers.arrival, callers.handle, callers.patience
+    status = np.zeros(n, dtype=np.int8)
+    wait = np.zeros(n)
+    agent_of = np.full(n, -1, dtype=np.int64)
+    queue: deque[int] = deque()
+    idle: deque[list] = deque()  # [agent, wake event, still idle]
+    logged: list[tuple[float, float]] = []
+    # number of callers waiting, and its integral over time
+    depth = {"count": 0, "area": 0.0, "since": 0.0}
+
+    def queue_change(delta: int) -> None:
+        depth["area"] += depth["count"] * (env.now - depth["since"])
+        depth["since"] = env.now
+        depth["count"] += delta
+
+    def hang_up(i: int, _event: simpy.Event) -> None:
+        if status[i] == WAITING:
+            status[i] = ABANDONED
+            wait[i] = patience[i]
+            queue_change(-1)
+
+    def next_caller() -> int:
+        while queue:
+            i = queue.popleft()
+            if status[i] == WAITING:
+                queue_change(-1)
+                return i
+        return -1
+
+    def answer(i: int, j: int) -> float:
+        status[i] = ANSWERED
+        wait[i] = env.now - arrival[i]
+        agent_of[i] = j
+        return handle[i]
+
+    def source():
+        for i in range(n):
+            yield env.timeout(arrival[i] - env.now)
+            while idle and not idle[0][2]:
+                idle.popleft()
+            if idle:
+                token = idle.popleft()
+                token[2] = False
+                token[1].succeed(i)
+                continue
+            queue.append(i)
+            queue_change(+1)
+            if np.isfinite(patience[i]):
+                env.timeout(patience[i]).callbacks.append(partial(hang_up, i))
+
+    def agent(j: int, windows: Sequence[tuple[float, float, bool]]):
+        for on, off, stays in windows:
+            if env.now < on:
+                yield env.timeout(on - env.now)
+            start = env.now
+            while True:
+                i = next_caller()
+                if i < 0:
+                    if env.now >= off:
+                        break
+                    token = [j, env.event(), True]
+                    idle.append(token)
+                    yield token[1] | env.timeout(off - env.now)
+                    if not token[1].triggered:
+                        token[2] = False
+                        break
+                    i = token[1].value
+                yield env.timeout(answer(i, j))
+                if env.now >= off and not (stays and depth["count"] > 0):
+                    break
+            logged.append((start, env.now))
+
+    env.process(source())
+    for j, windows in enumerate(agents.windows):
+        env.process(agent(j, windows))
+    env.run()
+    queue_change(0)
+    # Callers still queued when no agent will come again (possible only without patience)
+    # are counted as hanging up when the day's last event has passed.
+    stranded = status == WAITING
+    wait[stranded] = env.now - arrival[stranded]
+    status[stranded] = ABANDONED
+    return Outcome(
+        status=status,
+        wait=wait,
+        agent=agent_of,
+        logged=np.array(logged, dtype=float).reshape(-1, 2),
+        queue_area=depth["area"],
+    )
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The forecast's intervals on the simulation clock (seconds from midnight of day one)."""
+
+    start: FloatArray
+    length: float
+
+    @classmethod
+    def of(cls, forecast: Forecast) -> "Grid":
+        """Interval starts of ``forecast`` in seconds from midnight of its first day."""
+        origin = forecast.start[0].astype("datetime64[D]").astype("datetime64[s]")
+        return cls(
+            start=(forecast.start - origin).astype("timedelta64[s]").astype(float),
+            length=float(forecast.interval),
+        )
+
+    @property
+    def closing(self) -> FloatArray:
+        """Closing times: ends of intervals not followed directly by another interval."""
+        end = self.start + self.length
+        last = np.append(self.start[1:] != end[:-1], True)
+        return end[last]
+
+
+def draw_callers(
+    rng: np.random.Generator,
+    calls: FloatArray,
+    aht: FloatArray,
+    grid: Grid,
+    handle: distributions.Distribution,
+    patience: distributions.Distribution | None,
+) -> Callers:
+    """Draw one day's callers: Poisson counts, uniform times within intervals, then durations.
+
+    ``handle`` gives the shape (its mean is rescaled to each interval's AHT); ``patience``
+    None means nobody hangs up. Draws are made in a fixed order (counts, times, handle
+    times, patience), so a seed gives the same callers whatever the staffing.
+    """
+    counts = rng.poisson(calls)
+    interval = np.repeat(np.arange(calls.size), counts)
+    arrival = grid.start[interval] + rng.random(interval.size) * grid.length
+    order = np.argsort(arrival, kind="stable")
+    arrival, interval = arrival[order], interval[order]
+    handle_times = aht[interval] * handle.unit(rng, interval.size)
+    patience_times = (
+        np.full(interval.size, np.inf) if patience is None else patience.sample(rng, interval.size)
+    )
+    return Callers(arrival, handle_times, patience_times, interval)
+
+
+def windows_from_counts(
+    agents: NDArray[np.int64], grid: Grid, shrinkage: float = 0.0
+) -> AgentWindows:
+    """Agent windows for a number on the phones per interval.
+
+    Agent ``j`` is on the phones in every interval with more than ``j`` agents; consecutive
+    intervals make one window. When the count drops, the highest-numbered agents leave
+    (after finishing their call). Paid time is the on-phone time divided by ``1 - shrinkage``.
+    """
+    closing = set(grid.closing.tolist())
+    end = grid.start + grid.length
+    windows = []
+    for j in range(int(agents.max(initial=0))):
+        on_duty = agents > j
+        mine: list[tuple[float, float, bool]] = []
+        for k in np.flatnonzero(on_duty):
+            if mine and mine[-1][1] == grid.start[k]:
+                mine[-1] = (mine[-1][0], end[k], end[k] in closing)
+            else:
+                mine.append((grid.start[k], end[k], end[k] in closing))
+        windows.append(tuple(mine))
+    paid = np.column_stack((grid.start, end, agents / (1.0 - shrinkage)))
+    return AgentWindows(tuple(windows), paid)
+
+
+def windows_from_shifts(shifts: Sequence[Shift], grid: Grid) -> AgentWindows:
+    """Agent windows for a shift schedule: each of a shift's agents works its windows.
+
+    A window that runs over a closing time is flagged to stay until the queue is empty.
+    """
+    closing = grid.closing
+    windows = []
+    paid = []
+    for shift in shifts:
+        mine = tuple(
+            (on, off, bool(((closing > on) & (closing <= off)).any()))
+            for on, off in shift.windows()
+        )
+        windows.extend([mine] * shift.headcount)
+        unpaid = sorted((b.start, b.end) for b in shift.breaks if not b.paid)
+        edges = [shift.start, *[t for b in unpaid for t in b], shift.end]
+        for on, off in zip(edges[::2], edges[1::2], strict=True):
+            if off > on:
+                paid.append((on, off, shift.headcount))
+    return AgentWindows(tuple(windows), np.array(paid, dtype=float).reshape(-1, 3))
+
+
+# --------------------------------------------------------------------------- replications
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """KPIs of a simulated plan over many replications.
+
+    Attributes
+    ----------
+    intervals : pandas.DataFrame
+        One row per forecast interval: ``start``, ``calls`` (forecast), ``agents`` (mean on
+        the phones), ``offered`` (mean), then each KPI of :data:`staffing.kpis.KPI_NAMES` as
+        the mean over replications and ``<kpi>_ci``, its 95 % half-width.
+    day : pandas.DataFrame
+        The whole horizon: one row per KPI with ``mean`` and ``ci``, plus offered, answered
+        and abandoned calls.
+    replications : dict of str to ndarray
+        Per-replication, per-interval KPI values (shape ``(replications, intervals)``).
+    day_replications : dict of str to ndarray
+        Per-replication whole-horizon KPI values.
+    callers, outcomes : list or None
+        The callers and outcomes of every replication, if ``keep_records`` was set.
+    """
+
+    intervals: pd.DataFrame
+    day: pd.DataFrame
+    replications: dict[str, FloatArray]
+    day_replications: dict[str, FloatArray]
+    callers: list[Callers] | None = None
+    outcomes: list[Outcome] | None = None
+
+    def kpi(self, name: str) -> tuple[float, float]:
+        """Whole-horizon ``(mean, 95 % half-width)`` of one KPI."""
+        return float(self.day.loc[name, "mean"]), float(self.day.loc[name, "ci"])
+
+
+def _agents(agents: ArrayLike, n: int) -> NDArray[np.int64]:
+    arr = np.asarray(agents, dtype=float)
+    if arr.shape != (n,):
+        raise InputError(
+            f"agents: {arr.size} values for {n} forecast intervals; give one "
+            "whole number per interval"
+        )
+    bad = ~(np.isfinite(arr) & (arr >= 0) & (arr == np.round(arr)))
+    if bad.any():
+        k = int(np.argmax(bad))
+        raise InputError(f"agents[{k}] = {arr[k]:g}; agents must be whole numbers >= 0")
+    return arr.astype(np.int64)
+
+
+def simulate(
+    forecast: Forecast,
+    *,
+    agents: ArrayLike | None = None,
+    shifts: Sequence[Shift] | None = None,
+    threshold: float = 20.0,
+    patience: float | None = None,
+    patience_distribution: str = "exponential",
+    patience_cv: float | None = None,
+    handle_distribution: str = "exponential",
+    handle_cv: float | None = None,
+    shrinkage: float = 0.0,
+    replications: int = 30,
+    seed: int | np.random.SeedSequence = 0,
+    keep_records: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> SimulationResult:
+    """Simulate the forecast's days under a staffing plan, with replications.
+
+    Parameters
+    ----------
+    forecast : Forecast
+        Calls and AHT per interval: the Poisson arrival rate and mean handle time.
+    agents : array_like of int, optional
+        Agents on the phones per interval (exactly one of ``agents`` and ``shifts``).
+    shifts : sequence of Shift, optional
+        A shift schedule; times in seconds from midnight of the forecast's first day.
+    threshold : float, default 20
+        Service-level answer time [s].
+    patience : float or None
+        Mean caller patience [s]; None: callers never hang up.
+    patience_distribution, handle_distribution : str
+        ``exponential``, ``lognormal``, ``gamma`` or ``deterministic``.
+    patience_cv, handle_cv : float or None
+        Coefficient of variation, required for lognormal and gamma.
+    shrinkage : float, default 0
+        With ``agents``: paid time is on-phone time / (1 - shrinkage), for utilization.
+    replications : int, default 30
+        Independent days simulated.
+    seed : int or SeedSequence, default 0
+        Root of every replication's random numbers.
+    keep_records : bool
+        Keep every replication's callers and outcomes in the result.
+    progress : callable, optional
+        Called with the number of replications done after each one.
+
+    Returns
+    -------
+    SimulationResult
+    """
+    if (agents is None) == (shifts is None):
+        raise InputError("simulate: give either agents (per interval) or shifts, not both")
+    if not (np.isfinite(threshold) and threshold >= 0):
+        raise InputError(f"threshold = {threshold!r}; threshold must be >= 0 seconds")
+    if int(replications) != replications or replications < 1:
+        raise InputError(f"replications = {replications!r}; must be a whole number >= 1")
+    if not 0.0 <= shrinkage < 1.0:
+        raise InputError(f"shrinkage = {shrinkage!r}; shrinkage must be >= 0 and < 1")
+    grid = Grid.of(forecast)
+    if agents is not None:
+        windows = windows_from_counts(_agents(agents, forecast.n_intervals), grid, shrinkage)
+    else:
+        windows = windows_from_shifts(shifts, grid)
+    handle = distributions.make(handle_distribution, 1.0, handle_cv)
+    patience_dist = (
+        None
+        if patience is None or np.isinf(patience)
+        else distributions.make(patience_distribution, patience, patience_cv)
+    )
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    per_interval: dict[str, list[FloatArray]] = {name: [] for name in kpis.KPI_NAMES}
+    per_day: dict[str, list[float]] = {name: [] for name in kpis.KPI_NAMES}
+    counts = {"offered": [], "answered": [], "abandoned": [], "logged": []}
+    kept_callers, kept_outcomes = [], []
+    for r, child in enumerate(root.spawn(int(replications))):
+        rng = np.random.default_rng(child)
+        callers = draw_callers(rng, forecast.calls, forecast.aht, grid, handle, patience_dist)
+        outcome = run_day(callers, windows)
+        sums, day = _sums(callers, outcome, windows, grid, threshold)
+        for name, values in kpis.ratios(sums).items():
+            per_interval[name].append(values)
+        for name, value in kpis.ratios(day).items():
+            per_day[name].append(float(value))
+        for name in counts:
+            counts[name].append(getattr(sums, name))
+        if keep_records:
+            kept_callers.append(callers)
+            kept_outcomes.append(outcome)
+        if progress is not None:
+            progress(r + 1)
+    reps = {name: np.array(v) for name, v in per_interval.items()}
+    day_reps = {name: np.array(v) for name, v in per_day.items()}
+    return SimulationResult(
+        intervals=_interval_table(forecast, grid, reps, counts),
+        day=_day_table(day_reps, counts),
+        replications=reps,
+        day_replications=day_reps,
+        callers=kept_callers if keep_records else None,
+        outcomes=kept_outcomes if keep_records else None,
+    )
+
+
+def _sums(
+    callers: Callers, outcome: Outcome, windows: AgentWindows, grid: Grid, threshold: float
+) -> tuple[kpis.Sums, kpis.Sums]:
+    """Per-interval and whole-day sums of one replication."""
+    answered = outcome.status == ANSWERED
+    begin = callers.arrival[answered] + outcome.wait[answered]
+    busy = np.column_stack((begin, begin + callers.handle[answered]))
+    sums = kpis.interval_sums(
+        callers.interval,
+        answered,
+        outcome.wait,
+        busy,
+        outcome.logged,
+        windows.paid,
+        grid.start,
+        grid.length,
+        threshold,
+    )
+    day = kpis.day_sums(
+        sums,
+        busy=float(callers.handle[answered].sum()),
+        logged=float((outcome.logged[:, 1] - outcome.logged[:, 0]).sum()),
+        paid=float(((windows.paid[:, 1] - windows.paid[:, 0]) * windows.paid[:, 2]).sum()),
+    )
+    return sums, day
+
+
+def _interval_table(
+    forecast: Forecast, grid: Grid, reps: dict[str, FloatArray], counts: dict[str, list]
+) -> pd.DataFrame:
+    frame = pd.DataFrame({"start": pd.to_datetime(forecast.start), "calls": forecast.calls})
+    frame["agents"] = np.mean(counts["logged"], axis=0) / grid.length
+    frame["offered"] = np.mean(counts["offered"], axis=0)
+    for name, values in reps.items():
+        mean, half = kpis.confidence(values)
+        frame[name] = mean
+        frame[f"{name}_ci"] = half
+    return frame
+
+
+def _day_table(day_reps: dict[str, FloatArray], counts: dict[str, list]) -> pd.DataFrame:
+    rows = {}
+    for name in ("offered", "answered", "abandoned"):
+        total = np.sum(counts[name], axis=1)
+        mean, half = kpis.confidence(total)
+        rows[name] = (float(mean), float(half))
+    for name, values in day_reps.items():
+        mean, half = kpis.confidence(values)
+        rows[name] = (float(mean), float(half))
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["mean", "ci"])
