@@ -26,6 +26,7 @@ test: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_erlang.py
+	$(BIN)/python benchmarks/bench_simulation.py
 
 $(VENV)/bin/python:
 	@test -n "$(PYTHON)" || { echo "error: Python >= 3.12 not found; install it or run: make PYTHON=/path/to/python3.12"; exit 1; }
