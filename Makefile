@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3 python3.14 python3.13 python3.12 \
 	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo $$p && break; done)
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test bench clean
 
 demo: $(VENV)/.installed
 	$(BIN)/staffing erlang --calls 100 --interval 30min --aht 180s --sl 80/20

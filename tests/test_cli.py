@@ -153,3 +153,119 @@ def test_installed_command_runs_without_traceback():
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "calls" in result.stderr
+
+
+SHIFTS = ROOT / "simulations" / "ecommerce_weekday_shifts.csv"
+
+
+def test_simulate_default_is_the_erlang_requirement(capsys, tmp_path):
+    out_csv = tmp_path / "sim.csv"
+    code, out, err = run(
+        capsys,
+        "simulate",
+        str(WEEKDAY),
+        "--patience",
+        "3min",
+        "--replications",
+        "4",
+        "--seed",
+        "3",
+        "--out",
+        str(out_csv),
+    )
+    assert code == 0, err
+    assert "4 simulated days, seed 3" in out
+    assert "the Erlang requirement per interval" in out
+    assert "intervals below the 80.0% target in simulation" in out
+    frame = pd.read_csv(out_csv)
+    assert len(frame) == 96
+    assert {"service_level", "service_level_ci", "asa", "abandon_rate", "occupancy"} <= set(
+        frame.columns
+    )
+    # same seed, same numbers
+    code, _, _ = run(
+        capsys,
+        "simulate",
+        str(WEEKDAY),
+        "--patience",
+        "3min",
+        "--replications",
+        "4",
+        "--seed",
+        "3",
+        "--out",
+        str(out_csv),
+        "--force",
+    )
+    assert code == 0
+    assert pd.read_csv(out_csv).equals(frame)
+
+
+def test_simulate_shift_schedule(capsys):
+    code, out, err = run(
+        capsys,
+        "simulate",
+        str(WEEKDAY),
+        "--shifts",
+        str(SHIFTS),
+        "--patience",
+        "3min",
+        "--handle-dist",
+        "lognormal",
+        "--handle-cv",
+        "1",
+        "--replications",
+        "2",
+    )
+    assert code == 0, err
+    assert "304 agents on 29 shifts" in out
+    assert "handle times lognormal (CV 1)" in out
+
+
+def test_simulate_agents_file_round_trips_requirements(capsys, tmp_path):
+    req_csv = tmp_path / "req.csv"
+    assert main(["requirements", str(WEEKDAY), "--out", str(req_csv)]) == 0
+    capsys.readouterr()
+    code, out, err = run(
+        capsys, "simulate", str(WEEKDAY), "--agents", str(req_csv), "--replications", "2"
+    )
+    assert code == 0, err
+    assert f"agents per interval from {req_csv}" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "field"),
+    [
+        ("start,agents\n00:00,3\n", "no row for the forecast interval"),
+        ("start,agents\n00:00,3\n00:00,4\n", "appears twice"),
+        ("start,agents\n00:00,-1\n", "agents"),
+        ("start,agents\n00:07,1\n", "not an interval of the forecast"),
+    ],
+)
+def test_simulate_bad_agents_file(capsys, tmp_path, content, field):
+    path = tmp_path / "agents.csv"
+    path.write_text(content)
+    code, _, err = run(capsys, "simulate", str(WEEKDAY), "--agents", str(path))
+    assert code == 2
+    assert field in err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "field"),
+    [
+        ("start,end,headcount\n08:00,16:00,x\n", "headcount"),
+        ("start,end,headcount,breaks\n08:00,16:00,2,12:00\n", "break"),
+        ("start,end,headcount,breaks\n08:00,16:00,2,17:00-17:30\n", "inside the shift"),
+        ("start,end\n08:00,16:00\n", "headcount"),
+        ("start,end,headcount\n8h,16:00,1\n", "start"),
+    ],
+)
+def test_simulate_bad_shifts_file(capsys, tmp_path, content, field):
+    path = tmp_path / "shifts.csv"
+    path.write_text(content)
+    code, _, err = run(capsys, "simulate", str(WEEKDAY), "--shifts", str(path))
+    assert code == 2
+    assert field in err
+    assert "row 2" in err or "no headcount column" in err
+    assert err.count("\n") == 1
