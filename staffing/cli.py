@@ -73,6 +73,13 @@ def _targets(args: argparse.Namespace) -> ServiceTargets:
     )
 
 
+def _shrinkage(args: argparse.Namespace) -> float:
+    value = units.parse_fraction(args.shrinkage, "--shrinkage")
+    if value >= 1.0:
+        raise InputError(f"--shrinkage = {args.shrinkage!r}; shrinkage must be below 100%")
+    return value
+
+
 def _patience(args: argparse.Namespace) -> float | None:
     if args.patience is None:
         return None
@@ -106,9 +113,7 @@ def _cmd_erlang(args: argparse.Namespace) -> int:
     calls = float(args.calls)
     interval = units.parse_duration(args.interval, "--interval")
     aht = units.parse_duration(args.aht, "--aht")
-    shrinkage = units.parse_fraction(args.shrinkage, "--shrinkage")
-    if shrinkage >= 1.0:
-        raise InputError(f"--shrinkage = {args.shrinkage!r}; shrinkage must be below 100%")
+    shrinkage = _shrinkage(args)
     targets = _targets(args)
     patience = _patience(args)
     need = int(
@@ -199,7 +204,7 @@ def _cmd_requirements(args: argparse.Namespace) -> int:
     out = _out_path(args)
     interval = None if args.interval is None else units.parse_duration(args.interval, "--interval")
     forecast = read_forecast(args.forecast, interval=interval)
-    shrinkage = units.parse_fraction(args.shrinkage, "--shrinkage")
+    shrinkage = _shrinkage(args)
     fte_hours = units.parse_duration(args.fte_hours, "--fte-hours") / 3600.0
     req = compute_requirements(
         forecast,
@@ -232,9 +237,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     forecast = read_forecast(args.forecast)
     targets = _targets(args)
     patience = _patience(args)
-    shrinkage = units.parse_fraction(args.shrinkage, "--shrinkage")
-    if shrinkage >= 1.0:
-        raise InputError(f"--shrinkage = {args.shrinkage!r}; shrinkage must be below 100%")
+    shrinkage = _shrinkage(args)
     if args.agents and args.shifts:
         raise InputError("give --agents or --shifts, not both")
     if args.agents:
@@ -321,6 +324,11 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_output(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--out", metavar="FILE.csv", help=what)
+    parser.add_argument("--force", action="store_true", help="replace --out if it exists")
+
+
 def _add_targets(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("service targets (every one given is met)")
     group.add_argument(
@@ -393,8 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DURATION",
         help="paid hours of one full-time employee per day (default 8h)",
     )
-    p.add_argument("--out", metavar="FILE.csv", help="write the per-interval table as CSV")
-    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    _add_output(p, "write the per-interval table as CSV")
     p.set_defaults(run=_cmd_requirements)
 
     p = verbs.add_parser(
@@ -434,8 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--replications", type=int, default=30, metavar="N", help="simulated days (default 30)"
     )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--out", metavar="FILE.csv", help="write the per-interval KPIs as CSV")
-    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    _add_output(p, "write the per-interval KPIs as CSV")
     p.set_defaults(run=_cmd_simulate)
     return parser
 
