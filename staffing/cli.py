@@ -6,6 +6,8 @@ Verbs:
   for agent counts around it.
 - ``staffing requirements FORECAST.csv``: agents per interval for a forecast, as a table on
   the terminal and optionally a CSV file.
+- ``staffing plan SCENARIO.toml --out DIR``: the main job: requirements, a least-cost shift
+  schedule, simulation-verified corrections, and a report folder (CSV, PNG, summary.md).
 - ``staffing simulate FORECAST.csv``: simulate days of calls under a staffing per interval
   (``--agents``), a shift schedule (``--shifts``) or, by default, the Erlang requirement,
   and print the KPIs with 95 % confidence intervals.
@@ -27,7 +29,10 @@ from tqdm import tqdm
 from staffing import erlang, units
 from staffing.errors import InputError
 from staffing.forecast import read_forecast
+from staffing.plan import plan, write_report
+from staffing.report import kpi_status
 from staffing.requirements import Requirements, ServiceTargets, compute_requirements
+from staffing.scenario import load_scenario
 from staffing.shifts import read_agents, read_shifts
 from staffing.simulation import simulate
 
@@ -269,6 +274,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             handle_cv=handle_cv,
             replications=args.replications,
             seed=args.seed,
+            engine=args.engine,
             progress=lambda done: bar.update(done - bar.n),
         )
     print(f"{args.replications} simulated days, seed {args.seed}; staffing: {source}")
@@ -322,6 +328,84 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         table.to_csv(out, index=False)
         print(f"wrote {out}")
     return 0
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.force:
+        raise InputError(
+            f"--out {out} exists and is not empty; choose a new folder or add "
+            "--force to write into it"
+        )
+    scenario = load_scenario(args.scenario)
+    bars: dict[str, tqdm] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(
+                total=total, desc=stage, unit="day", disable=None, file=sys.stderr, leave=False
+            )
+        bar.update(done - bar.n)
+
+    result = plan(scenario, progress=progress)
+    for bar in bars.values():
+        bar.close()
+    paths = write_report(result, out)
+    sc, best = result.scenario, result.best
+    print(
+        f"{sc.name}: {sc.forecast.total_calls:,.0f} calls, {sc.forecast.n_intervals} "
+        f"intervals; {_describe(sc.targets, sc.callers.patience)}"
+    )
+    rows = [
+        [
+            str(r.number),
+            str(sum(s.headcount for s in r.schedule.shifts)),
+            f"{r.paid_hours:,.1f}",
+            f"{r.cost:,.0f}",
+            _ci(*r.simulation.day.loc["service_level"], _pct),
+            str(r.missing.size),
+        ]
+        for r in result.rounds
+    ]
+    print(
+        _render(
+            rows,
+            [
+                "round",
+                "agents",
+                "paid hours",
+                f"cost {sc.costs.currency}",
+                "service level (95% CI)",
+                "intervals missing",
+            ],
+            marks=["*" if r is best else "" for r in result.rounds],
+        )
+    )
+    print(f"\n* kept: round {best.number}")
+    for row in _plan_status(result):
+        print(f"  {row}")
+    print(f"\nreport: {paths['summary']} (charts and tables in {out})")
+    return 0
+
+
+def _plan_status(result) -> list[str]:
+    sc = result.scenario
+    day = result.best.simulation.day
+    lines = []
+    for label, target, key, higher in (
+        ("service level", sc.targets.service_level, "service_level", True),
+        ("ASA", sc.targets.asa, "asa", False),
+        ("abandon rate", sc.targets.abandon_rate, "abandon_rate", False),
+        ("occupancy", sc.targets.max_occupancy, "occupancy", False),
+    ):
+        if target is None:
+            continue
+        value = float(day.loc[key, "mean"])
+        status = kpi_status(value, target, higher_is_better=higher, tolerance=sc.tolerance)
+        fmt = _sec if key == "asa" else _pct
+        lines.append(f"{label}: {fmt(value)} vs target {fmt(target)}: {status}")
+    return lines
 
 
 def _add_output(parser: argparse.ArgumentParser, what: str) -> None:
@@ -405,6 +489,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_requirements)
 
     p = verbs.add_parser(
+        "plan",
+        help="plan a scenario: schedule, verify by simulation, write a report",
+        description="Requirements per interval, a least-cost shift schedule (MILP), "
+        "simulation-verified corrections, and a report folder with CSV tables, PNG charts "
+        "and summary.md.",
+    )
+    p.add_argument("scenario", help="scenario TOML file (see README)")
+    p.add_argument("--out", required=True, metavar="DIR", help="report folder to create")
+    p.add_argument("--force", action="store_true", help="write into an existing folder")
+    p.set_defaults(run=_cmd_plan)
+
+    p = verbs.add_parser(
         "simulate",
         help="simulate days of calls under a staffing plan or shift schedule",
         description="Simulate the forecast's days (Poisson arrivals, queue, abandonment, "
@@ -441,6 +537,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--replications", type=int, default=30, metavar="N", help="simulated days (default 30)"
     )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument(
+        "--engine",
+        default="fast",
+        choices=["fast", "simpy"],
+        help="simulation engine: compiled (default) or SimPy; same results",
+    )
     _add_output(p, "write the per-interval KPIs as CSV")
     p.set_defaults(run=_cmd_simulate)
     return parser

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from os import PathLike
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -232,3 +233,33 @@ def read_shifts(path: str | PathLike[str], forecast: Forecast) -> list[Shift]:
         except InputError as error:
             raise InputError(f"{where}: {error}") from None
     return shifts
+
+
+def write_shifts(path: str | PathLike[str], shifts: Sequence[Shift], forecast: Forecast) -> None:
+    """Write shifts as a CSV that :func:`read_shifts` reads back to the same shifts.
+
+    Starts and ends are times of day for a one-day forecast, dates and times otherwise;
+    breaks are ``HH:MM-HH:MM`` on the shift's day.
+    """
+    origin = forecast.start[0].astype("datetime64[D]").astype("datetime64[s]")
+    dated = len(forecast.days) > 1 or forecast.has_dates
+
+    def clock(seconds: float) -> str:
+        s = int(np.rint(seconds)) % int(_DAY)
+        return f"{s // 3600:02d}:{s % 3600 // 60:02d}"
+
+    def moment(seconds: float) -> str:
+        if not dated:
+            return clock(seconds)
+        t = origin + np.timedelta64(int(np.rint(seconds)), "s")
+        return str(t.astype("datetime64[m]")).replace("T", " ")
+
+    lines = ["name,start,end,headcount,breaks,paid_breaks"]
+    for shift in shifts:
+        unpaid = " ".join(f"{clock(b.start)}-{clock(b.end)}" for b in shift.breaks if not b.paid)
+        paid = " ".join(f"{clock(b.start)}-{clock(b.end)}" for b in shift.breaks if b.paid)
+        name = shift.name.replace(",", " ")
+        lines.append(
+            f"{name},{moment(shift.start)},{moment(shift.end)},{shift.headcount},{unpaid},{paid}"
+        )
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")

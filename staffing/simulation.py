@@ -26,6 +26,7 @@ KPIs per interval and per day follow DESIGN.md section 4 (:mod:`staffing.kpis`),
 mean and a 95 % confidence half-width over the replications.
 """
 
+import heapq
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -144,10 +145,14 @@ def run_day(callers: Callers, agents: AgentWindows) -> Outcome:
     wait = np.zeros(n)
     agent_of = np.full(n, -1, dtype=np.int64)
     queue: deque[int] = deque()
-    idle: deque[list] = deque()  # [agent, wake event, still idle]
+    # idle agents as (idle since, agent, [wake event, still idle]): longest idle first
+    idle: list[tuple[float, int, list]] = []
     logged: list[tuple[float, float]] = []
     # number of callers waiting, and its integral over time
     depth = {"count": 0, "area": 0.0, "since": 0.0}
+    opening = {
+        (j, w): env.event() for j, windows in enumerate(agents.windows) for w in range(len(windows))
+    }
 
     def queue_change(delta: int) -> None:
         depth["area"] += depth["count"] * (env.now - depth["since"])
@@ -177,57 +182,87 @@ def run_day(callers: Callers, agents: AgentWindows) -> Outcome:
     def source():
         for i in range(n):
             yield env.timeout(arrival[i] - env.now)
-            while idle and not idle[0][2]:
-                idle.popleft()
+            while idle and not idle[0][2][1]:
+                heapq.heappop(idle)
             if idle:
-                token = idle.popleft()
-                token[2] = False
-                token[1].succeed(i)
+                _, j, token = heapq.heappop(idle)
+                token[1] = False
+                # answered on arrival: a wait of exactly 0 (env.now may differ from the
+                # arrival time by rounding)
+                status[i], wait[i], agent_of[i] = ANSWERED, 0.0, j
+                token[0].succeed(i)
                 continue
             queue.append(i)
             queue_change(+1)
             if np.isfinite(patience[i]):
                 env.timeout(patience[i]).callbacks.append(partial(hang_up, i))
 
-    def agent(j: int, windows: Sequence[tuple[float, float, bool]]):
-        for on, off, stays in windows:
-            if env.now < on:
+    def roster():
+        """Open agents' windows in time order, agents of one instant in agent order."""
+        for on, j, w in sorted(
+            (ws[w][0], j, w) for j, ws in enumerate(agents.windows) for w in range(len(ws))
+        ):
+            if on > env.now:
                 yield env.timeout(on - env.now)
+            opening[j, w].succeed()
+
+    def agent(j: int, windows: Sequence[tuple[float, float, bool]]):
+        for w, (on, off, stays) in enumerate(windows):
+            if env.now < on:
+                yield opening[j, w]
+            elif env.now >= off and not stays:
+                continue  # a call overran this whole window
             start = env.now
             while True:
                 i = next_caller()
                 if i < 0:
                     if env.now >= off:
                         break
-                    token = [j, env.event(), True]
-                    idle.append(token)
-                    yield token[1] | env.timeout(off - env.now)
-                    if not token[1].triggered:
-                        token[2] = False
+                    token = [env.event(), True]
+                    heapq.heappush(idle, (env.now, j, token))
+                    yield token[0] | env.timeout(off - env.now)
+                    if not token[0].triggered:
+                        token[1] = False
                         break
-                    i = token[1].value
-                yield env.timeout(answer(i, j))
+                    yield env.timeout(handle[token[0].value])
+                else:
+                    yield env.timeout(answer(i, j))
                 if env.now >= off and not (stays and depth["count"] > 0):
                     break
             logged.append((start, env.now))
 
     env.process(source())
+    env.process(roster())
     for j, windows in enumerate(agents.windows):
         env.process(agent(j, windows))
     env.run()
-    queue_change(0)
-    # Callers still queued when no agent will come again (possible only without patience)
-    # are counted as hanging up when the day's last event has passed.
+    return _close_day(callers, status, wait, agent_of, logged, depth["area"], depth["since"])
+
+
+def _close_day(
+    callers: Callers,
+    status: NDArray[np.int8],
+    wait: FloatArray,
+    agent_of: NDArray[np.int64],
+    logged: list[tuple[float, float]],
+    queue_area: float,
+    since: float,
+) -> Outcome:
+    """Finish a day's outcome; callers stranded in the queue hang up at the day's end.
+
+    Stranded callers (no patience, and no agent will come again) are counted as abandoned
+    at the end of the day: the last agent's departure or the last arrival, whichever is
+    later. ``queue_area`` is the queue's integral up to ``since``, its last change; the
+    stranded callers' time from then to the end is added.
+    """
+    segments = np.array(logged, dtype=float).reshape(-1, 2)
     stranded = status == WAITING
-    wait[stranded] = env.now - arrival[stranded]
-    status[stranded] = ABANDONED
-    return Outcome(
-        status=status,
-        wait=wait,
-        agent=agent_of,
-        logged=np.array(logged, dtype=float).reshape(-1, 2),
-        queue_area=depth["area"],
-    )
+    if stranded.any():
+        end = max(float(segments[:, 1].max(initial=0.0)), float(callers.arrival.max()))
+        wait[stranded] = end - callers.arrival[stranded]
+        status[stranded] = ABANDONED
+        queue_area += int(stranded.sum()) * (end - since)
+    return Outcome(status=status, wait=wait, agent=agent_of, logged=segments, queue_area=queue_area)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -366,6 +401,29 @@ class SimulationResult:
         return float(self.day.loc[name, "mean"]), float(self.day.loc[name, "ci"])
 
 
+def _fast_engine() -> Callable[[Callers, AgentWindows], Outcome]:
+    from staffing.fastsim import run_day_fast  # compiled on first use
+
+    return run_day_fast
+
+
+ENGINES: dict[str, Callable[[], Callable[[Callers, AgentWindows], Outcome]]] = {
+    "fast": _fast_engine,
+    "simpy": lambda: run_day,
+}
+"""Simulation engines by name: each entry returns the function simulating one day."""
+
+
+def _distribution(
+    argument: str, kind: str, mean: float, cv: float | None
+) -> distributions.Distribution:
+    """Build a distribution for ``simulate``; an error names the argument at fault."""
+    try:
+        return distributions.make(kind, mean, cv)
+    except InputError as error:
+        raise InputError(f"simulate {argument}: {error}") from None
+
+
 def _agents(agents: ArrayLike, n: int) -> NDArray[np.int64]:
     arr = np.asarray(agents, dtype=float)
     if arr.shape != (n,):
@@ -396,6 +454,7 @@ def simulate(
     seed: int | np.random.SeedSequence = 0,
     keep_records: bool = False,
     progress: Callable[[int], None] | None = None,
+    engine: str = "fast",
 ) -> SimulationResult:
     """Simulate the forecast's days under a staffing plan, with replications.
 
@@ -425,6 +484,10 @@ def simulate(
         Keep every replication's callers and outcomes in the result.
     progress : callable, optional
         Called with the number of replications done after each one.
+    engine : {"fast", "simpy"}
+        ``fast`` (default): the compiled engine of :mod:`staffing.fastsim`, ~100x faster;
+        ``simpy``: this module's SimPy model. Both give the same outcome for every caller
+        (the tests check it), so results do not depend on the choice.
 
     Returns
     -------
@@ -438,18 +501,26 @@ def simulate(
         raise InputError(f"replications = {replications!r}; must be a whole number >= 1")
     if not 0.0 <= shrinkage < 1.0:
         raise InputError(f"shrinkage = {shrinkage!r}; shrinkage must be >= 0 and < 1")
+    if engine not in ENGINES:
+        raise InputError(f"engine = {engine!r}; choose one of {', '.join(ENGINES)}")
+    run = ENGINES[engine]()
     grid = Grid.of(forecast)
     if agents is not None:
         windows = windows_from_counts(_agents(agents, forecast.n_intervals), grid, shrinkage)
     else:
         windows = windows_from_shifts(shifts, grid)
-    handle = distributions.make(handle_distribution, 1.0, handle_cv)
+    handle = _distribution("handle_distribution", handle_distribution, 1.0, handle_cv)
     patience_dist = (
         None
         if patience is None or np.isinf(patience)
-        else distributions.make(patience_distribution, patience, patience_cv)
+        else _distribution("patience", patience_distribution, patience, patience_cv)
     )
-    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    # a copy, so that the caller's SeedSequence is not advanced by spawning
+    root = (
+        np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
+        if isinstance(seed, np.random.SeedSequence)
+        else np.random.SeedSequence(seed)
+    )
     per_interval: dict[str, list[FloatArray]] = {name: [] for name in kpis.KPI_NAMES}
     per_day: dict[str, list[float]] = {name: [] for name in kpis.KPI_NAMES}
     counts = {"offered": [], "answered": [], "abandoned": [], "logged": []}
@@ -457,7 +528,7 @@ def simulate(
     for r, child in enumerate(root.spawn(int(replications))):
         rng = np.random.default_rng(child)
         callers = draw_callers(rng, forecast.calls, forecast.aht, grid, handle, patience_dist)
-        outcome = run_day(callers, windows)
+        outcome = run(callers, windows)
         sums, day = _sums(callers, outcome, windows, grid, threshold)
         for name, values in kpis.ratios(sums).items():
             per_interval[name].append(values)

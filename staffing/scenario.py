@@ -1,0 +1,494 @@
+"""Scenario files: one TOML file describes a planning problem, loaded into validated objects.
+
+A scenario names every input of the planning flow: the forecast, the service targets,
+callers' patience and handle-time distribution, shrinkage, the shift patterns the schedule
+may use, costs, and simulation settings. Durations and shares are written as people write
+them (``"3min"``, ``"8h30m"``, ``"30%"``, ``"80/20"``) or as plain numbers (seconds,
+fractions); inside, everything is seconds and fractions. Every error names the file, the
+section and key, the value, and what is allowed; an unknown key is an error (a typo would
+otherwise be silently ignored). The format, key by key, is in the README.
+
+Example::
+
+    name = "E-commerce weekday"
+    [forecast]
+    file = "ecommerce_weekday.csv"
+    [targets]
+    service_level = "80/20"
+    abandon_rate = "5%"
+    [callers]
+    patience = "3min"
+    [staffing]
+    shrinkage = "30%"
+    [[shifts]]
+    name = "full day"
+    length = "8h30m"
+    starts = { from = "06:00", to = "14:00", every = "30min" }
+    breaks = [{ duration = "30min", window = ["3h", "5h"] }]
+    [costs]
+    hourly_wage = 18.0
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from staffing import distributions, units
+from staffing.errors import InputError
+from staffing.forecast import Forecast, read_forecast
+from staffing.requirements import ServiceTargets
+from staffing.scheduling import BreakRule, ShiftPattern
+
+_DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class Callers:
+    """How callers behave: patience and handle-time distributions.
+
+    Attributes
+    ----------
+    patience : float or None
+        Mean patience [s]; None: nobody hangs up (Erlang C).
+    patience_distribution, handle_distribution : str
+        ``exponential``, ``lognormal``, ``gamma`` or ``deterministic``.
+    patience_cv, handle_cv : float or None
+        Coefficients of variation (lognormal and gamma).
+    """
+
+    patience: float | None = None
+    patience_distribution: str = "exponential"
+    patience_cv: float | None = None
+    handle_distribution: str = "exponential"
+    handle_cv: float | None = None
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Labour cost of paid hours.
+
+    Attributes
+    ----------
+    hourly_wage : float
+        Wage per paid hour [currency/h].
+    loading : float
+        Benefits and taxes on top of the wage, as a share (0.25 = +25 %).
+    currency : str
+        Label for reports.
+    """
+
+    hourly_wage: float = 0.0
+    loading: float = 0.0
+    currency: str = "USD"
+
+    @property
+    def per_hour(self) -> float:
+        """Loaded cost of one paid hour [currency/h]."""
+        return self.hourly_wage * (1.0 + self.loading)
+
+
+@dataclass(frozen=True)
+class ScheduleRules:
+    """Limits on the schedule (see :func:`staffing.scheduling.schedule`)."""
+
+    max_headcount: int | None = None
+    min_headcount: int | None = None
+    max_part_time_share: float | None = None
+    time_limit: float = 30.0
+
+
+@dataclass(frozen=True)
+class SimulationSettings:
+    """How the schedule is verified by simulation.
+
+    Attributes
+    ----------
+    replications : int
+        Simulated days per round.
+    seed : int
+        Root seed: every round meets the same callers (common random numbers).
+    rounds : int
+        Simulation-verified rescheduling rounds after the Erlang-only schedule.
+    """
+
+    replications: int = 20
+    seed: int = 0
+    rounds: int = 3
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A planning problem, validated.
+
+    Attributes
+    ----------
+    name, description : str
+        For reports.
+    path : Path
+        The TOML file; relative paths in it are relative to its folder.
+    forecast : Forecast
+        Calls and AHT per interval.
+    targets : ServiceTargets
+        Service targets every interval must meet.
+    tolerance : float
+        Relative band around a target reported as "within tolerance" (0.05 = 5 %).
+    callers : Callers
+        Patience and handle-time distributions.
+    shrinkage : float
+        Share of paid time off the phones, for scheduled positions and FTE.
+    fte_hours : float
+        Paid hours of one full-time employee per day [h].
+    patterns : tuple of ShiftPattern
+        The shift patterns the schedule may use.
+    rules : ScheduleRules
+        Limits on the schedule.
+    costs : Costs
+        Labour cost.
+    simulation : SimulationSettings
+        Replications, seed and rounds.
+    """
+
+    name: str
+    description: str
+    path: Path
+    forecast: Forecast
+    targets: ServiceTargets
+    tolerance: float
+    callers: Callers
+    shrinkage: float
+    fte_hours: float
+    patterns: tuple[ShiftPattern, ...]
+    rules: ScheduleRules = field(default_factory=ScheduleRules)
+    costs: Costs = field(default_factory=Costs)
+    simulation: SimulationSettings = field(default_factory=SimulationSettings)
+
+
+# --------------------------------------------------------------------------- reading
+
+_SECTIONS: dict[str, set[str]] = {
+    "": {
+        "name",
+        "description",
+        "forecast",
+        "targets",
+        "callers",
+        "staffing",
+        "shifts",
+        "schedule",
+        "costs",
+        "simulation",
+    },
+    "forecast": {"file", "interval"},
+    "targets": {"service_level", "threshold", "asa", "abandon_rate", "max_occupancy", "tolerance"},
+    "callers": {
+        "patience",
+        "patience_distribution",
+        "patience_cv",
+        "handle_distribution",
+        "handle_cv",
+    },
+    "staffing": {"shrinkage", "fte_hours"},
+    "shifts": {"name", "length", "starts", "breaks", "max_agents", "part_time", "hourly_cost"},
+    "breaks": {"duration", "window", "paid"},
+    "starts": {"from", "to", "every"},
+    "schedule": {"max_headcount", "min_headcount", "max_part_time_share", "time_limit"},
+    "costs": {"hourly_wage", "loading", "currency"},
+    "simulation": {"replications", "seed", "rounds"},
+}
+
+
+class _Reader:
+    """Typed access to one table of the TOML file, with messages naming file and key."""
+
+    def __init__(self, file: str, where: str, table: Any, kind: str) -> None:
+        self.file, self.where = file, where
+        if not isinstance(table, dict):
+            raise InputError(f"{file}: {where or 'the file'} must be a table of keys")
+        unknown = sorted(set(table) - _SECTIONS[kind])
+        if unknown:
+            raise InputError(
+                f"{file}: {self.label(unknown[0])} is not a known key; allowed here: "
+                f"{', '.join(sorted(_SECTIONS[kind]))}"
+            )
+        self.table = table
+
+    def label(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def field(self, key: str) -> str:
+        return f"{self.file}: {self.label(key)}"
+
+    def has(self, key: str) -> bool:
+        return key in self.table
+
+    def text(self, key: str, default: str | None = None) -> str | None:
+        value = self.table.get(key, default)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{self.field(key)} = {value!r}; expected text in quotes")
+        return value
+
+    def choice(self, key: str, allowed: tuple[str, ...], default: str) -> str:
+        value = self.text(key, default)
+        if value not in allowed:
+            raise InputError(f"{self.field(key)} = {value!r}; allowed: {', '.join(allowed)}")
+        return value
+
+    def duration(self, key: str, default: float | None = None) -> float | None:
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise InputError(
+                f"{self.field(key)} = {value!r}; expected a duration like "
+                '"3min" or a number of seconds'
+            )
+        return units.parse_duration(str(value), self.field(key))
+
+    def fraction(self, key: str, default: float | None = None) -> float | None:
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise InputError(f'{self.field(key)} = {value!r}; expected a share like "30%" or 0.3')
+        return units.parse_fraction(str(value), self.field(key))
+
+    def number(
+        self, key: str, default: float | None = None, *, low: float = 0.0, whole: bool = False
+    ) -> float | None:
+        value = self.table.get(key, default)
+        if value is None:
+            return None
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= low
+        if ok and whole:
+            ok = float(value).is_integer()
+        if not ok:
+            kind = "a whole number" if whole else "a number"
+            raise InputError(f"{self.field(key)} = {value!r}; expected {kind} >= {low:g}")
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.table.get(key, default)
+        if not isinstance(value, bool):
+            raise InputError(f"{self.field(key)} = {value!r}; expected true or false")
+        return value
+
+    def sub(self, key: str, kind: str) -> "_Reader":
+        return _Reader(self.file, self.label(key), self.table.get(key, {}), kind)
+
+
+def _targets(r: _Reader) -> tuple[ServiceTargets, float]:
+    service_level: float | None = 0.8
+    threshold = 20.0
+    value = r.table.get("service_level", "80/20")
+    if isinstance(value, str) and value.strip().lower() in {"off", "none"}:
+        service_level = None
+    elif isinstance(value, str) and "/" in value:
+        service_level, threshold = units.parse_service_target(value, r.field("service_level"))
+    else:
+        service_level = r.fraction("service_level")
+    if r.has("threshold"):
+        threshold = r.duration("threshold")
+    try:
+        targets = ServiceTargets(
+            service_level=service_level,
+            threshold=threshold,
+            asa=r.duration("asa"),
+            abandon_rate=r.fraction("abandon_rate"),
+            max_occupancy=r.fraction("max_occupancy"),
+        )
+    except InputError as error:
+        raise InputError(f"{r.file}: {r.where}: {error}") from None
+    return targets, r.fraction("tolerance", 0.05)
+
+
+def _callers(r: _Reader) -> Callers:
+    kinds = tuple(distributions.KINDS)
+    patience = r.duration("patience")
+    if patience is not None and patience <= 0:
+        raise InputError(
+            f"{r.field('patience')} = {patience:g}; patience must be > 0 "
+            "seconds (leave it out for callers who never hang up)"
+        )
+    out = Callers(
+        patience=patience,
+        patience_distribution=r.choice("patience_distribution", kinds, "exponential"),
+        patience_cv=r.number("patience_cv"),
+        handle_distribution=r.choice("handle_distribution", kinds, "exponential"),
+        handle_cv=r.number("handle_cv"),
+    )
+    for prefix in ("patience", "handle"):
+        try:
+            distributions.make(
+                getattr(out, f"{prefix}_distribution"), 1.0, getattr(out, f"{prefix}_cv")
+            )
+        except InputError as error:
+            raise InputError(f"{r.field(prefix + '_distribution')}: {error}") from None
+    return out
+
+
+def _times_of_day(r: _Reader, key: str) -> tuple[float, ...]:
+    """Parse ``starts``: a list of times of day, or ``{from, to, every}``."""
+    value = r.table.get(key)
+
+    def clock(text: Any, label: str) -> float:
+        parts = str(text).split(":")
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            raise InputError(f'{r.field(label)} = {text!r}; expected a time of day like "06:30"')
+        seconds = int(parts[0]) * 3600 + int(parts[1]) * 60
+        if not 0 <= seconds <= _DAY or int(parts[1]) >= 60:
+            raise InputError(f"{r.field(label)} = {text!r}; not a time of day")
+        return float(seconds)
+
+    if isinstance(value, list) and value:
+        return tuple(sorted({clock(v, key) for v in value}))
+    if isinstance(value, dict):
+        span = r.sub(key, "starts")
+        first = clock(span.table.get("from"), f"{key}.from")
+        last = clock(span.table.get("to", span.table.get("from")), f"{key}.to")
+        every = span.duration("every", 1800.0)
+        if every <= 0 or last < first:
+            raise InputError(f"{r.field(key)}: needs from <= to and every > 0")
+        count = int((last - first) // every) + 1
+        return tuple(first + i * every for i in range(count))
+    raise InputError(
+        f"{r.field(key)} = {value!r}; give a list of times like "
+        '["06:00", "07:00"] or {{ from = "06:00", to = "14:00", '
+        'every = "30min" }}'
+    )
+
+
+def _pattern(r: _Reader, index: int) -> ShiftPattern:
+    name = r.text("name") or f"shift {index + 1}"
+    length = r.duration("length")
+    if length is None or length <= 0:
+        raise InputError(f'{r.field("length")}: every shift needs a length, e.g. "8h"')
+    breaks = []
+    raw = r.table.get("breaks", [])
+    if not isinstance(raw, list):
+        raise InputError(f"{r.field('breaks')}: expected a list of {{ duration, window }}")
+    for j, item in enumerate(raw):
+        b = _Reader(r.file, f"{r.label('breaks')}[{j}]", item, "breaks")
+        window = b.table.get("window")
+        if not (isinstance(window, list) and len(window) == 2):
+            raise InputError(
+                f"{b.field('window')} = {window!r}; expected [earliest, latest] "
+                'start after the shift start, e.g. ["3h", "5h"]'
+            )
+        earliest = units.parse_duration(str(window[0]), b.field("window"))
+        latest = units.parse_duration(str(window[1]), b.field("window"))
+        duration = b.duration("duration")
+        if duration is None:
+            raise InputError(f"{b.field('duration')}: every break needs a duration")
+        breaks.append(
+            _build(
+                BreakRule,
+                b.field(""),
+                duration=duration,
+                earliest=earliest,
+                latest=latest,
+                paid=b.boolean("paid", False),
+            )
+        )
+    max_agents = r.number("max_agents", whole=True)
+    return _build(
+        ShiftPattern,
+        r.field(""),
+        name=name,
+        length=length,
+        starts=_times_of_day(r, "starts"),
+        breaks=tuple(breaks),
+        max_agents=None if max_agents is None else int(max_agents),
+        part_time=r.boolean("part_time", False),
+        hourly_cost=float(r.number("hourly_cost", 1.0)),
+    )
+
+
+def _build(cls: type, where: str, **kwargs: Any) -> Any:
+    """Construct a validated dataclass, prefixing its message with the place in the file."""
+    try:
+        return cls(**kwargs)
+    except InputError as error:
+        raise InputError(f"{where.rstrip('.: ')}: {error}") from None
+
+
+def load_scenario(path: str | PathLike[str]) -> Scenario:
+    """Read and validate a scenario TOML file (format in the README).
+
+    Raises
+    ------
+    InputError
+        With the file, key, value and what is allowed, for any problem.
+    """
+    path = Path(path)
+    file = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{file}: file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{file}: cannot be read ({error})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"{file}: not valid TOML ({error})") from None
+    top = _Reader(file, "", data, "")
+    fc = top.sub("forecast", "forecast")
+    csv = fc.text("file")
+    if csv is None:
+        raise InputError(f"{file}: forecast.file is missing; name the forecast CSV")
+    interval = fc.duration("interval")
+    forecast = read_forecast(path.parent / csv, interval=interval)
+    targets, tolerance = _targets(top.sub("targets", "targets"))
+    staffing = top.sub("staffing", "staffing")
+    shrinkage = staffing.fraction("shrinkage", 0.0)
+    if shrinkage >= 1.0:
+        raise InputError(f"{staffing.field('shrinkage')}: shrinkage must be below 100%")
+    fte_hours = staffing.duration("fte_hours", 8 * 3600.0) / 3600.0
+    raw_shifts = data.get("shifts", [])
+    if not isinstance(raw_shifts, list) or not raw_shifts:
+        raise InputError(
+            f"{file}: give at least one [[shifts]] pattern (name, length, starts, breaks)"
+        )
+    patterns = tuple(
+        _pattern(_Reader(file, f"shifts[{i}]", raw, "shifts"), i)
+        for i, raw in enumerate(raw_shifts)
+    )
+    rules_r = top.sub("schedule", "schedule")
+    rules = ScheduleRules(
+        max_headcount=_whole_or_none(rules_r, "max_headcount"),
+        min_headcount=_whole_or_none(rules_r, "min_headcount"),
+        max_part_time_share=rules_r.fraction("max_part_time_share"),
+        time_limit=rules_r.duration("time_limit", 30.0),
+    )
+    costs_r = top.sub("costs", "costs")
+    costs = Costs(
+        hourly_wage=float(costs_r.number("hourly_wage", 0.0)),
+        loading=costs_r.fraction("loading", 0.0),
+        currency=costs_r.text("currency", "USD"),
+    )
+    sim_r = top.sub("simulation", "simulation")
+    simulation = SimulationSettings(
+        replications=int(sim_r.number("replications", 20, low=2, whole=True)),
+        seed=int(sim_r.number("seed", 0, whole=True)),
+        rounds=int(sim_r.number("rounds", 3, whole=True)),
+    )
+    return Scenario(
+        name=top.text("name", path.stem),
+        description=top.text("description", ""),
+        path=path,
+        forecast=forecast,
+        targets=targets,
+        tolerance=tolerance,
+        callers=_callers(top.sub("callers", "callers")),
+        shrinkage=shrinkage,
+        fte_hours=fte_hours,
+        patterns=patterns,
+        rules=rules,
+        costs=costs,
+        simulation=simulation,
+    )
+
+
+def _whole_or_none(r: _Reader, key: str) -> int | None:
+    value = r.number(key, whole=True)
+    return None if value is None else int(value)

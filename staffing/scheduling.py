@@ -1,0 +1,845 @@
+r"""Shift scheduling: how many agents start each shift pattern, with breaks placed, at least cost.
+
+A :class:`ShiftPattern` is a kind of shift (length, allowed start times of day, break rules,
+cost); :func:`schedule` chooses how many agents start each pattern at each allowed start on
+each day of the horizon, and where each of their breaks falls, so that the agents on the
+phones cover a requirement per interval at the least cost. The result is a list of
+:class:`staffing.shifts.Shift` objects with concrete breaks, ready for
+:func:`staffing.shifts.coverage` and the simulator.
+
+Times are seconds from midnight of the horizon's first day (as in :mod:`staffing.shifts`);
+pattern starts are times of day, repeated on every day of the horizon, so a night shift
+crosses midnight into the next day and the days of a week are planned as a whole.
+
+Notes
+-----
+The set-covering model of Dantzig [1]_ with implicit break placement in the manner of
+Bechtold & Jacobs [2]_ and Aykin [3]_: integer ``x[c]`` agents start candidate shift ``c``
+(a pattern at one start time on one day); integer ``y[c, b, e]`` of them take break rule
+``b`` at offset ``e`` (every ``break_step`` inside the rule's window), with
+``sum_e y[c, b, e] = x[c]``; shortfall ``u[k] >= 0``. With ``on[c, k]`` and ``off[c, b, e, k]``
+the shares of interval ``k`` that the shift and the break overlap,
+
+.. math::
+
+    \min \sum_c h_c x_c + \pi \, \Delta \sum_k u_k
+    \quad \text{s.t.} \quad
+    \sum_c on_{ck} x_c - \sum_{c,b,e} off_{cbek} \, y_{cbe} + u_k \ge r_k,
+
+with ``h_c`` the cost of one agent's shift (paid hours x hourly cost), ``pi`` the shortfall
+penalty per agent-hour, ``Delta`` the interval in hours and ``r_k`` the requirement, plus the
+optional limits on agents per start, total headcount and part-time share. Break windows of
+one pattern must not overlap, so any pairing of the per-break counts gives each agent a
+valid set of breaks; the shifts are rebuilt that way. The MILP is solved by HiGHS [4]_
+through :func:`scipy.optimize.milp`.
+
+References
+----------
+.. [1] G. B. Dantzig, "A comment on Edie's 'Traffic delays at toll booths'", Journal of the
+   Operations Research Society of America 2(3), 339-341, 1954. doi:10.1287/opre.2.3.339
+.. [2] S. E. Bechtold and L. W. Jacobs, "Implicit modeling of flexible break assignments in
+   optimal shift scheduling", Management Science 36(11), 1339-1351, 1990.
+   doi:10.1287/mnsc.36.11.1339
+.. [3] T. Aykin, "Optimal shift scheduling with multiple break windows", Management Science
+   42(4), 591-602, 1996. doi:10.1287/mnsc.42.4.591
+.. [4] Q. Huangfu and J. A. J. Hall, "Parallelizing the dual revised simplex method",
+   Mathematical Programming Computation 10, 119-142, 2018. doi:10.1007/s12532-017-0130-5
+"""
+
+import math
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from staffing.errors import InputError
+from staffing.forecast import INTERVALS
+from staffing.shifts import Break, Shift, coverage
+
+_DAY = 86_400.0
+_TOL = 1e-9
+# Default shortfall penalty: one agent-interval short costs this many times the dearest shift.
+_PENALTY_FACTOR = 10.0
+
+
+def _number(value: object, field: str, rule: str, ok: Callable[[float], bool]) -> float:
+    """Return ``value`` as a float, or raise InputError naming ``field`` and ``rule``."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise InputError(f"{field} = {value!r}; {field} must be {rule}")
+    number = float(value)
+    if not (math.isfinite(number) and ok(number)):
+        raise InputError(f"{field} = {value!r}; {field} must be {rule}")
+    return number
+
+
+def _count(value: object, field: str) -> int:
+    """Return ``value`` as an int >= 0, or raise InputError naming ``field``."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float | np.number)
+        or not math.isfinite(float(value))
+        or float(value) != int(value)
+        or value < 0
+    ):
+        raise InputError(f"{field} = {value!r}; {field} must be a whole number >= 0")
+    return int(value)
+
+
+def _clock(t: float, days: int) -> str:
+    """``HH:MM`` of a time [s from midnight of day one], with ``day N`` on a multi-day horizon."""
+    day, rest = divmod(round(t), int(_DAY))
+    label = f"{rest // 3600:02d}:{rest % 3600 // 60:02d}"
+    return label if days == 1 else f"day {day + 1} {label}"
+
+
+@dataclass(frozen=True)
+class BreakRule:
+    """A break each agent of a pattern takes once, somewhere in a window after the shift start.
+
+    Attributes
+    ----------
+    duration : float
+        Length of the break [s], > 0.
+    earliest, latest : float
+        Earliest and latest break start [s after the shift start], ``0 <= earliest <=
+        latest``; the optimizer places each agent's break at one of ``earliest``,
+        ``earliest + break_step``, ... up to ``latest`` (see :func:`schedule`).
+    paid : bool
+        Paid breaks count in paid hours and cost; unpaid ones do not.
+    """
+
+    duration: float
+    earliest: float
+    latest: float
+    paid: bool = False
+
+    def __post_init__(self) -> None:
+        """Check the duration and the window when the rule is built."""
+        _number(self.duration, "BreakRule.duration", "a number of seconds > 0", lambda v: v > 0)
+        earliest = _number(
+            self.earliest, "BreakRule.earliest", "a number of seconds >= 0", lambda v: v >= 0
+        )
+        _number(
+            self.latest,
+            "BreakRule.latest",
+            f"a number of seconds >= earliest ({earliest:g})",
+            lambda v: v >= earliest,
+        )
+        if not isinstance(self.paid, bool):
+            raise InputError(f"BreakRule.paid = {self.paid!r}; paid must be True or False")
+
+    def offsets(self, step: float) -> NDArray[np.float64]:
+        """Return the allowed break starts [s after the shift start], every ``step``."""
+        n = math.floor((self.latest - self.earliest) / step + _TOL) + 1
+        return self.earliest + step * np.arange(n)
+
+
+@dataclass(frozen=True)
+class ShiftPattern:
+    """A kind of shift: its length, allowed start times of day, break rules and cost.
+
+    Attributes
+    ----------
+    name : str
+        Unique label; the scheduled shifts are named ``"<name> HH:MM"`` after it.
+    length : float
+        Shift length including breaks [s], ``0 < length <= 86400``.
+    starts : tuple of float
+        Allowed start times of day [s after midnight, in ``[0, 86400)``], repeated on every
+        day of the horizon. Any sequence is accepted and stored as a sorted tuple.
+    breaks : tuple of BreakRule
+        Breaks every agent of the pattern takes; their windows must not overlap (each break
+        ends, at its latest, no later than the next one's earliest start) and the last must
+        end inside the shift.
+    hourly_cost : float
+        Cost of one paid hour [currency/h, or a multiplier], > 0; with the default 1.0 the
+        cost of a schedule is its paid hours.
+    max_agents : int or None
+        Most agents starting this pattern at any one start time (per day), or no limit.
+    part_time : bool
+        Whether the pattern counts as part-time for ``max_part_time_share``.
+    """
+
+    name: str
+    length: float
+    starts: tuple[float, ...]
+    breaks: tuple[BreakRule, ...] = ()
+    hourly_cost: float = 1.0
+    max_agents: int | None = None
+    part_time: bool = False
+
+    def __post_init__(self) -> None:
+        """Check every field, naming the pattern and the field at fault."""
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise InputError(f"ShiftPattern.name = {self.name!r}; give a non-empty name")
+        where = f"shift pattern {self.name!r}"
+        length = _number(
+            self.length,
+            f"{where}: length",
+            "a number of seconds in (0, 86400]",
+            lambda v: 0 < v <= _DAY,
+        )
+        if isinstance(self.starts, str) or not isinstance(self.starts, Sequence):
+            raise InputError(
+                f"{where}: starts = {self.starts!r}; give a sequence of times of day [s]"
+            )
+        starts = [
+            _number(s, f"{where}: starts", "seconds after midnight in [0, 86400)", _in_day)
+            for s in self.starts
+        ]
+        if not starts:
+            raise InputError(f"{where}: starts is empty; give at least one start time of day")
+        if len(set(starts)) != len(starts):
+            raise InputError(f"{where}: starts has a time twice; list each start once")
+        object.__setattr__(self, "starts", tuple(sorted(starts)))
+        if isinstance(self.breaks, BreakRule) or not all(
+            isinstance(b, BreakRule) for b in self.breaks
+        ):
+            raise InputError(f"{where}: breaks must be a sequence of BreakRule")
+        rules = tuple(sorted(self.breaks, key=lambda b: b.earliest))
+        object.__setattr__(self, "breaks", rules)
+        for i, rule in enumerate(rules):
+            if rule.latest + rule.duration > length:
+                raise InputError(
+                    f"{where}: break {i + 1} may end at {rule.latest + rule.duration:g} s, "
+                    f"after the shift's length ({length:g} s); lower its latest start"
+                )
+            if i + 1 < len(rules) and rule.latest + rule.duration > rules[i + 1].earliest:
+                raise InputError(
+                    f"{where}: break windows {i + 1} and {i + 2} overlap (break {i + 1} may "
+                    f"end at {rule.latest + rule.duration:g} s, break {i + 2} may start at "
+                    f"{rules[i + 1].earliest:g} s); separate them"
+                )
+        _number(self.hourly_cost, f"{where}: hourly_cost", "a number > 0", lambda v: v > 0)
+        if self.max_agents is not None:
+            _count(self.max_agents, f"{where}: max_agents")
+        if not isinstance(self.part_time, bool):
+            raise InputError(f"{where}: part_time = {self.part_time!r}; must be True or False")
+
+    @property
+    def paid_seconds(self) -> float:
+        """Paid time of one agent on this pattern [s]: its length less unpaid breaks."""
+        return self.length - sum(b.duration for b in self.breaks if not b.paid)
+
+    @property
+    def shift_cost(self) -> float:
+        """Cost of one agent's shift [currency]: paid hours x hourly cost."""
+        return self.paid_seconds / 3600 * self.hourly_cost
+
+
+def _in_day(seconds: float) -> bool:
+    return 0 <= seconds < _DAY
+
+
+class ScheduleStatus(Enum):
+    """How the solve ended."""
+
+    OPTIMAL = "optimal"
+    """Proven optimal within the relative gap ``mip_gap``."""
+    FEASIBLE = "feasible"
+    """The time limit was reached with a schedule in hand; ``gap`` says how far from optimal."""
+    ERROR = "error"
+    """No schedule: the solver stopped without one (the messages say why)."""
+
+
+@dataclass(frozen=True, eq=False)
+class ScheduleResult:
+    """A schedule chosen by :func:`schedule`, with its coverage, shortfall and cost.
+
+    Attributes
+    ----------
+    status : ScheduleStatus
+        How the solve ended.
+    shifts : list of Shift
+        The shifts with their breaks placed, one per pattern, start and break times, named
+        ``"<pattern> HH:MM"``; times in seconds from midnight of day one.
+    coverage : ndarray of float
+        Agents on the phones per interval of the grid (time-averaged), from
+        :func:`staffing.shifts.coverage` of ``shifts``.
+    shortfall : ndarray of float
+        ``max(requirement - coverage, 0)`` per interval [agents].
+    uncovered : list of int
+        Intervals with a positive requirement that no pattern at any allowed start can cover.
+    cost : float
+        Sum of paid hours x hourly cost over the shifts [currency].
+    paid_hours : float
+        Paid hours of all agents [h].
+    headcount : int
+        Agents on shifts over the horizon (a multi-day horizon counts an agent once per shift).
+    objective : float
+        Cost plus the shortfall penalty [currency]; NaN without a schedule.
+    gap : float
+        Relative MIP gap of the schedule (0 when solved to optimality; NaN without one).
+    runtime : float
+        Wall-clock time of building and solving the programme [s].
+    messages : list of str
+        What the planner should know: uncovered intervals, shortfall, binding limits.
+    """
+
+    status: ScheduleStatus
+    shifts: list[Shift]
+    coverage: NDArray[np.float64]
+    shortfall: NDArray[np.float64]
+    uncovered: list[int]
+    cost: float
+    paid_hours: float
+    headcount: int
+    objective: float
+    gap: float
+    runtime: float
+    messages: list[str]
+
+
+def _overlap(
+    begin: NDArray[np.float64], end: NDArray[np.float64], grid: NDArray[np.float64], interval: float
+) -> sparse.csr_array:
+    """Share of each grid interval that each window ``[begin, end)`` overlaps, (windows, K)."""
+    k0 = np.searchsorted(grid + interval, begin, side="right")
+    k1 = np.searchsorted(grid, end, side="left")
+    counts = np.maximum(k1 - k0, 0)
+    rows = np.repeat(np.arange(begin.size), counts)
+    cols = np.arange(counts.sum()) + np.repeat(k0 - (np.cumsum(counts) - counts), counts)
+    share = np.minimum(end[rows], grid[cols] + interval) - np.maximum(begin[rows], grid[cols])
+    return sparse.csr_array(
+        (share / interval, (rows, cols)), shape=(begin.size, grid.size), dtype=float
+    )
+
+
+def _check_grid(
+    requirement: ArrayLike, grid_start: ArrayLike, interval: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+    """Validate the requirement, the interval starts and the interval length."""
+    if isinstance(interval, bool) or float(interval) not in INTERVALS:
+        raise InputError(f"interval = {interval!r}; the interval must be 900, 1800 or 3600 seconds")
+    interval = float(interval)
+    req = np.asarray(requirement, dtype=float)
+    grid = np.asarray(grid_start, dtype=float)
+    if req.ndim != 1 or req.size == 0:
+        raise InputError("requirement must be a non-empty 1-d array of agents per interval")
+    if not (np.all(np.isfinite(req)) and np.all(req >= 0) and np.all(req == np.round(req))):
+        k = int(np.flatnonzero(~(np.isfinite(req) & (req >= 0) & (req == np.round(req))))[0])
+        raise InputError(f"requirement[{k}] = {req[k]!r}; agents needed must be whole numbers >= 0")
+    if grid.shape != req.shape:
+        raise InputError(
+            f"grid_start has {grid.size} starts but requirement {req.size} intervals; give "
+            "one start per interval"
+        )
+    on_grid = np.isfinite(grid) & (grid >= 0) & (np.mod(grid, interval) == 0)
+    if not np.all(on_grid):
+        k = int(np.flatnonzero(~on_grid)[0])
+        raise InputError(
+            f"grid_start[{k}] = {grid[k]!r}; starts must be multiples of the interval "
+            f"({interval:g} s) after midnight of day one, >= 0"
+        )
+    if np.any(np.diff(grid) <= 0):
+        k = int(np.flatnonzero(np.diff(grid) <= 0)[0]) + 1
+        raise InputError(
+            f"grid_start[{k}] = {grid[k]:g} is not after grid_start[{k - 1}]; starts must increase"
+        )
+    return req, grid, interval
+
+
+def _check_patterns(patterns: Sequence[ShiftPattern]) -> tuple[ShiftPattern, ...]:
+    if isinstance(patterns, ShiftPattern) or not isinstance(patterns, Sequence):
+        raise InputError("patterns must be a sequence of ShiftPattern")
+    if not patterns or not all(isinstance(p, ShiftPattern) for p in patterns):
+        raise InputError("patterns must be a non-empty sequence of ShiftPattern")
+    names = Counter(p.name for p in patterns)
+    twice = [name for name, n in names.items() if n > 1]
+    if twice:
+        raise InputError(f"patterns: name {twice[0]!r} is used twice; give each a unique name")
+    return tuple(patterns)
+
+
+def _check_opening(opening: tuple[float, float] | None) -> tuple[float, float] | None:
+    if opening is None:
+        return None
+    if isinstance(opening, str) or not isinstance(opening, Sequence) or len(opening) != 2:
+        raise InputError(f"opening = {opening!r}; give (open, close) in seconds after midnight")
+    start = _number(opening[0], "opening[0] (open)", "seconds in [0, 86400)", _in_day)
+    close = _number(
+        opening[1],
+        "opening[1] (close)",
+        "seconds after open and at most 24 h after it",
+        lambda v: start < v <= start + _DAY,
+    )
+    return start, close
+
+
+def _candidates(
+    patterns: tuple[ShiftPattern, ...], days: int, opening: tuple[float, float] | None
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Pattern index and start time [s] of every shift allowed on the horizon."""
+    pattern_of, start_of = [], []
+    for p, pattern in enumerate(patterns):
+        for day in range(days):
+            for s in pattern.starts:
+                t = day * _DAY + s
+                if opening is None or any(
+                    d * _DAY + opening[0] <= t and t + pattern.length <= d * _DAY + opening[1]
+                    for d in (day - 1, day)
+                ):
+                    pattern_of.append(p)
+                    start_of.append(t)
+    return np.array(pattern_of, dtype=np.int64), np.array(start_of, dtype=float)
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    """Split sorted indices into runs of consecutive ones."""
+    runs: list[list[int]] = []
+    for k in indices:
+        if runs and runs[-1][-1] == k - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
+
+
+def schedule(
+    requirement: ArrayLike,
+    grid_start: ArrayLike,
+    interval: float,
+    patterns: Sequence[ShiftPattern],
+    *,
+    opening: tuple[float, float] | None = None,
+    shortfall_penalty: float | None = None,
+    max_headcount: int | None = None,
+    min_headcount: int | None = None,
+    max_part_time_share: float | None = None,
+    break_step: float = 900.0,
+    time_limit: float = 30.0,
+    mip_gap: float = 1e-4,
+) -> ScheduleResult:
+    """Choose how many agents start each pattern when, and place their breaks, at least cost.
+
+    Parameters
+    ----------
+    requirement
+        Agents needed on the phones per interval (whole numbers >= 0).
+    grid_start
+        Start of each interval [s after midnight of day one]: increasing multiples of
+        ``interval``; gaps between days are allowed (a line open 08:00-20:00 every day).
+        The horizon has as many days as the last start's day number.
+    interval
+        Interval length [s]: 900, 1800 or 3600.
+    patterns
+        The shift patterns to choose from; each start time repeats every day.
+    opening
+        ``(open, close)`` [s after midnight; ``close`` may pass midnight, up to 24 h after
+        ``open``]: only shifts lying wholly within one day's opening hours are allowed.
+        None allows every start (a shift may then run past the horizon's end: its hours are
+        paid and cover nothing there).
+    shortfall_penalty
+        Cost of one agent-hour below the requirement [currency/agent-hour]. The default
+        makes one agent-interval short cost 10 times the dearest shift, so shortfall appears
+        only where no schedule within the limits avoids it.
+    max_headcount, min_headcount
+        Limits on the agents on shifts over the horizon.
+    max_part_time_share
+        Part-time agents at most this share of all agents, in [0, 1].
+    break_step
+        Spacing of the allowed break starts inside each break window [s], > 0.
+    time_limit
+        HiGHS time limit [s]; when it is reached the best schedule found is returned with
+        status FEASIBLE and its gap.
+    mip_gap
+        Relative optimality gap at which HiGHS stops, in [0, 1).
+
+    Returns
+    -------
+    ScheduleResult
+        Status, shifts with breaks, coverage, shortfall, cost and messages.
+
+    Raises
+    ------
+    InputError
+        For an invalid argument, or a ``min_headcount`` the other limits cannot allow.
+
+    Examples
+    --------
+    Two agents for four hours, one four-hour pattern starting at midnight:
+
+    >>> day = ShiftPattern("day", 4 * 3600, starts=(0,))
+    >>> result = schedule([2, 2, 2, 2], [0, 3600, 7200, 10800], 3600, [day])
+    >>> result.status.name, result.headcount, result.paid_hours
+    ('OPTIMAL', 2, 8.0)
+    """
+    clock = time.perf_counter()
+    req, grid, interval = _check_grid(requirement, grid_start, interval)
+    patterns = _check_patterns(patterns)
+    opening = _check_opening(opening)
+    break_step = _number(break_step, "break_step", "a number of seconds > 0", lambda v: v > 0)
+    time_limit = _number(time_limit, "time_limit", "a number of seconds > 0", lambda v: v > 0)
+    mip_gap = _number(mip_gap, "mip_gap", "a number in [0, 1)", lambda v: 0 <= v < 1)
+    dearest = max(p.shift_cost for p in patterns)
+    if shortfall_penalty is None:
+        shortfall_penalty = _PENALTY_FACTOR * dearest * 3600 / interval
+    penalty = _number(
+        shortfall_penalty,
+        "shortfall_penalty",
+        "a number > 0 [currency/agent-hour]",
+        lambda v: v > 0,
+    )
+    hi = None if max_headcount is None else _count(max_headcount, "max_headcount")
+    lo = None if min_headcount is None else _count(min_headcount, "min_headcount")
+    if hi is not None and lo is not None and lo > hi:
+        raise InputError(f"min_headcount = {lo} is above max_headcount = {hi}; lower min_headcount")
+    share = None
+    if max_part_time_share is not None:
+        share = _number(
+            max_part_time_share, "max_part_time_share", "a share in [0, 1]", lambda v: 0 <= v <= 1
+        )
+    days = int(grid[-1] // _DAY) + 1
+
+    # Candidate shifts: a pattern at one start on one day, kept when it can be on duty.
+    pattern_of, start_of = _candidates(patterns, days, opening)
+    length = np.array([patterns[p].length for p in pattern_of], dtype=float)
+    on = _overlap(start_of, start_of + length, grid, interval)
+    keep = np.flatnonzero(on.sum(axis=1) > 0)
+    pattern_of, start_of, on = pattern_of[keep], start_of[keep], on[keep]
+    messages = [
+        f"shift pattern {p.name!r} is never on duty during the grid's intervals"
+        + (" within the opening hours" if opening else "")
+        for i, p in enumerate(patterns)
+        if not np.any(pattern_of == i)
+    ]
+    groups = _break_groups(patterns, pattern_of, start_of, break_step)
+    off = [_overlap(g.times, g.times + g.rule.duration, grid, interval).tocsr() for g in groups]
+    uncovered = _uncovered(req, on, groups, off)
+    messages += _uncovered_messages(req, grid, interval, uncovered, days)
+
+    c_vec, a_mat, lo_rows, hi_rows, integral, upper = _programme(
+        req, interval, patterns, pattern_of, on, groups, off, penalty, (lo, hi), share
+    )
+    solution = milp(
+        c_vec,
+        constraints=LinearConstraint(a_mat, lo_rows, hi_rows),
+        integrality=integral,
+        bounds=Bounds(0, upper),
+        options={"time_limit": time_limit, "mip_rel_gap": mip_gap},
+    )
+    if solution.status == 2:
+        raise InputError(
+            f"min_headcount = {lo} cannot be reached within max_agents"
+            + (" and max_part_time_share" if share is not None else "")
+            + "; lower min_headcount or relax those limits"
+        )
+    if solution.x is None:
+        why = (
+            f"the time limit ({time_limit:g} s) was reached before any schedule was found; "
+            "raise time_limit"
+            if solution.status == 1
+            else f"HiGHS stopped without a schedule: {solution.message}"
+        )
+        return ScheduleResult(
+            status=ScheduleStatus.ERROR,
+            shifts=[],
+            coverage=np.zeros(req.size),
+            shortfall=req.copy(),
+            uncovered=uncovered,
+            cost=0.0,
+            paid_hours=0.0,
+            headcount=0,
+            objective=math.nan,
+            gap=math.nan,
+            runtime=time.perf_counter() - clock,
+            messages=[*messages, why],
+        )
+
+    values = np.round(solution.x).astype(np.int64)
+    x = values[: pattern_of.size]
+    shifts = _build_shifts(patterns, pattern_of, start_of, x, groups, values)
+    span = int(grid[-1] // interval) + 1
+    cov = coverage(shifts, interval, span)[np.round(grid / interval).astype(np.int64)]
+    short = np.maximum(req - cov, 0.0)
+    short[short < _TOL] = 0.0
+    gap = float(solution.mip_gap)
+    status = ScheduleStatus.OPTIMAL if solution.status == 0 else ScheduleStatus.FEASIBLE
+    if status is ScheduleStatus.FEASIBLE:
+        messages.append(
+            f"time limit ({time_limit:g} s) reached: the schedule is within {gap:.2%} of the "
+            "optimum; raise time_limit or mip_gap for a proven optimum"
+        )
+    gapped = np.flatnonzero(short > 0)
+    if gapped.size:
+        messages.append(
+            f"requirement not met in {gapped.size} intervals, {short.sum() * interval / 3600:g} "
+            f"agent-hours short in all (first at {_clock(grid[gapped[0]], days)})"
+        )
+    messages += _binding(patterns, pattern_of, start_of, x, hi, share, days)
+    return ScheduleResult(
+        status=status,
+        shifts=shifts,
+        coverage=cov,
+        shortfall=short,
+        uncovered=uncovered,
+        cost=sum(patterns[p].shift_cost * n for p, n in zip(pattern_of, x, strict=True)),
+        paid_hours=sum(s.paid_seconds * s.headcount for s in shifts) / 3600,
+        headcount=int(x.sum()),
+        objective=float(solution.fun),
+        gap=gap,
+        runtime=time.perf_counter() - clock,
+        messages=messages,
+    )
+
+
+@dataclass(frozen=True)
+class _BreakGroup:
+    """The break starts open to one break rule of one pattern, shared by all its shifts.
+
+    Attributes
+    ----------
+    rule : BreakRule
+        The rule.
+    shifts : ndarray of int
+        The pattern's candidate shifts, in start order.
+    first, last : ndarray of int
+        Per shift, the index in ``times`` of its earliest and latest allowed break start.
+    times : ndarray of float
+        Every allowed break start of the pattern's shifts [s], increasing.
+    """
+
+    rule: BreakRule
+    shifts: NDArray[np.int64]
+    first: NDArray[np.int64]
+    last: NDArray[np.int64]
+    times: NDArray[np.float64]
+
+
+def _break_groups(
+    patterns: tuple[ShiftPattern, ...],
+    pattern_of: NDArray[np.int64],
+    start_of: NDArray[np.float64],
+    step: float,
+) -> list[_BreakGroup]:
+    """One group per pattern and break rule, with the allowed break starts of its shifts."""
+    groups = []
+    for p, pattern in enumerate(patterns):
+        shifts = np.flatnonzero(pattern_of == p)
+        for rule in pattern.breaks:
+            offsets = rule.offsets(step)
+            times = np.unique(start_of[shifts, None] + offsets)
+            first = np.searchsorted(times, start_of[shifts] + offsets[0])
+            last = np.searchsorted(times, start_of[shifts] + offsets[-1])
+            groups.append(_BreakGroup(rule, shifts, first, last, times))
+    return groups
+
+
+def _programme(
+    req: NDArray[np.float64],
+    interval: float,
+    patterns: tuple[ShiftPattern, ...],
+    pattern_of: NDArray[np.int64],
+    on: sparse.csr_array,
+    groups: list[_BreakGroup],
+    off: list[sparse.csr_array],
+    penalty: float,
+    headcount: tuple[int | None, int | None],
+    share: float | None,
+) -> tuple[
+    NDArray[np.float64],
+    sparse.csr_array,
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+]:
+    """Build the MILP: costs, constraint matrix and row bounds, integrality, upper bounds.
+
+    Variables: ``x`` agents per candidate shift, ``w`` breaks per group and break start,
+    ``u`` shortfall per interval, then the running totals ``P`` (agents of a pattern's shifts
+    so far, by start) and ``Q`` (breaks of a group so far, by time). Breaks are matched to
+    shifts by the forward and backward constraints of Bechtold & Jacobs: the breaks up to a
+    shift's latest break start are at least the agents of that shift and the ones before it;
+    the breaks before its earliest start are at most the agents of the shifts before it; the
+    totals agree. All windows of a group have one length, so (no "extraordinary overlap")
+    these guarantee a matching: the i-th agent by start takes the i-th break by time.
+    """
+    n_x, n_k = pattern_of.size, req.size
+    sizes = [g.times.size for g in groups]
+    n_w = sum(sizes)
+    w0 = n_x + np.cumsum([0, *sizes])[:-1]  # first w variable of each group
+    p0 = n_x + n_w + n_k  # after x, w and the shortfalls u
+    q0 = p0 + n_x
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    lo: list[float] = []
+    hi: list[float] = []
+
+    def row(entries: list[tuple[int, float]], low: float, high: float) -> None:
+        for col, val in entries:
+            rows.append(len(lo))
+            cols.append(col)
+            vals.append(val)
+        lo.append(low)
+        hi.append(high)
+
+    for p in range(len(patterns)):
+        shifts = np.flatnonzero(pattern_of == p)
+        for i, c in enumerate(shifts):
+            before = [(p0 + shifts[i - 1], -1.0)] if i else []
+            row([(p0 + c, 1.0), (c, -1.0), *before], 0.0, 0.0)
+    for g, group in enumerate(groups):
+        base = w0[g]
+        for j in range(group.times.size):
+            before = [(q0 - n_x + base + j - 1, -1.0)] if j else []
+            row([(q0 - n_x + base + j, 1.0), (base + j, -1.0), *before], 0.0, 0.0)
+        for i, c in enumerate(group.shifts):
+            row([(q0 - n_x + base + group.last[i], 1.0), (p0 + c, -1.0)], 0.0, np.inf)
+            if i and group.first[i]:
+                previous = group.shifts[i - 1]
+                row(
+                    [(q0 - n_x + base + group.first[i] - 1, 1.0), (p0 + previous, -1.0)],
+                    -np.inf,
+                    0.0,
+                )
+        last = q0 - n_x + base + group.times.size - 1
+        row([(last, 1.0), (p0 + group.shifts[-1], -1.0)], 0.0, 0.0)
+    x_cols = np.arange(n_x)
+    lowest, highest = headcount
+    if lowest is not None or highest is not None:
+        row([(c, 1.0) for c in x_cols], lowest or 0.0, np.inf if highest is None else highest)
+    if share is not None:
+        part = [(c, float(patterns[p].part_time) - share) for c, p in enumerate(pattern_of)]
+        row(part, -np.inf, 0.0)
+
+    n = q0 + n_w
+    cover = sparse.hstack(
+        [on.T, *(-m.T for m in off), sparse.eye_array(n_k), sparse.csr_array((n_k, n_x + n_w))],
+        format="csr",
+    )
+    links = sparse.csr_array((vals, (rows, cols)), shape=(len(lo), n))
+    a_mat = sparse.vstack([cover, links], format="csr")
+    cost = [patterns[p].shift_cost for p in pattern_of]
+    c_vec = np.concatenate([cost, np.zeros(n_w), np.full(n_k, penalty * interval / 3600)])
+    c_vec = np.concatenate([c_vec, np.zeros(n_x + n_w)])
+    x_max = [
+        np.inf if patterns[p].max_agents is None else patterns[p].max_agents for p in pattern_of
+    ]
+    upper = np.concatenate([x_max, np.full(n_w, np.inf), req, np.full(n_x + n_w, np.inf)])
+    integral = np.concatenate([np.ones(n_x + n_w), np.zeros(n_k), np.ones(n_x + n_w)])
+    return (
+        c_vec,
+        a_mat,
+        np.concatenate([req, lo]),
+        np.concatenate([np.full(n_k, np.inf), hi]),
+        integral,
+        upper,
+    )
+
+
+def _uncovered(
+    req: NDArray[np.float64],
+    on: sparse.csr_array,
+    groups: list[_BreakGroup],
+    off: list[sparse.csr_array],
+) -> list[int]:
+    """Intervals with a positive requirement that no candidate shift can cover at all.
+
+    A break's overlap with an interval, as a function of the break start, rises, stays flat
+    and falls, so over a shift's allowed starts its least value is at the first or the last;
+    an agent can be on the phones in interval ``k`` iff the shift's share of ``k`` exceeds
+    the sum of those least break shares.
+    """
+    best = on.toarray()
+    for group, m in zip(groups, off, strict=True):
+        forced = m[group.first].minimum(m[group.last]).toarray()
+        best[group.shifts] -= forced
+    reachable = best.max(axis=0, initial=0.0) > _TOL
+    return [int(k) for k in np.flatnonzero((req > 0) & ~reachable)]
+
+
+def _uncovered_messages(
+    req: NDArray[np.float64],
+    grid: NDArray[np.float64],
+    interval: float,
+    uncovered: list[int],
+    days: int,
+) -> list[str]:
+    """One message per run of consecutive uncovered intervals."""
+    out = []
+    for run in _runs(uncovered):
+        need = int(req[run].max())
+        agents = f"{need} agent{'s' if need != 1 else ''}"
+        if len(run) == 1:
+            out.append(
+                f"interval {_clock(grid[run[0]], days)} needs {agents} but no shift pattern "
+                "covers it"
+            )
+        else:
+            span = f"{_clock(grid[run[0]], days)}-{_clock(grid[run[-1]] + interval, days)}"
+            out.append(f"intervals {span} need up to {agents} but no shift pattern covers them")
+    return out
+
+
+def _build_shifts(
+    patterns: tuple[ShiftPattern, ...],
+    pattern_of: NDArray[np.int64],
+    start_of: NDArray[np.float64],
+    x: NDArray[np.int64],
+    groups: list[_BreakGroup],
+    values: NDArray[np.int64],
+) -> list[Shift]:
+    """Shifts with concrete breaks from the solution.
+
+    In each break group the agents, in start order, take the breaks in time order (the
+    matching the Bechtold & Jacobs constraints guarantee); agents of one candidate with
+    identical break times form one :class:`Shift`.
+    """
+    placed: dict[int, list[NDArray[np.float64]]] = {int(c): [] for c in np.flatnonzero(x)}
+    w0 = pattern_of.size
+    for group in groups:
+        w = values[w0 : w0 + group.times.size]
+        w0 += group.times.size
+        agents = np.repeat(group.shifts, x[group.shifts])
+        times = np.repeat(group.times, w)
+        for c in np.unique(agents):
+            placed[int(c)].append(times[agents == c])
+    shifts = []
+    for c, per_rule in placed.items():
+        pattern = patterns[pattern_of[c]]
+        t = float(start_of[c])
+        name = f"{pattern.name} {_clock(t % _DAY, 1)}"
+        sets = Counter(zip(*per_rule, strict=True)) if per_rule else Counter({(): int(x[c])})
+        for times, headcount in sorted(sets.items()):
+            breaks = tuple(
+                Break(b, b + rule.duration, rule.paid)
+                for b, rule in zip(times, pattern.breaks, strict=True)
+            )
+            shifts.append(Shift(t, t + pattern.length, headcount, breaks, name))
+    return shifts
+
+
+def _binding(
+    patterns: tuple[ShiftPattern, ...],
+    pattern_of: NDArray[np.int64],
+    start_of: NDArray[np.float64],
+    x: NDArray[np.int64],
+    max_headcount: int | None,
+    share: float | None,
+    days: int,
+) -> list[str]:
+    """Messages naming the limits the schedule reaches."""
+    out = []
+    if max_headcount is not None and x.sum() >= max_headcount:
+        out.append(f"max_headcount = {max_headcount} binds: {x.sum()} agents scheduled")
+    for p, pattern in enumerate(patterns):
+        if not pattern.max_agents:
+            continue
+        full = np.flatnonzero((pattern_of == p) & (x >= pattern.max_agents))
+        if full.size:
+            when = ", ".join(_clock(start_of[c], days) for c in full)
+            out.append(
+                f"max_agents = {pattern.max_agents} of pattern {pattern.name!r} binds at {when}"
+            )
+    part = int(sum(n for p, n in zip(pattern_of, x, strict=True) if patterns[p].part_time))
+    if share is not None and x.sum() and part >= share * x.sum() - _TOL:
+        out.append(f"max_part_time_share = {share:g} binds: {part} of {x.sum()} agents part-time")
+    return out

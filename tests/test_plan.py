@@ -1,0 +1,145 @@
+"""The planning pipeline end to end on small scenarios, and the `staffing plan` command."""
+
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from staffing.cli import main
+from staffing.plan import plan, write_report
+from staffing.scenario import load_scenario
+from staffing.shifts import coverage, read_shifts
+
+SCENARIO = """
+name = "small desk"
+description = "four hours of a small desk"
+[forecast]
+file = "f.csv"
+[targets]
+service_level = "80/20"
+abandon_rate = "10%"
+[callers]
+patience = "2min"
+[staffing]
+shrinkage = "20%"
+[[shifts]]
+name = "two hours"
+length = "2h"
+starts = {{ from = "08:00", to = "10:00", every = "30min" }}
+breaks = [{{ duration = "15min", window = ["45min", "1h15m"], paid = true }}]
+[costs]
+hourly_wage = 20.0
+loading = "25%"
+[simulation]
+replications = {replications}
+seed = 5
+rounds = {rounds}
+"""
+
+
+@pytest.fixture
+def desk(tmp_path):
+    def write(calls, rounds=2, replications=8) -> Path:
+        rows = "\n".join(
+            f"{8 + i // 2:02d}:{30 * (i % 2):02d},{c},240" for i, c in enumerate(calls)
+        )
+        (tmp_path / "f.csv").write_text("start,calls,aht\n" + rows + "\n")
+        path = tmp_path / "desk.toml"
+        path.write_text(SCENARIO.format(rounds=rounds, replications=replications))
+        return path
+
+    return write
+
+
+def test_plan_end_to_end(desk, tmp_path):
+    result = plan(load_scenario(desk([30, 60, 90, 90, 60, 30, 30, 30])))
+    first = result.erlang_only
+    assert first.number == 0
+    assert (first.requirement == result.erlang.agents).all()
+    # the schedule covers the requirement it was given
+    assert (np.asarray(first.schedule.coverage) >= first.requirement - 1e-9).all()
+    # the kept round is clean if any round is; else the one with fewest misses
+    clean = [r for r in result.rounds if r.missing.size == 0]
+    if clean:
+        assert result.best.missing.size == 0
+        assert result.best.cost == min(r.cost for r in clean)
+    else:
+        assert result.best.missing.size == min(r.missing.size for r in result.rounds)
+    # cost = paid hours / (1 - shrinkage) x wage x (1 + loading)
+    paid = sum(s.headcount * s.paid_seconds for s in result.best.schedule.shifts) / 3600
+    assert result.best.paid_hours == pytest.approx(paid / 0.8)
+    assert result.best.cost == pytest.approx(result.best.paid_hours * 25.0)
+
+    out = tmp_path / "report"
+    paths = write_report(result, out)
+    for name in (
+        "requirements",
+        "shifts",
+        "kpis",
+        "totals",
+        "rounds",
+        "summary",
+        "coverage",
+        "service_level",
+        "waits",
+        "occupancy",
+    ):
+        assert paths[name].exists(), name
+        assert paths[name].stat().st_size > 0
+    summary = paths["summary"].read_text()
+    assert "# Staffing plan: small desk" in summary
+    assert "service level" in summary
+    assert "met" in summary or "missed" in summary
+    # shifts.csv reads back to the schedule that was simulated
+    shifts = read_shifts(paths["shifts"], result.scenario.forecast)
+    cov = coverage(shifts, 1800.0, 32)[16:24]
+    assert np.allclose(cov, np.asarray(result.best.schedule.coverage))
+    frame = pd.read_csv(paths["requirements"])
+    assert list(frame.erlang_agents) == result.erlang.agents.tolist()
+    assert len(pd.read_csv(paths["rounds"])) == len(result.rounds)
+
+
+def test_verification_raises_the_requirement_where_simulation_misses(desk):
+    # a sharp peak after a quiet start: queues carry over, SIPP misses in simulation
+    result = plan(load_scenario(desk([5, 5, 150, 150, 10, 5, 5, 5], rounds=3)))
+    rounds = result.rounds
+    assert len(rounds) >= 2, "the Erlang-only schedule was expected to miss somewhere"
+    for before, after in pairwise(rounds):
+        raised = before.missing
+        assert (after.requirement[raised] > before.requirement[raised]).all()
+        untouched = np.setdiff1d(np.arange(before.requirement.size), raised)
+        assert (after.requirement[untouched] == before.requirement[untouched]).all()
+    assert result.best.missing.size <= rounds[0].missing.size
+
+
+def test_same_seed_same_plan(desk):
+    path = desk([30, 60, 90, 90, 60, 30, 30, 30], rounds=1, replications=4)
+    a, b = plan(load_scenario(path)), plan(load_scenario(path))
+    assert a.best.cost == b.best.cost
+    pd.testing.assert_frame_equal(a.best.simulation.intervals, b.best.simulation.intervals)
+
+
+def test_plan_command_refuses_a_non_empty_folder(desk, tmp_path, capsys):
+    path = desk([30, 60, 90, 90, 60, 30, 30, 30], rounds=0, replications=3)
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    assert main(["plan", str(path), "--out", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert (out / "notes.txt").read_text() == "keep me"
+    assert main(["plan", str(path), "--out", str(out), "--force"]) == 0
+    printed = capsys.readouterr().out
+    assert "kept: round 0" in printed
+    assert (out / "summary.md").exists()
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_plan_command_bad_scenario_is_one_line(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text('[forecast]\nfile = "nope.csv"\n')
+    assert main(["plan", str(path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "nope.csv" in err

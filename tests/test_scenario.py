@@ -1,0 +1,143 @@
+"""Scenario files: the bundled ones load; every mistake is one line naming file and key."""
+
+from pathlib import Path
+
+import pytest
+
+from staffing.errors import InputError
+from staffing.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = sorted((ROOT / "simulations").glob("*.toml"))
+
+MINIMAL = """
+name = "tiny"
+[forecast]
+file = "{csv}"
+[targets]
+service_level = "80/20"
+[[shifts]]
+name = "day"
+length = "4h"
+starts = ["08:00"]
+"""
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    csv = tmp_path / "f.csv"
+    csv.write_text("start,calls,aht\n08:00,20,180\n08:30,30,180\n09:00,25,180\n")
+
+    def write(extra: str = "", base: str = MINIMAL) -> Path:
+        path = tmp_path / "s.toml"
+        path.write_text(base.format(csv=csv.name) + extra)
+        return path
+
+    return write
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
+def test_bundled_scenarios_load(path):
+    sc = load_scenario(path)
+    assert sc.forecast.n_intervals > 0
+    assert sc.patterns
+    assert sc.targets.service_level is not None
+    assert sc.costs.per_hour > 0
+
+
+def test_three_scenarios_are_bundled():
+    assert {p.name for p in BUNDLED} >= {
+        "ecommerce_weekday.toml",
+        "techsupport_day.toml",
+        "healthcare_week.toml",
+    }
+
+
+def test_values_are_converted_to_seconds_and_shares():
+    sc = load_scenario(ROOT / "simulations" / "ecommerce_weekday.toml")
+    assert sc.targets.service_level == 0.8
+    assert sc.targets.threshold == 20.0
+    assert sc.targets.abandon_rate == 0.05
+    assert sc.callers.patience == 180.0
+    assert sc.shrinkage == 0.15
+    assert sc.costs.per_hour == pytest.approx(18.0 * 1.25)
+    full = sc.patterns[0]
+    assert full.length == 8.5 * 3600
+    assert full.starts[0] == 0.0
+    assert full.starts[-1] == 15.5 * 3600
+    assert len(full.starts) == 32
+
+
+def test_minimal_scenario_defaults(tiny):
+    sc = load_scenario(tiny())
+    assert sc.callers.patience is None
+    assert sc.shrinkage == 0.0
+    assert sc.fte_hours == 8.0
+    assert sc.simulation.replications == 20
+    assert sc.tolerance == 0.05
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("[targets2]\nx = 1\n", "targets2"),
+        ('[callers]\npatiense = "3min"\n', "callers.patiense"),
+        ('[callers]\npatience = "3 lightyears"\n', "callers.patience"),
+        ("[callers]\npatience = 0\n", "callers.patience"),
+        ('[callers]\nhandle_distribution = "weibull"\n', "handle_distribution"),
+        ('[callers]\nhandle_distribution = "lognormal"\n', "cv"),
+        ('[staffing]\nshrinkage = "100%"\n', "staffing.shrinkage"),
+        ("[staffing]\nshrinkage = 30\n", "staffing.shrinkage"),
+        ("[costs]\nhourly_wage = -3\n", "costs.hourly_wage"),
+        ("[simulation]\nreplications = 1\n", "simulation.replications"),
+        ("[simulation]\nseed = 1.5\n", "simulation.seed"),
+        ('[schedule]\nmax_headcount = "many"\n', "schedule.max_headcount"),
+    ],
+)
+def test_bad_keys_and_values_name_the_key(tiny, extra, expected):
+    path = tiny(extra)
+    with pytest.raises(InputError, match=expected) as info:
+        load_scenario(path)
+    assert str(path) in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('service_level = "80/20"', 'service_level = "120/20"', "targets.service_level"),
+        ('length = "4h"', 'length = "-4h"', "length"),
+        ('starts = ["08:00"]', 'starts = ["25:00"]', "starts"),
+        ('starts = ["08:00"]', "starts = 8", "starts"),
+        ('file = "{csv}"', 'file = "missing.csv"', "missing.csv"),
+    ],
+)
+def test_bad_values_in_base(tiny, old, new, expected):
+    path = tiny(base=MINIMAL.replace(old, new))
+    with pytest.raises(InputError, match=expected):
+        load_scenario(path)
+
+
+def test_break_window_errors_name_the_break(tiny):
+    extra = 'breaks = [{{ duration = "30min", window = ["3h"] }}]\n'
+    path = tiny(base=MINIMAL + extra)
+    with pytest.raises(InputError, match=r"shifts\[0\]\.breaks\[0\]\.window"):
+        load_scenario(path)
+
+
+def test_not_toml(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("name = [unclosed\n")
+    with pytest.raises(InputError, match="not valid TOML"):
+        load_scenario(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError, match="file not found"):
+        load_scenario(tmp_path / "nope.toml")
+
+
+def test_no_shifts(tiny, tmp_path):
+    base = MINIMAL.split("[[shifts]]")[0]
+    with pytest.raises(InputError, match=r"\[\[shifts\]\]"):
+        load_scenario(tiny(base=base))
