@@ -221,15 +221,9 @@ def run_day_fast(callers: Callers, agents: AgentWindows) -> Outcome:
         As :func:`staffing.simulation.run_day`; ``queue_area`` is the sum of waits (by
         Little's law on the sample path, what the SimPy engine measures).
     """
-    counts = np.array([len(w) for w in agents.windows], dtype=np.int64)
-    first = np.cumsum(counts) - counts  # index of each agent's first window
-    last = first + counts - 1
-    flat = [window for windows in agents.windows for window in windows]
-    on = np.array([w[0] for w in flat], dtype=float)
-    off = np.array([w[1] for w in flat], dtype=float)
-    stays = np.array([w[2] for w in flat], dtype=np.bool_)
+    first, last, on, off, stays = agents.flat
     status, wait, agent_of, logged = _run(
         callers.arrival, callers.handle, callers.patience, first, last, on, off, stays
     )
-    out = _close_day(callers, status, wait, agent_of, [tuple(row) for row in logged], 0.0, 0.0)
+    out = _close_day(callers, status, wait, agent_of, logged, 0.0, 0.0)
     return replace(out, queue_area=float(out.wait.sum()))

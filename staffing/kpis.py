@@ -173,7 +173,8 @@ def ratios(s: Sums) -> dict[str, FloatArray]:
         "mean_wait": div(s.wait_all, s.offered),
         "p_wait": div(s.waited, s.offered),
         "abandon_rate": div(s.abandoned, s.offered),
-        "occupancy": div(s.busy, s.logged),
+        # busy time lies within logged time; clip the rounding of time_in_bins (~1e-8)
+        "occupancy": np.minimum(div(s.busy, s.logged), 1.0),
         "utilization": div(s.busy, s.paid),
     }
 

@@ -514,13 +514,14 @@ def schedule(
     uncovered = _uncovered(req, on, groups, off)
     messages += _uncovered_messages(req, grid, interval, uncovered, days)
 
-    c_vec, a_mat, lo_rows, hi_rows, integral, upper = _programme(
+    c_vec, a_mat, lo_rows, hi_rows, upper = _programme(
         req, interval, patterns, pattern_of, on, groups, off, penalty, (lo, hi), share
     )
+    n_x, n_k = pattern_of.size, req.size
     solution = milp(
         c_vec,
         constraints=LinearConstraint(a_mat, lo_rows, hi_rows),
-        integrality=integral,
+        integrality=np.arange(c_vec.size) < c_vec.size - n_k,
         bounds=Bounds(0, upper),
         options={"time_limit": time_limit, "mip_rel_gap": mip_gap},
     )
@@ -552,9 +553,9 @@ def schedule(
             messages=[*messages, why],
         )
 
-    values = np.round(solution.x).astype(np.int64)
-    x = values[: pattern_of.size]
-    shifts = _build_shifts(patterns, pattern_of, start_of, x, groups, values)
+    values = np.round(solution.x[: c_vec.size - n_k]).astype(np.int64)
+    x = values[:n_x]
+    shifts = _build_shifts(patterns, pattern_of, start_of, x, groups, values[n_x:])
     span = int(grid[-1] // interval) + 1
     cov = coverage(shifts, interval, span)[np.round(grid / interval).astype(np.int64)]
     short = np.maximum(req - cov, 0.0)
@@ -591,25 +592,35 @@ def schedule(
 
 @dataclass(frozen=True)
 class _BreakGroup:
-    """The break starts open to one break rule of one pattern, shared by all its shifts.
+    """The allowed starts of one break rule of one pattern, for each of its candidate shifts.
 
     Attributes
     ----------
+    pattern : int
+        Index of the pattern.
     rule : BreakRule
         The rule.
     shifts : ndarray of int
         The pattern's candidate shifts, in start order.
     first, last : ndarray of int
-        Per shift, the index in ``times`` of its earliest and latest allowed break start.
+        Per shift, the index in ``times`` of its earliest and latest allowed break start;
+        the shift may take the break at any of ``times[first:last + 1]``.
     times : ndarray of float
         Every allowed break start of the pattern's shifts [s], increasing.
     """
 
+    pattern: int
     rule: BreakRule
     shifts: NDArray[np.int64]
     first: NDArray[np.int64]
     last: NDArray[np.int64]
     times: NDArray[np.float64]
+
+    def placements(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Return the shift and the index in ``times`` of each (shift, break start) pair."""
+        counts = self.last - self.first + 1
+        offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        return np.repeat(self.shifts, counts), np.repeat(self.first, counts) + offset
 
 
 def _break_groups(
@@ -627,7 +638,7 @@ def _break_groups(
             times = np.unique(start_of[shifts, None] + offsets)
             first = np.searchsorted(times, start_of[shifts] + offsets[0])
             last = np.searchsorted(times, start_of[shifts] + offsets[-1])
-            groups.append(_BreakGroup(rule, shifts, first, last, times))
+            groups.append(_BreakGroup(p, rule, shifts, first, last, times))
     return groups
 
 
@@ -648,89 +659,67 @@ def _programme(
     NDArray[np.float64],
     NDArray[np.float64],
     NDArray[np.float64],
-    NDArray[np.float64],
 ]:
-    """Build the MILP: costs, constraint matrix and row bounds, integrality, upper bounds.
+    """Build the MILP: costs, constraint matrix, row bounds and variable upper bounds.
 
-    Variables: ``x`` agents per candidate shift, ``w`` breaks per group and break start,
-    ``u`` shortfall per interval, then the running totals ``P`` (agents of a pattern's shifts
-    so far, by start) and ``Q`` (breaks of a group so far, by time). Breaks are matched to
-    shifts by the forward and backward constraints of Bechtold & Jacobs: the breaks up to a
-    shift's latest break start are at least the agents of that shift and the ones before it;
-    the breaks before its earliest start are at most the agents of the shifts before it; the
-    totals agree. All windows of a group have one length, so (no "extraordinary overlap")
-    these guarantee a matching: the i-th agent by start takes the i-th break by time.
+    Variables: ``x`` agents per candidate shift, ``y`` agents of a shift taking a break at
+    one allowed start (group by group, in the order of :meth:`_BreakGroup.placements`),
+    ``u`` shortfall per interval. Rows: coverage per interval, then ``sum y = x`` per shift
+    and break rule, then the headcount and part-time limits that are set.
     """
     n_x, n_k = pattern_of.size, req.size
-    sizes = [g.times.size for g in groups]
-    n_w = sum(sizes)
-    w0 = n_x + np.cumsum([0, *sizes])[:-1]  # first w variable of each group
-    p0 = n_x + n_w + n_k  # after x, w and the shortfalls u
-    q0 = p0 + n_x
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    lo: list[float] = []
-    hi: list[float] = []
-
-    def row(entries: list[tuple[int, float]], low: float, high: float) -> None:
-        for col, val in entries:
-            rows.append(len(lo))
-            cols.append(col)
-            vals.append(val)
-        lo.append(low)
-        hi.append(high)
-
-    for p in range(len(patterns)):
-        shifts = np.flatnonzero(pattern_of == p)
-        for i, c in enumerate(shifts):
-            before = [(p0 + shifts[i - 1], -1.0)] if i else []
-            row([(p0 + c, 1.0), (c, -1.0), *before], 0.0, 0.0)
-    for g, group in enumerate(groups):
-        base = w0[g]
-        for j in range(group.times.size):
-            before = [(q0 - n_x + base + j - 1, -1.0)] if j else []
-            row([(q0 - n_x + base + j, 1.0), (base + j, -1.0), *before], 0.0, 0.0)
-        for i, c in enumerate(group.shifts):
-            row([(q0 - n_x + base + group.last[i], 1.0), (p0 + c, -1.0)], 0.0, np.inf)
-            if i and group.first[i]:
-                previous = group.shifts[i - 1]
-                row(
-                    [(q0 - n_x + base + group.first[i] - 1, 1.0), (p0 + previous, -1.0)],
-                    -np.inf,
-                    0.0,
-                )
-        last = q0 - n_x + base + group.times.size - 1
-        row([(last, 1.0), (p0 + group.shifts[-1], -1.0)], 0.0, 0.0)
-    x_cols = np.arange(n_x)
+    pairs = [g.placements() for g in groups]
+    n_y = sum(shift.size for shift, _ in pairs)
+    blocks = [on.T]
+    link_rows, link_cols, link_vals = [], [], []
+    first_row, first_col = 0, n_x
+    for group, m, (shift, index) in zip(groups, off, pairs, strict=True):
+        blocks.append(-m[index].T)
+        # Row of each (shift, rule): sum of its break placements minus its agents = 0.
+        row = first_row + np.searchsorted(group.shifts, shift)
+        link_rows += [row, first_row + np.arange(group.shifts.size)]
+        link_cols += [first_col + np.arange(shift.size), group.shifts]
+        link_vals += [np.ones(shift.size), -np.ones(group.shifts.size)]
+        first_row += group.shifts.size
+        first_col += shift.size
+    blocks.append(sparse.eye_array(n_k))
+    cover = sparse.hstack(blocks, format="csr")
+    rows = [cover]
+    lo, hi = [req], [np.full(n_k, np.inf)]
+    if groups:
+        rows.append(
+            sparse.csr_array(
+                (
+                    np.concatenate(link_vals),
+                    (np.concatenate(link_rows), np.concatenate(link_cols)),
+                ),
+                shape=(first_row, n_x + n_y + n_k),
+            )
+        )
+        lo.append(np.zeros(first_row))
+        hi.append(np.zeros(first_row))
     lowest, highest = headcount
     if lowest is not None or highest is not None:
-        row([(c, 1.0) for c in x_cols], lowest or 0.0, np.inf if highest is None else highest)
+        rows.append(sparse.csr_array(np.concatenate([np.ones(n_x), np.zeros(n_y + n_k)])[None]))
+        lo.append(np.array([lowest or 0.0]))
+        hi.append(np.array([np.inf if highest is None else highest]))
     if share is not None:
-        part = [(c, float(patterns[p].part_time) - share) for c, p in enumerate(pattern_of)]
-        row(part, -np.inf, 0.0)
-
-    n = q0 + n_w
-    cover = sparse.hstack(
-        [on.T, *(-m.T for m in off), sparse.eye_array(n_k), sparse.csr_array((n_k, n_x + n_w))],
-        format="csr",
-    )
-    links = sparse.csr_array((vals, (rows, cols)), shape=(len(lo), n))
-    a_mat = sparse.vstack([cover, links], format="csr")
+        part = np.array([patterns[p].part_time for p in pattern_of], dtype=float)
+        rows.append(sparse.csr_array(np.concatenate([part - share, np.zeros(n_y + n_k)])[None]))
+        lo.append(np.array([-np.inf]))
+        hi.append(np.array([0.0]))
     cost = [patterns[p].shift_cost for p in pattern_of]
-    c_vec = np.concatenate([cost, np.zeros(n_w), np.full(n_k, penalty * interval / 3600)])
-    c_vec = np.concatenate([c_vec, np.zeros(n_x + n_w)])
-    x_max = [
-        np.inf if patterns[p].max_agents is None else patterns[p].max_agents for p in pattern_of
-    ]
-    upper = np.concatenate([x_max, np.full(n_w, np.inf), req, np.full(n_x + n_w, np.inf)])
-    integral = np.concatenate([np.ones(n_x + n_w), np.zeros(n_k), np.ones(n_x + n_w)])
+    c_vec = np.concatenate([cost, np.zeros(n_y), np.full(n_k, penalty * interval / 3600)])
+    x_max = np.array(
+        [np.inf if patterns[p].max_agents is None else patterns[p].max_agents for p in pattern_of]
+    )
+    y_max = [x_max[shift] for shift, _ in pairs]
+    upper = np.concatenate([x_max, *y_max, req])
     return (
         c_vec,
-        a_mat,
-        np.concatenate([req, lo]),
-        np.concatenate([np.full(n_k, np.inf), hi]),
-        integral,
+        sparse.vstack(rows, format="csr"),
+        np.concatenate(lo),
+        np.concatenate(hi),
         upper,
     )
 
@@ -785,23 +774,23 @@ def _build_shifts(
     start_of: NDArray[np.float64],
     x: NDArray[np.int64],
     groups: list[_BreakGroup],
-    values: NDArray[np.int64],
+    y: NDArray[np.int64],
 ) -> list[Shift]:
     """Shifts with concrete breaks from the solution.
 
-    In each break group the agents, in start order, take the breaks in time order (the
-    matching the Bechtold & Jacobs constraints guarantee); agents of one candidate with
-    identical break times form one :class:`Shift`.
+    The agents of one candidate take their ``i``-th break of each rule from the sorted list
+    of that rule's placements; break windows do not overlap, so every pairing is valid, and
+    agents with identical break times form one :class:`Shift`.
     """
     placed: dict[int, list[NDArray[np.float64]]] = {int(c): [] for c in np.flatnonzero(x)}
-    w0 = pattern_of.size
+    first = 0
     for group in groups:
-        w = values[w0 : w0 + group.times.size]
-        w0 += group.times.size
-        agents = np.repeat(group.shifts, x[group.shifts])
-        times = np.repeat(group.times, w)
-        for c in np.unique(agents):
-            placed[int(c)].append(times[agents == c])
+        shift, index = group.placements()
+        counts = y[first : first + shift.size]
+        first += shift.size
+        for c in group.shifts[x[group.shifts] > 0]:
+            mine = shift == c
+            placed[int(c)].append(np.repeat(group.times[index[mine]], counts[mine]))
     shifts = []
     for c, per_rule in placed.items():
         pattern = patterns[pattern_of[c]]

@@ -42,7 +42,7 @@ class Shift:
     headcount : int
         Agents working this shift, ``>= 0``.
     breaks : tuple of Break
-        Non-overlapping breaks strictly inside the shift.
+        Non-overlapping breaks within the shift (between its start and end).
     name : str
         A label for reports (e.g. ``"08:00-16:30"``).
     """

@@ -30,7 +30,7 @@ import heapq
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 
 import numpy as np
 import pandas as pd
@@ -122,6 +122,22 @@ class AgentWindows:
     windows: tuple[tuple[tuple[float, float, bool], ...], ...]
     paid: FloatArray
     """Paid time as ``(start, end, agents)`` rows [s], for utilization."""
+
+    @cached_property
+    def flat(
+        self,
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], FloatArray, FloatArray, NDArray[np.bool_]]:
+        """All windows in flat arrays: each agent's first and last window, on, off, stays."""
+        counts = np.array([len(w) for w in self.windows], dtype=np.int64)
+        first = np.cumsum(counts) - counts
+        rows = [window for windows in self.windows for window in windows]
+        return (
+            first,
+            first + counts - 1,
+            np.array([w[0] for w in rows], dtype=float),
+            np.array([w[1] for w in rows], dtype=float),
+            np.array([w[2] for w in rows], dtype=np.bool_),
+        )
 
 
 def run_day(callers: Callers, agents: AgentWindows) -> Outcome:
@@ -244,7 +260,7 @@ def _close_day(
     status: NDArray[np.int8],
     wait: FloatArray,
     agent_of: NDArray[np.int64],
-    logged: list[tuple[float, float]],
+    logged: list[tuple[float, float]] | FloatArray,
     queue_area: float,
     since: float,
 ) -> Outcome:
@@ -510,6 +526,11 @@ def simulate(
     else:
         windows = windows_from_shifts(shifts, grid)
     handle = _distribution("handle_distribution", handle_distribution, 1.0, handle_cv)
+    if patience_distribution not in distributions.KINDS:  # checked even when unused
+        raise InputError(
+            f"simulate patience_distribution = {patience_distribution!r}; choose "
+            f"one of {', '.join(distributions.KINDS)}"
+        )
     patience_dist = (
         None
         if patience is None or np.isinf(patience)
