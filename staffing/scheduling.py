@@ -315,11 +315,20 @@ def _check_grid(
     requirement: ArrayLike, grid_start: ArrayLike, interval: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
     """Validate the requirement, the interval starts and the interval length."""
-    if isinstance(interval, bool) or float(interval) not in INTERVALS:
+    if (
+        isinstance(interval, bool)
+        or not isinstance(interval, int | float | np.number)
+        or float(interval) not in INTERVALS
+    ):
         raise InputError(f"interval = {interval!r}; the interval must be 900, 1800 or 3600 seconds")
     interval = float(interval)
-    req = np.asarray(requirement, dtype=float)
-    grid = np.asarray(grid_start, dtype=float)
+    try:
+        req = np.asarray(requirement, dtype=float)
+        grid = np.asarray(grid_start, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(
+            "requirement and grid_start must be arrays of numbers (agents; seconds)"
+        ) from None
     if req.ndim != 1 or req.size == 0:
         raise InputError("requirement must be a non-empty 1-d array of agents per interval")
     if not (np.all(np.isfinite(req)) and np.all(req >= 0) and np.all(req == np.round(req))):
@@ -414,7 +423,7 @@ def schedule(
     max_part_time_share: float | None = None,
     break_step: float = 900.0,
     time_limit: float = 30.0,
-    mip_gap: float = 1e-4,
+    mip_gap: float = 0.005,
 ) -> ScheduleResult:
     """Choose how many agents start each pattern when, and place their breaks, at least cost.
 
@@ -444,12 +453,16 @@ def schedule(
     max_part_time_share
         Part-time agents at most this share of all agents, in [0, 1].
     break_step
-        Spacing of the allowed break starts inside each break window [s], > 0.
+        Spacing of the allowed break starts inside each break window [s], > 0: a break may
+        start at ``earliest``, ``earliest + break_step``, ... up to ``latest`` after the
+        shift start.
     time_limit
         HiGHS time limit [s]; when it is reached the best schedule found is returned with
         status FEASIBLE and its gap.
     mip_gap
-        Relative optimality gap at which HiGHS stops, in [0, 1).
+        Relative optimality gap at which HiGHS stops, in [0, 1); the default 0.5 % keeps a
+        day of 15-min intervals to seconds (proving the last fraction of a percent can take
+        far longer than finding the schedule).
 
     Returns
     -------
@@ -521,7 +534,7 @@ def schedule(
     solution = milp(
         c_vec,
         constraints=LinearConstraint(a_mat, lo_rows, hi_rows),
-        integrality=np.arange(c_vec.size) < c_vec.size - n_k,
+        integrality=np.concatenate([np.ones(c_vec.size - n_k), np.zeros(n_k)]),
         bounds=Bounds(0, upper),
         options={"time_limit": time_limit, "mip_rel_gap": mip_gap},
     )
@@ -596,8 +609,6 @@ class _BreakGroup:
 
     Attributes
     ----------
-    pattern : int
-        Index of the pattern.
     rule : BreakRule
         The rule.
     shifts : ndarray of int
@@ -609,7 +620,6 @@ class _BreakGroup:
         Every allowed break start of the pattern's shifts [s], increasing.
     """
 
-    pattern: int
     rule: BreakRule
     shifts: NDArray[np.int64]
     first: NDArray[np.int64]
@@ -638,7 +648,7 @@ def _break_groups(
             times = np.unique(start_of[shifts, None] + offsets)
             first = np.searchsorted(times, start_of[shifts] + offsets[0])
             last = np.searchsorted(times, start_of[shifts] + offsets[-1])
-            groups.append(_BreakGroup(p, rule, shifts, first, last, times))
+            groups.append(_BreakGroup(rule, shifts, first, last, times))
     return groups
 
 

@@ -318,15 +318,25 @@ def draw_callers(
 ) -> Callers:
     """Draw one day's callers: Poisson counts, uniform times within intervals, then durations.
 
+    Times within an interval are the order statistics of uniform draws, generated in order
+    (no sort): the cumulative sums of exponential spacings, normalized.
+
     ``handle`` gives the shape (its mean is rescaled to each interval's AHT); ``patience``
     None means nobody hangs up. Draws are made in a fixed order (counts, times, handle
     times, patience), so a seed gives the same callers whatever the staffing.
     """
     counts = rng.poisson(calls)
     interval = np.repeat(np.arange(calls.size), counts)
-    arrival = grid.start[interval] + rng.random(interval.size) * grid.length
-    order = np.argsort(arrival, kind="stable")
-    arrival, interval = arrival[order], interval[order]
+    # Sorted uniform times within each interval without sorting: given n arrivals, they are
+    # S_1/S_{n+1} < ... < S_n/S_{n+1} for cumulative sums S of n + 1 exponential spacings
+    # (Renyi's representation of uniform order statistics; Devroye 1986, V.2).
+    spacings = rng.standard_exponential(interval.size + calls.size)
+    total = np.cumsum(spacings)
+    ends = np.cumsum(counts + 1) - 1  # position of each interval's last spacing
+    before = np.concatenate(([0.0], total[ends[:-1]]))  # sums of earlier intervals
+    position = np.arange(interval.size) + interval  # skip one closing spacing per interval
+    fraction = (total[position] - before[interval]) / (total[ends] - before)[interval]
+    arrival = grid.start[interval] + fraction * grid.length
     handle_times = aht[interval] * handle.unit(rng, interval.size)
     patience_times = (
         np.full(interval.size, np.inf) if patience is None else patience.sample(rng, interval.size)
