@@ -275,6 +275,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             replications=args.replications,
             seed=args.seed,
             engine=args.engine,
+            workers=args.workers,
             progress=lambda done: bar.update(done - bar.n),
         )
     print(f"{args.replications} simulated days, seed {args.seed}; staffing: {source}")
@@ -537,6 +538,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--replications", type=int, default=30, metavar="N", help="simulated days (default 30)"
     )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes to spread the replications over (default 1; same results)",
+    )
     p.add_argument(
         "--engine",
         default="fast",

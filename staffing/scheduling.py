@@ -275,7 +275,8 @@ class ScheduleResult:
     objective : float
         Cost plus the shortfall penalty [currency]; NaN without a schedule.
     gap : float
-        Relative MIP gap of the schedule (0 when solved to optimality; NaN without one).
+        Relative gap between the schedule's objective and HiGHS's bound on the optimum: the
+        schedule costs at most this share more than the best one (NaN without a schedule).
     runtime : float
         Wall-clock time of building and solving the programme [s].
     messages : list of str
@@ -333,7 +334,7 @@ def _check_grid(
         raise InputError("requirement must be a non-empty 1-d array of agents per interval")
     if not (np.all(np.isfinite(req)) and np.all(req >= 0) and np.all(req == np.round(req))):
         k = int(np.flatnonzero(~(np.isfinite(req) & (req >= 0) & (req == np.round(req))))[0])
-        raise InputError(f"requirement[{k}] = {req[k]!r}; agents needed must be whole numbers >= 0")
+        raise InputError(f"requirement[{k}] = {req[k]:g}; agents needed must be whole numbers >= 0")
     if grid.shape != req.shape:
         raise InputError(
             f"grid_start has {grid.size} starts but requirement {req.size} intervals; give "
@@ -343,7 +344,7 @@ def _check_grid(
     if not np.all(on_grid):
         k = int(np.flatnonzero(~on_grid)[0])
         raise InputError(
-            f"grid_start[{k}] = {grid[k]!r}; starts must be multiples of the interval "
+            f"grid_start[{k}] = {grid[k]:g}; starts must be multiples of the interval "
             f"({interval:g} s) after midnight of day one, >= 0"
         )
     if np.any(np.diff(grid) <= 0):
@@ -809,7 +810,7 @@ def _build_shifts(
         sets = Counter(zip(*per_rule, strict=True)) if per_rule else Counter({(): int(x[c])})
         for times, headcount in sorted(sets.items()):
             breaks = tuple(
-                Break(b, b + rule.duration, rule.paid)
+                Break(float(b), float(b + rule.duration), rule.paid)
                 for b, rule in zip(times, pattern.breaks, strict=True)
             )
             shifts.append(Shift(t, t + pattern.length, headcount, breaks, name))

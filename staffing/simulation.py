@@ -29,6 +29,7 @@ mean and a 95 % confidence half-width over the replications.
 import heapq
 from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cached_property, partial
 
@@ -481,6 +482,7 @@ def simulate(
     keep_records: bool = False,
     progress: Callable[[int], None] | None = None,
     engine: str = "fast",
+    workers: int = 1,
 ) -> SimulationResult:
     """Simulate the forecast's days under a staffing plan, with replications.
 
@@ -514,6 +516,9 @@ def simulate(
         ``fast`` (default): the compiled engine of :mod:`staffing.fastsim`, ~100x faster;
         ``simpy``: this module's SimPy model. Both give the same outcome for every caller
         (the tests check it), so results do not depend on the choice.
+    workers : int, default 1
+        Processes the replications are spread over (each takes a contiguous block of the
+        per-replication seeds); the results are identical to one process.
 
     Returns
     -------
@@ -529,7 +534,8 @@ def simulate(
         raise InputError(f"shrinkage = {shrinkage!r}; shrinkage must be >= 0 and < 1")
     if engine not in ENGINES:
         raise InputError(f"engine = {engine!r}; choose one of {', '.join(ENGINES)}")
-    run = ENGINES[engine]()
+    if int(workers) != workers or workers < 1:
+        raise InputError(f"workers = {workers!r}; must be a whole number >= 1")
     grid = Grid.of(forecast)
     if agents is not None:
         windows = windows_from_counts(_agents(agents, forecast.n_intervals), grid, shrinkage)
@@ -552,26 +558,47 @@ def simulate(
         if isinstance(seed, np.random.SeedSequence)
         else np.random.SeedSequence(seed)
     )
-    per_interval: dict[str, list[FloatArray]] = {name: [] for name in kpis.KPI_NAMES}
-    per_day: dict[str, list[float]] = {name: [] for name in kpis.KPI_NAMES}
-    counts = {"offered": [], "answered": [], "abandoned": [], "logged": []}
-    kept_callers, kept_outcomes = [], []
-    for r, child in enumerate(root.spawn(int(replications))):
-        rng = np.random.default_rng(child)
-        callers = draw_callers(rng, forecast.calls, forecast.aht, grid, handle, patience_dist)
-        outcome = run(callers, windows)
-        sums, day = _sums(callers, outcome, windows, grid, threshold)
-        for name, values in kpis.ratios(sums).items():
-            per_interval[name].append(values)
-        for name, value in kpis.ratios(day).items():
-            per_day[name].append(float(value))
-        for name in counts:
-            counts[name].append(getattr(sums, name))
-        if keep_records:
-            kept_callers.append(callers)
-            kept_outcomes.append(outcome)
-        if progress is not None:
-            progress(r + 1)
+    job = _Job(
+        forecast.calls,
+        forecast.aht,
+        grid,
+        windows,
+        handle,
+        patience_dist,
+        threshold,
+        engine,
+        keep_records,
+    )
+    children = root.spawn(int(replications))
+    workers = max(1, min(int(workers), len(children)))
+    if workers == 1:
+        results = []
+        for r, child in enumerate(children):
+            results.append(_replicate(job, child))
+            if progress is not None:
+                progress(r + 1)
+    else:
+        # contiguous chunks of the per-replication seeds, gathered back in order: the same
+        # results as one process
+        chunks = [list(c) for c in np.array_split(np.arange(len(children)), workers)]
+        results_by_chunk: list[list[_Replication]] = [[] for _ in chunks]
+        done = 0
+        with ProcessPoolExecutor(workers) as pool:
+            futures = {
+                pool.submit(_replicate_many, job, [children[i] for i in chunk]): k
+                for k, chunk in enumerate(chunks)
+            }
+            for future in as_completed(futures):
+                results_by_chunk[futures[future]] = future.result()
+                done += len(results_by_chunk[futures[future]])
+                if progress is not None:
+                    progress(done)
+        results = [r for chunk in results_by_chunk for r in chunk]
+    per_interval = {name: [r.interval_kpis[name] for r in results] for name in kpis.KPI_NAMES}
+    per_day = {name: [r.day_kpis[name] for r in results] for name in kpis.KPI_NAMES}
+    counts = {name: [r.counts[name] for r in results] for name in _COUNTED}
+    kept_callers = [r.callers for r in results]
+    kept_outcomes = [r.outcome for r in results]
     reps = {name: np.array(v) for name, v in per_interval.items()}
     day_reps = {name: np.array(v) for name, v in per_day.items()}
     return SimulationResult(
@@ -582,6 +609,55 @@ def simulate(
         callers=kept_callers if keep_records else None,
         outcomes=kept_outcomes if keep_records else None,
     )
+
+
+_COUNTED = ("offered", "answered", "abandoned", "logged")
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every replication of one ``simulate`` call shares (sent to worker processes)."""
+
+    calls: FloatArray
+    aht: FloatArray
+    grid: Grid
+    windows: AgentWindows
+    handle: distributions.Distribution
+    patience: distributions.Distribution | None
+    threshold: float
+    engine: str
+    keep_records: bool
+
+
+@dataclass(frozen=True)
+class _Replication:
+    """One replication's KPIs and counts (and records, if kept)."""
+
+    interval_kpis: dict[str, FloatArray]
+    day_kpis: dict[str, float]
+    counts: dict[str, FloatArray]
+    callers: Callers | None
+    outcome: Outcome | None
+
+
+def _replicate(job: _Job, seed: np.random.SeedSequence) -> _Replication:
+    """Draw one day's callers from ``seed``, simulate it, and reduce it to KPIs."""
+    callers = draw_callers(
+        np.random.default_rng(seed), job.calls, job.aht, job.grid, job.handle, job.patience
+    )
+    outcome = ENGINES[job.engine]()(callers, job.windows)
+    sums, day = _sums(callers, outcome, job.windows, job.grid, job.threshold)
+    return _Replication(
+        interval_kpis=kpis.ratios(sums),
+        day_kpis={name: float(v) for name, v in kpis.ratios(day).items()},
+        counts={name: getattr(sums, name) for name in _COUNTED},
+        callers=callers if job.keep_records else None,
+        outcome=outcome if job.keep_records else None,
+    )
+
+
+def _replicate_many(job: _Job, seeds: list[np.random.SeedSequence]) -> list[_Replication]:
+    return [_replicate(job, seed) for seed in seeds]
 
 
 def _sums(

@@ -8,6 +8,7 @@ closing time, no patience (stranded callers) and hand-made tie cases.
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from staffing import distributions
@@ -168,3 +169,21 @@ def test_unknown_engine_is_named():
 
     with pytest.raises(InputError, match="engine"):
         simulate(day([10]), agents=[2], engine="turbo")
+
+
+def test_replications_spread_over_processes_give_the_same_result():
+    fc = day([50, 120, 200, 120])
+    kw = {"agents": [8, 14, 20, 14], "patience": 90.0, "replications": 5, "seed": 11}
+    one = simulate(fc, workers=1, keep_records=True, **kw)
+    two = simulate(fc, workers=2, keep_records=True, **kw)
+    pd.testing.assert_frame_equal(one.intervals, two.intervals)
+    pd.testing.assert_frame_equal(one.day, two.day)
+    for a, b in zip(one.callers, two.callers, strict=True):
+        np.testing.assert_array_equal(a.arrival, b.arrival)
+
+
+def test_workers_must_be_a_whole_number():
+    from staffing.errors import InputError
+
+    with pytest.raises(InputError, match="workers"):
+        simulate(day([10]), agents=[2], workers=0)
