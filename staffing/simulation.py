@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cached_property, partial
+from multiprocessing import get_context
 
 import numpy as np
 import pandas as pd
@@ -518,7 +519,8 @@ def simulate(
         (the tests check it), so results do not depend on the choice.
     workers : int, default 1
         Processes the replications are spread over (each takes a contiguous block of the
-        per-replication seeds); the results are identical to one process.
+        per-replication seeds); the results are identical to one process. Each worker
+        starts in about a second, so this pays for long runs (hundreds of days).
 
     Returns
     -------
@@ -583,7 +585,8 @@ def simulate(
         chunks = [list(c) for c in np.array_split(np.arange(len(children)), workers)]
         results_by_chunk: list[list[_Replication]] = [[] for _ in chunks]
         done = 0
-        with ProcessPoolExecutor(workers) as pool:
+        # "spawn": forking a process whose libraries run threads can deadlock the child
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
             futures = {
                 pool.submit(_replicate_many, job, [children[i] for i in chunk]): k
                 for k, chunk in enumerate(chunks)
