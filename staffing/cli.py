@@ -543,7 +543,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=1,
         metavar="N",
-        help="processes to spread the replications over (default 1; same results)",
+        help="threads to spread the replications over (default 1; same results)",
     )
     p.add_argument(
         "--engine",

@@ -100,7 +100,7 @@ def _enter(j, w, t, last, on, off, stays, window, avail, flagged, seg_start):
     return False
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _run(arrival, handle, patience, first, last, on, off, stays):
     n = arrival.size
     agents = first.size

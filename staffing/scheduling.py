@@ -185,7 +185,7 @@ class ShiftPattern:
             "a number of seconds in (0, 86400]",
             lambda v: 0 < v <= _DAY,
         )
-        if isinstance(self.starts, str) or not isinstance(self.starts, Sequence):
+        if isinstance(self.starts, str) or not isinstance(self.starts, Sequence | np.ndarray):
             raise InputError(
                 f"{where}: starts = {self.starts!r}; give a sequence of times of day [s]"
             )
