@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine:
-#   make demo   install the package in .venv and plan the bundled example
+#   make demo   install the package in .venv and plan the bundled e-commerce weekday (report/)
 #   make test   install the package with its dev tools in .venv, lint, run the whole test suite
 # Python >= 3.12 is found on the PATH or in pyenv; set PYTHON=/path/to/python3.12 to choose one.
 
@@ -12,12 +12,8 @@ PYTHON ?= $(shell for p in python3 python3.14 python3.13 python3.12 \
 .PHONY: demo test bench clean
 
 demo: $(VENV)/.installed
-	$(BIN)/staffing erlang --calls 100 --interval 30min --aht 180s --sl 80/20
-	$(BIN)/staffing requirements simulations/ecommerce_weekday.csv --sl 80/20 --patience 3min \
-		--abandon 5% --max-occupancy 90% --shrinkage 30%
-	$(BIN)/staffing simulate simulations/ecommerce_weekday.csv \
-		--shifts simulations/ecommerce_weekday_shifts.csv --sl 80/20 --patience 3min \
-		--handle-dist lognormal --handle-cv 1 --replications 20
+	$(BIN)/staffing plan simulations/ecommerce_weekday.toml --out report --force
+	@echo "open report/summary.md and the charts beside it"
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
