@@ -100,6 +100,47 @@ def _enter(j, w, t, last, on, off, stays, window, avail, flagged, seg_start):
     return False
 
 
+@njit(cache=True)
+def _depart(
+    j,
+    w,
+    leave,
+    n_logged,
+    logged,
+    last,
+    on,
+    off,
+    stays,
+    window,
+    avail,
+    flagged,
+    seg_start,
+    heap_t,
+    heap_a,
+    pos,
+    size,
+):
+    """Agent ``j``, at the heap's top, leaves window ``w`` at ``leave``.
+
+    Logs its time on the phones, then moves it to its next usable window (re-sifting it) or
+    drops it from the heap. Returns the heap's new size.
+    """
+    logged[n_logged, 0] = seg_start[j]
+    logged[n_logged, 1] = leave
+    if _enter(j, w + 1, leave, last, on, off, stays, window, avail, flagged, seg_start):
+        heap_t[0] = avail[j]
+        _sift_down(heap_t, heap_a, pos, size, 0)
+        return size
+    size -= 1
+    pos[j] = -1
+    if size > 0:
+        heap_t[0] = heap_t[size]
+        heap_a[0] = heap_a[size]
+        pos[heap_a[0]] = 0
+        _sift_down(heap_t, heap_a, pos, size, 0)
+    return size
+
+
 @njit(cache=True, nogil=True)
 def _run(arrival, handle, patience, first, last, on, off, stays):
     n = arrival.size
@@ -137,21 +178,26 @@ def _run(arrival, handle, patience, first, last, on, off, stays):
                 chosen = j
                 break
             # agent j left before this caller: idle at its window's end, or after its call
-            leave = max(avail[j], off[w])
-            logged[n_logged, 0] = seg_start[j]
-            logged[n_logged, 1] = leave
+            size = _depart(
+                j,
+                w,
+                max(avail[j], off[w]),
+                n_logged,
+                logged,
+                last,
+                on,
+                off,
+                stays,
+                window,
+                avail,
+                flagged,
+                seg_start,
+                heap_t,
+                heap_a,
+                pos,
+                size,
+            )
             n_logged += 1
-            if _enter(j, w + 1, leave, last, on, off, stays, window, avail, flagged, seg_start):
-                heap_t[0] = avail[j]
-                _sift_down(heap_t, heap_a, pos, size, 0)
-            else:
-                size -= 1
-                pos[j] = -1
-                if size > 0:
-                    heap_t[0] = heap_t[size]
-                    heap_a[0] = heap_a[size]
-                    pos[heap_a[0]] = 0
-                    _sift_down(heap_t, heap_a, pos, size, 0)
         if chosen < 0:
             if np.isfinite(patience[i]):
                 status[i] = ABANDONED
@@ -174,20 +220,26 @@ def _run(arrival, handle, patience, first, last, on, off, stays):
             heap_t[0] = done
             _sift_down(heap_t, heap_a, pos, size, 0)
         else:
-            logged[n_logged, 0] = seg_start[j]
-            logged[n_logged, 1] = done
+            size = _depart(
+                j,
+                w,
+                done,
+                n_logged,
+                logged,
+                last,
+                on,
+                off,
+                stays,
+                window,
+                avail,
+                flagged,
+                seg_start,
+                heap_t,
+                heap_a,
+                pos,
+                size,
+            )
             n_logged += 1
-            if _enter(j, w + 1, done, last, on, off, stays, window, avail, flagged, seg_start):
-                heap_t[0] = avail[j]
-                _sift_down(heap_t, heap_a, pos, size, 0)
-            else:
-                size -= 1
-                pos[j] = -1
-                if size > 0:
-                    heap_t[0] = heap_t[size]
-                    heap_a[0] = heap_a[size]
-                    pos[heap_a[0]] = 0
-                    _sift_down(heap_t, heap_a, pos, size, 0)
     # after the last caller, every agent finishes its windows without calls
     for j in range(agents):
         if pos[j] < 0:
