@@ -275,8 +275,8 @@ class ScheduleResult:
     objective : float
         Cost plus the shortfall penalty [currency]; NaN without a schedule.
     gap : float
-        Relative gap between the schedule's objective and HiGHS's bound on the optimum: the
-        schedule costs at most this share more than the best one (NaN without a schedule).
+        HiGHS's relative MIP gap, (objective - bound) / objective: the optimum's objective
+        is at most this share below the schedule's (NaN without a schedule).
     runtime : float
         Wall-clock time of building and solving the programme [s].
     messages : list of str
@@ -578,8 +578,9 @@ def schedule(
     status = ScheduleStatus.OPTIMAL if solution.status == 0 else ScheduleStatus.FEASIBLE
     if status is ScheduleStatus.FEASIBLE:
         messages.append(
-            f"time limit ({time_limit:g} s) reached: the schedule is within {gap:.2%} of the "
-            "optimum; raise time_limit or mip_gap for a proven optimum"
+            f"time limit ({time_limit:g} s) reached before a proof of optimality: MIP gap "
+            f"{gap:.2%} (the optimum's objective may be up to that share lower); raise "
+            "time_limit for a better schedule"
         )
     gapped = np.flatnonzero(short > 0)
     if gapped.size:

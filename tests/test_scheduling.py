@@ -179,7 +179,6 @@ def test_overnight_opening_allows_shifts_after_midnight():
     night = ShiftPattern("night", 4 * H, starts=(22 * H, 23 * H))
     result = schedule(requirement, hours(48), H, [night], opening=(18 * H, 26 * H))
     assert [s.start for s in result.shifts] == [22 * H]  # 23:00 would end after 02:00
-    assert any("never" not in m for m in result.messages) or result.messages == []
 
 
 def test_paid_breaks_count_in_cost_and_off_the_phones():
