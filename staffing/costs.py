@@ -120,9 +120,9 @@ class CostModel:
     """Prices that turn paid agent hours into money.
 
     The defaults are *neutral*: every component but the wage is off, so
-    ``CostModel(hourly_wage=w, loading=l)`` costs exactly what
-    ``staffing.scenario.Costs(w, l)`` costs. For typical figures start from a preset
-    such as :data:`ONSHORE_US` (``dataclasses.replace(ONSHORE_US, hourly_wage=18.0)``).
+    ``CostModel(hourly_wage=w, loading=l)`` costs ``w (1 + l)`` per paid hour. For typical
+    figures start from a preset such as :data:`ONSHORE_US`
+    (``dataclasses.replace(ONSHORE_US, hourly_wage=18.0)``).
 
     Attributes
     ----------
@@ -182,8 +182,7 @@ class CostModel:
     def per_hour(self) -> float:
         """Marginal cost of one paid agent hour, fixed costs excluded [currency/h].
 
-        Loaded agent wage, seat, the loaded team lead share and overhead on both; the
-        same name as ``staffing.scenario.Costs.per_hour`` so either can price a schedule.
+        Loaded agent wage, seat, the loaded team lead share and overhead on both.
         """
         direct = (self.hourly_wage + self.team_lead_share * self.team_lead_hourly_wage) * (
             1.0 + self.loading

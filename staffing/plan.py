@@ -33,6 +33,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from staffing import report
+from staffing.costs import CostBreakdown, cost_breakdown
 from staffing.errors import InputError
 from staffing.requirements import Requirements, compute_requirements
 from staffing.scenario import Scenario
@@ -61,8 +62,8 @@ class Round:
         Intervals (with calls) missing a target in simulation.
     paid_hours : float
         Paid hours to cover the schedule, shrinkage included [h].
-    cost : float
-        Labour cost of those hours.
+    costs : CostBreakdown
+        What those hours cost, by component (:mod:`staffing.costs`).
     """
 
     number: int
@@ -71,7 +72,12 @@ class Round:
     simulation: SimulationResult
     missing: IntArray
     paid_hours: float
-    cost: float
+    costs: CostBreakdown
+
+    @property
+    def cost(self) -> float:
+        """Total cost of the round's plan over the horizon."""
+        return self.costs.total
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,25 @@ def _misses(scenario: Scenario, sim: SimulationResult) -> IntArray:
     if t.abandon_rate is not None:
         miss |= table.abandon_rate.to_numpy() > t.abandon_rate
     return np.flatnonzero(miss & (table.offered.to_numpy() > 0))
+
+
+def _costs(
+    scenario: Scenario, shifts: list[Shift], sim: SimulationResult, paid_hours: float
+) -> CostBreakdown:
+    """Cost the plan: its paid hours, and the calls and handling time it achieved."""
+    day = sim.day
+    scheduled = sum(s.headcount * s.paid_seconds for s in shifts) / 3600.0
+    # handling time = utilization x the schedule's paid hours; calls finished in overtime
+    # after closing are not paid hours here, so it is capped at the paid hours
+    handle_hours = min(float(day.loc["utilization", "mean"]) * scheduled, paid_hours)
+    return cost_breakdown(
+        scenario.costs,
+        paid_hours=paid_hours,
+        handled_calls=float(day.loc["answered", "mean"]),
+        handle_hours=handle_hours,
+        period_days=len(scenario.forecast.days),
+        fte_hours_per_day=scenario.fte_hours,
+    )
 
 
 def _paid_hours(shifts: list[Shift], shrinkage: float) -> float:
@@ -209,7 +234,7 @@ def plan(
                 simulation,
                 missing,
                 paid,
-                paid * scenario.costs.per_hour,
+                _costs(scenario, result.shifts, simulation, paid),
             )
         )
         if missing.size == 0:
@@ -404,6 +429,19 @@ def _summary(
         lines += [f"Intervals still missing a target in simulation: {', '.join(starts)}.", ""]
     if best.schedule.messages:
         lines += ["## Scheduler notes", "", *[f"- {m}" for m in best.schedule.messages], ""]
+    costs = best.costs
+    lines += [
+        "## Costs",
+        "",
+        report.markdown_table(
+            pd.DataFrame(
+                [(item, f"{value:,.2f}", unit) for item, value, unit in costs.rows()],
+                columns=["item", "value", "unit"],
+            )
+        ),
+        "",
+    ]
+    lines += [f"- check: {w}" for w in costs.warnings] + ([""] if costs.warnings else [])
     lines += ["## Charts", ""]
     lines += [f"![{name}]({path.name})" for name, path in charts.items()]
     lines += [

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from staffing import distributions, units
+from staffing.costs import CostModel
 from staffing.errors import InputError
 from staffing.forecast import Forecast, read_forecast
 from staffing.requirements import ServiceTargets
@@ -63,30 +64,6 @@ class Callers:
     patience_cv: float | None = None
     handle_distribution: str = "exponential"
     handle_cv: float | None = None
-
-
-@dataclass(frozen=True)
-class Costs:
-    """Labour cost of paid hours.
-
-    Attributes
-    ----------
-    hourly_wage : float
-        Wage per paid hour [currency/h].
-    loading : float
-        Benefits and taxes on top of the wage, as a share (0.25 = +25 %).
-    currency : str
-        Label for reports.
-    """
-
-    hourly_wage: float = 0.0
-    loading: float = 0.0
-    currency: str = "USD"
-
-    @property
-    def per_hour(self) -> float:
-        """Loaded cost of one paid hour [currency/h]."""
-        return self.hourly_wage * (1.0 + self.loading)
 
 
 @dataclass(frozen=True)
@@ -144,8 +121,8 @@ class Scenario:
         The shift patterns the schedule may use.
     rules : ScheduleRules
         Limits on the schedule.
-    costs : Costs
-        Labour cost.
+    costs : CostModel
+        What a paid hour costs (wage, loadings, seats, team leads, overhead, fixed costs).
     simulation : SimulationSettings
         Replications, seed and rounds.
     """
@@ -161,7 +138,7 @@ class Scenario:
     fte_hours: float
     patterns: tuple[ShiftPattern, ...]
     rules: ScheduleRules = field(default_factory=ScheduleRules)
-    costs: Costs = field(default_factory=Costs)
+    costs: CostModel = field(default_factory=lambda: CostModel(hourly_wage=0.0))
     simulation: SimulationSettings = field(default_factory=SimulationSettings)
 
 
@@ -194,7 +171,16 @@ _SECTIONS: dict[str, set[str]] = {
     "breaks": {"duration", "window", "paid"},
     "starts": {"from", "to", "every"},
     "schedule": {"max_headcount", "min_headcount", "max_part_time_share", "time_limit"},
-    "costs": {"hourly_wage", "loading", "currency"},
+    "costs": {
+        "hourly_wage",
+        "loading",
+        "currency",
+        "seat_cost_per_hour",
+        "agents_per_team_lead",
+        "team_lead_hourly_wage",
+        "overhead",
+        "fixed_monthly",
+    },
     "simulation": {"replications", "seed", "rounds"},
 }
 
@@ -461,9 +447,17 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
         time_limit=rules_r.duration("time_limit", 30.0),
     )
     costs_r = top.sub("costs", "costs")
-    costs = Costs(
+    span = costs_r.number("agents_per_team_lead", low=1.0)
+    costs = _build(
+        CostModel,
+        costs_r.field(""),
         hourly_wage=float(costs_r.number("hourly_wage", 0.0)),
         loading=costs_r.fraction("loading", 0.0),
+        seat_cost_per_hour=float(costs_r.number("seat_cost_per_hour", 0.0)),
+        agents_per_team_lead=None if span is None else float(span),
+        team_lead_hourly_wage=float(costs_r.number("team_lead_hourly_wage", 0.0)),
+        overhead=costs_r.fraction("overhead", 0.0),
+        fixed_monthly=float(costs_r.number("fixed_monthly", 0.0)),
         currency=costs_r.text("currency", "USD"),
     )
     sim_r = top.sub("simulation", "simulation")

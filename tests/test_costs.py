@@ -79,7 +79,7 @@ def test_per_hour_is_marginal_cost_of_a_paid_hour(hand: CostBreakdown) -> None:
 
 
 def test_neutral_defaults_match_scenario_costs() -> None:
-    # scenario.Costs(20, 0.25).per_hour = 20 x 1.25 = 25: only the loaded wage.
+    # neutral defaults: per_hour = 20 x 1.25 = 25, only the loaded wage.
     model = CostModel(hourly_wage=20.0, loading=0.25)
     assert model.per_hour == pytest.approx(25.0)
     b = cost_breakdown(model, paid_hours=10.0, handled_calls=0, handle_hours=0.0, period_days=1)

@@ -92,6 +92,8 @@ def test_plan_end_to_end(desk, tmp_path):
     assert "# Staffing plan: small desk" in summary
     assert "service level" in summary
     assert "met" in summary or "missed" in summary
+    assert "## Costs" in summary
+    assert f"| total               | {result.best.cost:,.2f}" in summary
     # shifts.csv reads back to the schedule that was simulated
     shifts = read_shifts(paths["shifts"], result.scenario.forecast)
     cov = coverage(shifts, 1800.0, 32)[16:24]

@@ -60,7 +60,9 @@ def test_values_are_converted_to_seconds_and_shares():
     assert sc.targets.abandon_rate == 0.05
     assert sc.callers.patience == 180.0
     assert sc.shrinkage == 0.15
-    assert sc.costs.per_hour == pytest.approx(18.0 * 1.25)
+    # loaded wage of agent and a twelfth of a team lead, 15 % overhead on both, plus the seat
+    assert sc.costs.per_hour == pytest.approx((18.0 + 27.0 / 12) * 1.25 * 1.15 + 2.0)
+    assert sc.costs.fixed_monthly == 30000
     full = sc.patterns[0]
     assert full.length == 8.5 * 3600
     assert full.starts[0] == 0.0
@@ -141,3 +143,12 @@ def test_no_shifts(tiny, tmp_path):
     base = MINIMAL.split("[[shifts]]")[0]
     with pytest.raises(InputError, match=r"\[\[shifts\]\]"):
         load_scenario(tiny(base=base))
+
+
+def test_cost_keys_are_validated(tiny):
+    path = tiny("[costs]\nhourly_wage = 20\nagents_per_team_lead = 0.5\n")
+    with pytest.raises(InputError, match="agents_per_team_lead"):
+        load_scenario(path)
+    path = tiny('[costs]\nhourly_wage = 20\noverhead = "300%"\n')
+    with pytest.raises(InputError, match="overhead"):
+        load_scenario(path)
