@@ -29,9 +29,13 @@ from tqdm import tqdm
 from staffing import erlang, units
 from staffing.errors import InputError
 from staffing.forecast import read_forecast
-from staffing.plan import plan, write_report
-from staffing.report import kpi_status
-from staffing.requirements import Requirements, ServiceTargets, compute_requirements
+from staffing.plan import plan, target_checks, write_report
+from staffing.requirements import (
+    Requirements,
+    ServiceTargets,
+    compute_requirements,
+    scheduled_positions,
+)
 from staffing.scenario import load_scenario
 from staffing.shifts import read_agents, read_shifts
 from staffing.simulation import simulate
@@ -127,7 +131,7 @@ def _cmd_erlang(args: argparse.Namespace) -> int:
         )
     )
     load = calls * aht / interval
-    scheduled = math.ceil(need / (1.0 - shrinkage) - 1e-9)
+    scheduled = int(scheduled_positions(need, shrinkage))
     print(
         f"{calls:g} calls in {units.format_duration(interval)}, AHT "
         f"{units.format_duration(aht)}: offered load {load:.2f} Erlang"
@@ -384,29 +388,11 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         )
     )
     print(f"\n* kept: round {best.number}")
-    for row in _plan_status(result):
-        print(f"  {row}")
+    for c in target_checks(result):
+        fmt = _sec if c.key == "asa" else _pct
+        print(f"  {c.label}: {fmt(c.value)} vs target {fmt(c.target)}: {c.status}")
     print(f"\nreport: {paths['summary']} (charts and tables in {out})")
     return 0
-
-
-def _plan_status(result) -> list[str]:
-    sc = result.scenario
-    day = result.best.simulation.day
-    lines = []
-    for label, target, key, higher in (
-        ("service level", sc.targets.service_level, "service_level", True),
-        ("ASA", sc.targets.asa, "asa", False),
-        ("abandon rate", sc.targets.abandon_rate, "abandon_rate", False),
-        ("occupancy", sc.targets.max_occupancy, "occupancy", False),
-    ):
-        if target is None:
-            continue
-        value = float(day.loc[key, "mean"])
-        status = kpi_status(value, target, higher_is_better=higher, tolerance=sc.tolerance)
-        fmt = _sec if key == "asa" else _pct
-        lines.append(f"{label}: {fmt(value)} vs target {fmt(target)}: {status}")
-    return lines
 
 
 def _add_output(parser: argparse.ArgumentParser, what: str) -> None:

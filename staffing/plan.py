@@ -319,29 +319,54 @@ def write_report(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:
     return paths
 
 
-def _status_rows(result: PlanResult) -> list[dict[str, str]]:
-    """Each target against the kept plan's simulated whole-horizon value, with a status."""
+@dataclass(frozen=True)
+class TargetCheck:
+    """One service target against the kept plan's simulated whole-horizon value.
+
+    ``status`` is ``"met"``, ``"within tolerance"`` or ``"missed"``
+    (:func:`staffing.report.kpi_status`); ``half`` is the 95 % half-width.
+    """
+
+    label: str
+    key: str
+    target: float
+    value: float
+    half: float
+    higher_is_better: bool
+    status: str
+
+
+def target_checks(result: PlanResult) -> list[TargetCheck]:
+    """Check every target given in the scenario against the kept plan's simulation."""
     sc = result.scenario
     t = sc.targets
     day = result.best.simulation.day
-    rows = []
-    checks = [
-        ("service level", t.service_level, "service_level", True, _fmt_pct),
-        ("ASA", t.asa, "asa", False, lambda v: f"{v:.1f} s"),
-        ("abandon rate", t.abandon_rate, "abandon_rate", False, _fmt_pct),
-        ("occupancy", t.max_occupancy, "occupancy", False, _fmt_pct),
-    ]
-    for label, target, key, higher, fmt in checks:
+    checks = []
+    for label, target, key, higher in (
+        ("service level", t.service_level, "service_level", True),
+        ("ASA", t.asa, "asa", False),
+        ("abandon rate", t.abandon_rate, "abandon_rate", False),
+        ("occupancy", t.max_occupancy, "occupancy", False),
+    ):
         if target is None:
             continue
         value, half = float(day.loc[key, "mean"]), float(day.loc[key, "ci"])
         status = report.kpi_status(value, target, higher_is_better=higher, tolerance=sc.tolerance)
+        checks.append(TargetCheck(label, key, target, value, half, higher, status))
+    return checks
+
+
+def _status_rows(result: PlanResult) -> list[dict[str, str]]:
+    """Format the target checks as rows of the summary table."""
+    rows = []
+    for c in target_checks(result):
+        fmt = (lambda v: f"{v:.1f} s") if c.key == "asa" else _fmt_pct
         rows.append(
             {
-                "KPI": label,
-                "target": ("≥ " if higher else "≤ ") + fmt(target),
-                "simulated (95% CI)": f"{fmt(value)} ± {fmt(half)}",
-                "status": report.STATUS_MARKS[status],
+                "KPI": c.label,
+                "target": ("≥ " if c.higher_is_better else "≤ ") + fmt(c.target),
+                "simulated (95% CI)": f"{fmt(c.value)} ± {fmt(c.half)}",
+                "status": report.STATUS_MARKS[c.status],
             }
         )
     return rows

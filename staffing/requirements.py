@@ -180,6 +180,17 @@ def _shrinkage(value: ArrayLike, n: int) -> NDArray[np.float64]:
     return np.broadcast_to(arr, (n,)).copy()
 
 
+def scheduled_positions(agents: ArrayLike, shrinkage: ArrayLike) -> NDArray[np.int64]:
+    """Positions to schedule so that ``agents`` are on the phones: ``ceil(agents / (1 - s))``.
+
+    Rounded up with a 1e-9 slack, so float noise does not add a position (14 agents at
+    30 % shrinkage are 20 positions, not 21).
+    """
+    return np.ceil(np.asarray(agents) / (1.0 - np.asarray(shrinkage)) - _ROUNDING_SLACK).astype(
+        np.int64
+    )
+
+
 def compute_requirements(
     forecast: Forecast,
     targets: ServiceTargets | None = None,
@@ -231,7 +242,7 @@ def compute_requirements(
             **targets.as_kwargs(),
         )
     )
-    scheduled = np.ceil(agents / (1.0 - shrink) - _ROUNDING_SLACK).astype(np.int64)
+    scheduled = scheduled_positions(agents, shrink)
     k = erlang.kpis(
         forecast.calls,
         forecast.aht,
