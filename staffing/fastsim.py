@@ -32,9 +32,15 @@ from numba import njit
 from staffing.simulation import (
     ABANDONED,
     ANSWERED,
+    REDIAL,
+    REPEAT,
     AgentWindows,
     Callers,
+    FloatArray,
+    Grid,
     Outcome,
+    ReturnDraws,
+    Returns,
     _close_day,
 )
 
@@ -101,6 +107,19 @@ def _enter(j, w, t, last, on, off, stays, window, avail, flagged, seg_start):
 
 
 @njit(cache=True)
+def _pop(heap_t, heap_a, pos, size):
+    """Remove the top of a heap of ``size`` entries; returns the new size."""
+    size -= 1
+    pos[heap_a[0]] = -1
+    if size > 0:
+        heap_t[0] = heap_t[size]
+        heap_a[0] = heap_a[size]
+        pos[heap_a[0]] = 0
+        _sift_down(heap_t, heap_a, pos, size, 0)
+    return size
+
+
+@njit(cache=True)
 def _depart(
     j,
     w,
@@ -131,23 +150,50 @@ def _depart(
         heap_t[0] = avail[j]
         _sift_down(heap_t, heap_a, pos, size, 0)
         return size
-    size -= 1
-    pos[j] = -1
-    if size > 0:
-        heap_t[0] = heap_t[size]
-        heap_a[0] = heap_a[size]
-        pos[heap_a[0]] = 0
-        _sift_down(heap_t, heap_a, pos, size, 0)
-    return size
+    return _pop(heap_t, heap_a, pos, size)
 
 
 @njit(cache=True, nogil=True)
-def _run(arrival, handle, patience, first, last, on, off, stays):
-    n = arrival.size
+def _run(
+    arrival,
+    handle,
+    patience,
+    interval,
+    kind,
+    n,
+    first,
+    last,
+    on,
+    off,
+    stays,
+    p_repeat,
+    repeat_mean,
+    p_redial,
+    redial_mean,
+    decide,
+    delay,
+    pool_handle,
+    pool_patience,
+    grid_start,
+    grid_length,
+    aht,
+):
+    """Run the day. Callers ``0..n-1`` are the fresh ones, in arrival order.
+
+    Returning contacts (repeats after an unresolved call with probability ``p_repeat``,
+    redials after hanging up with probability ``p_redial``) are written to slots ``n, n+1,
+    ...`` of the caller arrays as they are generated, and taken in arrival order with the
+    fresh callers (a fresh caller first on a tie). A return always arrives after the caller
+    who caused it, so taking callers in arrival order stays valid. Returns the outcome
+    arrays, the logged segments, the number of returns generated, the number falling
+    outside the forecast's intervals (not simulated), and whether the pool of pre-drawn
+    return durations ran out.
+    """
+    capacity = arrival.size
     agents = first.size
-    status = np.zeros(n, dtype=np.int8)
-    wait = np.zeros(n)
-    agent_of = np.full(n, -1, dtype=np.int64)
+    status = np.zeros(capacity, dtype=np.int8)
+    wait = np.zeros(capacity)
+    agent_of = np.full(capacity, -1, dtype=np.int64)
     window = np.zeros(agents, dtype=np.int64)
     avail = np.zeros(agents)
     flagged = np.zeros(agents, dtype=np.bool_)
@@ -155,6 +201,14 @@ def _run(arrival, handle, patience, first, last, on, off, stays):
     heap_t = np.zeros(agents)
     heap_a = np.zeros(agents, dtype=np.int64)
     pos = np.full(agents, -1, dtype=np.int64)
+    # returns waiting to arrive, keyed by (arrival, slot)
+    due_t = np.zeros(capacity - n)
+    due_i = np.zeros(capacity - n, dtype=np.int64)
+    due_pos = np.full(capacity, -1, dtype=np.int64)
+    n_due = 0
+    generated = 0
+    outside = 0
+    ran_out = False
     logged = np.zeros((on.size + 1, 2))  # one segment per window at most
     n_logged = 0
     size = 0
@@ -167,7 +221,16 @@ def _run(arrival, handle, patience, first, last, on, off, stays):
             pos[j] = size
             size += 1
             _sift_up(heap_t, heap_a, pos, size - 1)
-    for i in range(n):
+    fresh = 0
+    while True:
+        if fresh < n and (n_due == 0 or arrival[fresh] <= due_t[0]):
+            i = fresh
+            fresh += 1
+        elif n_due > 0:
+            i = due_i[0]
+            n_due = _pop(due_t, due_i, due_pos, n_due)
+        else:
+            break
         a = arrival[i]
         chosen = -1
         while size > 0:
@@ -198,48 +261,68 @@ def _run(arrival, handle, patience, first, last, on, off, stays):
                 size,
             )
             n_logged += 1
-        if chosen < 0:
-            if np.isfinite(patience[i]):
-                status[i] = ABANDONED
-                wait[i] = patience[i]
+        if chosen < 0 and not np.isfinite(patience[i]):
             continue  # stranded: settled at the end of the day
-        j = chosen
-        start = max(a, avail[j])
-        if start > a + patience[i]:
+        if chosen < 0 or max(a, avail[chosen]) > a + patience[i]:
             status[i] = ABANDONED
             wait[i] = patience[i]
-            continue
-        status[i] = ANSWERED
-        wait[i] = start - a
-        agent_of[i] = j
-        done = start + handle[i]
-        w = window[j]
-        if done < off[w] or stays[w]:
-            avail[j] = done
-            flagged[j] = done >= off[w]
-            heap_t[0] = done
-            _sift_down(heap_t, heap_a, pos, size, 0)
+            again, back = p_redial, a + patience[i] + redial_mean * (delay[i] if p_redial else 0)
         else:
-            size = _depart(
-                j,
-                w,
-                done,
-                n_logged,
-                logged,
-                last,
-                on,
-                off,
-                stays,
-                window,
-                avail,
-                flagged,
-                seg_start,
-                heap_t,
-                heap_a,
-                pos,
-                size,
-            )
-            n_logged += 1
+            j = chosen
+            start = max(a, avail[j])
+            status[i] = ANSWERED
+            wait[i] = start - a
+            agent_of[i] = j
+            done = start + handle[i]
+            again, back = p_repeat, done + repeat_mean * (delay[i] if p_repeat else 0)
+            w = window[j]
+            if done < off[w] or stays[w]:
+                avail[j] = done
+                flagged[j] = done >= off[w]
+                heap_t[0] = done
+                _sift_down(heap_t, heap_a, pos, size, 0)
+            else:
+                size = _depart(
+                    j,
+                    w,
+                    done,
+                    n_logged,
+                    logged,
+                    last,
+                    on,
+                    off,
+                    stays,
+                    window,
+                    avail,
+                    flagged,
+                    seg_start,
+                    heap_t,
+                    heap_a,
+                    pos,
+                    size,
+                )
+                n_logged += 1
+        if again == 0.0 or decide[i] >= again:
+            continue
+        k = np.searchsorted(grid_start, back, side="right") - 1
+        if k < 0 or back >= grid_start[k] + grid_length:
+            outside += 1
+            continue
+        if n + generated >= capacity:
+            ran_out = True
+            continue
+        slot = n + generated
+        arrival[slot] = back
+        handle[slot] = aht[k] * pool_handle[generated]
+        patience[slot] = pool_patience[generated]
+        interval[slot] = k
+        kind[slot] = REDIAL if status[i] == ABANDONED else REPEAT
+        due_t[n_due] = back
+        due_i[n_due] = slot
+        due_pos[slot] = n_due
+        n_due += 1
+        _sift_up(due_t, due_i, due_pos, n_due - 1)
+        generated += 1
     # after the last caller, every agent finishes its windows without calls
     for j in range(agents):
         if pos[j] < 0:
@@ -254,7 +337,16 @@ def _run(arrival, handle, patience, first, last, on, off, stays):
                 break
             w = window[j]
             leave = avail[j] if flagged[j] else off[w]
-    return status, wait, agent_of, logged[:n_logged]
+    total = n + generated
+    return (
+        status[:total],
+        wait[:total],
+        agent_of[:total],
+        logged[:n_logged],
+        generated,
+        outside,
+        ran_out,
+    )
 
 
 def run_day_fast(callers: Callers, agents: AgentWindows) -> Outcome:
@@ -273,9 +365,125 @@ def run_day_fast(callers: Callers, agents: AgentWindows) -> Outcome:
         As :func:`staffing.simulation.run_day`; ``queue_area`` is the sum of waits (by
         Little's law on the sample path, what the SimPy engine measures).
     """
+    none, no_ints = np.zeros(0), np.zeros(0, dtype=np.int64)
     first, last, on, off, stays = agents.flat
-    status, wait, agent_of, logged = _run(
-        callers.arrival, callers.handle, callers.patience, first, last, on, off, stays
+    status, wait, agent_of, logged, *_ = _run(
+        callers.arrival,
+        callers.handle,
+        callers.patience,
+        no_ints,
+        np.zeros(0, dtype=np.int8),
+        callers.size,
+        first,
+        last,
+        on,
+        off,
+        stays,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        none,
+        none,
+        none,
+        none,
+        none,
+        1.0,
+        none,
     )
     out = _close_day(callers, status, wait, agent_of, logged, 0.0, 0.0)
     return replace(out, queue_area=float(out.wait.sum()))
+
+
+def run_day_returning(
+    callers: Callers,
+    agents: AgentWindows,
+    returns: Returns,
+    draws: ReturnDraws,
+    aht: FloatArray,
+    grid: Grid,
+) -> tuple[Callers, Outcome]:
+    """Simulate one day in which unresolved and abandoned callers may call again.
+
+    Every answered contact (fresh or not) resolves the caller's issue with probability
+    ``returns.fcr``; otherwise the caller calls again after an exponential delay of mean
+    ``returns.repeat_delay``, measured from the end of the call. A caller who hangs up calls
+    again with probability ``returns.redial`` after an exponential delay of mean
+    ``returns.redial_delay``. A return has the handle-time shape and patience of any caller,
+    scaled by the AHT of the interval it arrives in; one that would arrive outside the
+    forecast's intervals is counted in ``Outcome.returns_outside`` and not simulated. So at
+    FCR ``f`` with no abandonment, an issue takes a geometric number of contacts with mean
+    ``1 / f``.
+
+    Parameters
+    ----------
+    callers : Callers
+        The fresh callers.
+    agents : AgentWindows
+        When each agent takes calls.
+    returns : Returns
+        Resolution and redial probabilities and delays.
+    draws : ReturnDraws
+        The random numbers of returns, drawn in a fixed order (a seed gives the same day).
+    aht : ndarray
+        AHT per forecast interval [s].
+    grid : Grid
+        The forecast's intervals.
+
+    Returns
+    -------
+    callers : Callers
+        Fresh callers and returns, in arrival order, with ``kind`` set.
+    outcome : Outcome
+        Per caller of that list.
+    """
+    n = callers.size
+    first, last, on, off, stays = agents.flat
+    decide, delay = draws.fresh(n)
+    pool = draws.expected(n, returns)
+    while True:
+        handle_units, patience, more_decide, more_delay = draws.pool(pool)
+        capacity = n + pool
+        arrival = np.concatenate((callers.arrival, np.zeros(pool)))
+        handle = np.concatenate((callers.handle, np.zeros(pool)))
+        patiences = np.concatenate((callers.patience, np.zeros(pool)))
+        interval = np.concatenate((callers.interval, np.zeros(pool, dtype=np.int64)))
+        kind = np.zeros(capacity, dtype=np.int8)
+        status, wait, agent_of, logged, generated, outside, ran_out = _run(
+            arrival,
+            handle,
+            patiences,
+            interval,
+            kind,
+            n,
+            first,
+            last,
+            on,
+            off,
+            stays,
+            1.0 - returns.fcr,
+            returns.repeat_delay,
+            returns.redial,
+            returns.redial_delay,
+            np.concatenate((decide, more_decide)),
+            np.concatenate((delay, more_delay)),
+            handle_units,
+            patience,
+            grid.start,
+            grid.length,
+            aht,
+        )
+        if not ran_out:
+            break
+        pool *= 2  # rare: the same draws, extended; the day is run again
+    total = n + generated
+    order = np.argsort(arrival[:total], kind="stable")
+    everyone = Callers(
+        arrival[:total][order],
+        handle[:total][order],
+        patiences[:total][order],
+        interval[:total][order],
+        kind[:total][order],
+    )
+    out = _close_day(everyone, status[order], wait[order], agent_of[order], logged, 0.0, 0.0)
+    return everyone, replace(out, queue_area=float(out.wait.sum()), returns_outside=outside)

@@ -13,6 +13,11 @@
    or else the one with the fewest misses.
 4. **Report** (:func:`write_report`): CSV tables, PNG charts and a one-page ``summary.md``.
 
+With first-contact resolution below 1 (``[callers] fcr``), the forecast counts first
+contacts: the Erlang requirement is sized for ``calls / fcr`` contacts per interval (an issue
+takes ``1 / fcr`` contacts on average), and the simulation generates the repeats (and any
+redials) when and where they happen.
+
 Shrinkage in a scenario is the share of paid time lost *besides* the scheduled breaks
 (absence, meetings, training): the schedule places agents on the phones, and the paid hours,
 FTE and cost of covering it are those of the schedule divided by ``1 - shrinkage``.
@@ -25,7 +30,7 @@ References
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -181,8 +186,11 @@ def plan(
     """
     fc = scenario.forecast
     callers = scenario.callers
+    # the forecast counts first contacts; with FCR f an issue takes 1/f contacts on average,
+    # the steady-state volume the Erlang requirement is sized for (simulation then places
+    # the repeats and redials in time)
     erlang = compute_requirements(
-        fc,
+        replace(fc, calls=fc.calls / callers.returns.fcr),
         scenario.targets,
         patience=callers.patience,
         shrinkage=scenario.shrinkage,
@@ -220,6 +228,7 @@ def plan(
             handle_cv=callers.handle_cv,
             replications=sim.replications,
             seed=sim.seed,
+            returns=callers.returns,
             progress=None
             if progress is None
             else (lambda done, s=stage: progress(s, done, sim.replications)),

@@ -41,6 +41,7 @@ from staffing.errors import InputError
 from staffing.forecast import Forecast, read_forecast
 from staffing.requirements import ServiceTargets
 from staffing.scheduling import BreakRule, ShiftPattern
+from staffing.simulation import Returns
 
 _DAY = 86_400.0
 
@@ -57,6 +58,8 @@ class Callers:
         ``exponential``, ``lognormal``, ``gamma`` or ``deterministic``.
     patience_cv, handle_cv : float or None
         Coefficients of variation (lognormal and gamma).
+    returns : Returns
+        First-contact resolution and redials: contacts that come back (in simulation).
     """
 
     patience: float | None = None
@@ -64,6 +67,7 @@ class Callers:
     patience_cv: float | None = None
     handle_distribution: str = "exponential"
     handle_cv: float | None = None
+    returns: Returns = field(default_factory=Returns)
 
 
 @dataclass(frozen=True)
@@ -303,6 +307,14 @@ def _callers(r: _Reader) -> Callers:
         patience_cv=r.number("patience_cv"),
         handle_distribution=r.choice("handle_distribution", kinds, "exponential"),
         handle_cv=r.number("handle_cv"),
+        returns=_build(
+            Returns,
+            r.field(""),
+            fcr=r.fraction("fcr", 1.0),
+            repeat_delay=r.duration("repeat_delay", 3600.0),
+            redial=r.fraction("redial", 0.0),
+            redial_delay=r.duration("redial_delay", 300.0),
+        ),
     )
     for prefix in ("patience", "handle"):
         try:

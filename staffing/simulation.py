@@ -46,6 +46,8 @@ from staffing.shifts import Shift
 FloatArray = NDArray[np.float64]
 
 WAITING, ANSWERED, ABANDONED = 0, 1, 2
+FRESH, REPEAT, REDIAL = 0, 1, 2
+"""Kinds of contact: a first attempt, a repeat after an unresolved call, a redial."""
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,15 @@ class Callers:
         Time each caller is willing to wait [s]; ``inf`` for one who never hangs up.
     interval : ndarray of int
         Index of the forecast interval each caller arrived in.
+    kind : ndarray of int8, optional
+        ``FRESH``, ``REPEAT`` or ``REDIAL`` per caller; None: all fresh.
     """
 
     arrival: FloatArray
     handle: FloatArray
     patience: FloatArray
     interval: NDArray[np.int64]
+    kind: NDArray[np.int8] | None = None
 
     def __post_init__(self) -> None:
         """Check lengths, order and signs at the door."""
@@ -107,6 +112,9 @@ class Outcome:
     queue_area : float
         Integral of the number of callers waiting over the day [caller-seconds], measured
         inside the engine (Little's law: it equals the sum of waits).
+    returns_outside : int
+        Repeats and redials that would have arrived outside the forecast's intervals (after
+        the horizon or in a closed gap), and were not simulated.
     """
 
     status: NDArray[np.int8]
@@ -114,6 +122,7 @@ class Outcome:
     agent: NDArray[np.int64]
     logged: FloatArray
     queue_area: float
+    returns_outside: int = 0
 
 
 @dataclass(frozen=True)
@@ -286,6 +295,96 @@ def _close_day(
 
 
 @dataclass(frozen=True)
+class Returns:
+    """Contacts that come back: unresolved calls and abandoned callers who redial.
+
+    First-contact resolution (FCR) drives repeat volume: an answered contact that does not
+    resolve the issue brings the caller back, so with FCR ``f`` and nobody hanging up an
+    issue takes a geometric number of contacts with mean ``1 / f``.
+
+    Attributes
+    ----------
+    fcr : float
+        Probability that an answered contact resolves the issue, in (0, 1]; 1: no repeats.
+    repeat_delay : float
+        Mean time from the end of an unresolved call to the repeat contact [s]
+        (exponential).
+    redial : float
+        Probability that a caller who hung up calls again, in [0, 1).
+    redial_delay : float
+        Mean time from hanging up to the redial [s] (exponential).
+    """
+
+    fcr: float = 1.0
+    repeat_delay: float = 3600.0
+    redial: float = 0.0
+    redial_delay: float = 300.0
+
+    def __post_init__(self) -> None:
+        """Check probabilities and delays at the door."""
+        if not 0.0 < self.fcr <= 1.0:
+            raise InputError(f"fcr = {self.fcr!r}; first-contact resolution must be > 0 and <= 1")
+        if not 0.0 <= self.redial < 1.0:
+            raise InputError(f"redial = {self.redial!r}; must be >= 0 and < 1")
+        for name in ("repeat_delay", "redial_delay"):
+            value = getattr(self, name)
+            if not (np.isfinite(value) and value >= 0.0):
+                raise InputError(f"{name} = {value!r}; must be a number of seconds >= 0")
+
+    @property
+    def active(self) -> bool:
+        """Whether any contact can come back."""
+        return self.fcr < 1.0 or self.redial > 0.0
+
+
+class ReturnDraws:
+    """The random numbers of returning contacts, drawn in a fixed order from one generator.
+
+    First a uniform (does it come back?) and a unit exponential (after how long?) per fresh
+    caller; then a pool for the returns themselves, in slots taken in the order returns are
+    generated: handle-time shape, patience, uniform and exponential, drawn in fixed-size
+    chunks so that a larger pool starts with the same numbers.
+    """
+
+    CHUNK = 4096
+
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        handle: distributions.Distribution,
+        patience: distributions.Distribution | None,
+    ) -> None:
+        self._rng = rng
+        self._handle = handle
+        self._patience = patience
+        self._chunks: list[tuple[FloatArray, FloatArray, FloatArray, FloatArray]] = []
+
+    def fresh(self, n: int) -> tuple[FloatArray, FloatArray]:
+        """Uniforms and unit exponentials for ``n`` fresh callers (call once, first)."""
+        return self._rng.random(n), self._rng.standard_exponential(n)
+
+    def expected(self, n: int, returns: Returns) -> int:
+        """Size a pool that rarely runs out: expected returns of ``n`` callers, with margin."""
+        per_caller = (1.0 - returns.fcr) / returns.fcr + returns.redial / (1.0 - returns.redial)
+        return int(1.3 * n * per_caller) + self.CHUNK
+
+    def pool(self, size: int) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """Return the first ``size`` pool slots: handle shapes, patience, uniforms, exponentials."""
+        while len(self._chunks) * self.CHUNK < size:
+            rng, c = self._rng, self.CHUNK
+            self._chunks.append(
+                (
+                    self._handle.unit(rng, c),
+                    np.full(c, np.inf) if self._patience is None else self._patience.sample(rng, c),
+                    rng.random(c),
+                    rng.standard_exponential(c),
+                )
+            )
+        parts = [np.concatenate(column)[:size] for column in zip(*self._chunks, strict=True)]
+        return parts[0], parts[1], parts[2], parts[3]
+
+
+@dataclass(frozen=True)
 class Grid:
     """The forecast's intervals on the simulation clock (seconds from midnight of day one)."""
 
@@ -406,12 +505,15 @@ class SimulationResult:
         the phones), ``offered`` (mean), then each KPI of :data:`staffing.kpis.KPI_NAMES` as
         the mean over replications and ``<kpi>_ci``, its 95 % half-width.
     day : pandas.DataFrame
-        The whole horizon: one row per KPI with ``mean`` and ``ci``, plus offered, answered
-        and abandoned calls.
+        The whole horizon: one row per entry of ``day_replications`` with ``mean`` and
+        ``ci``.
     replications : dict of str to ndarray
         Per-replication, per-interval KPI values (shape ``(replications, intervals)``).
     day_replications : dict of str to ndarray
-        Per-replication whole-horizon KPI values.
+        Per-replication whole-horizon values: counts of ``offered``, ``answered`` and
+        ``abandoned`` contacts, of which ``repeats`` and ``redials``; ``returns_outside``
+        (returns falling outside the forecast's intervals); ``volume_factor`` (the day's
+        draw of volume uncertainty, 1 without); then every KPI.
     callers, outcomes : list or None
         The callers and outcomes of every replication, if ``keep_records`` was set.
     """
@@ -483,6 +585,8 @@ def simulate(
     progress: Callable[[int], None] | None = None,
     engine: str = "fast",
     workers: int = 1,
+    returns: Returns | None = None,
+    volume_cv: float = 0.0,
 ) -> SimulationResult:
     """Simulate the forecast's days under a staffing plan, with replications.
 
@@ -520,6 +624,14 @@ def simulate(
         Threads the replications are spread over (each takes a contiguous block of the
         per-replication seeds); the results are identical to one thread. The compiled
         engine runs without the GIL, so the fast engine gains from more cores.
+    returns : Returns, optional
+        Repeat contacts after unresolved calls (first-contact resolution) and redials after
+        hanging up (:func:`staffing.fastsim.run_day_returning`; the fast engine only).
+    volume_cv : float, default 0
+        Day-to-day volume uncertainty: each replication's calls are the forecast times a
+        factor drawn from a gamma distribution with mean 1 and this coefficient of
+        variation, so a day's count is negative binomial, the usual over-dispersed model
+        of call volumes (Jongbloed & Koole 2001; Avramidis, Deslauriers & L'Ecuyer 2004).
 
     Returns
     -------
@@ -537,6 +649,15 @@ def simulate(
         raise InputError(f"engine = {engine!r}; choose one of {', '.join(ENGINES)}")
     if int(workers) != workers or workers < 1:
         raise InputError(f"workers = {workers!r}; must be a whole number >= 1")
+    if not (np.isfinite(volume_cv) and volume_cv >= 0.0):
+        raise InputError(f"volume_cv = {volume_cv!r}; must be a fraction >= 0 (0.1 = 10 %)")
+    if returns is not None and not returns.active:
+        returns = None
+    if returns is not None and engine != "fast":
+        raise InputError(
+            f"engine = {engine!r}: repeat contacts and redials are simulated by the fast "
+            "engine only; use engine='fast'"
+        )
     grid = Grid.of(forecast)
     if agents is not None:
         windows = windows_from_counts(_agents(agents, forecast.n_intervals), grid, shrinkage)
@@ -569,6 +690,8 @@ def simulate(
         threshold,
         engine,
         keep_records,
+        returns,
+        float(volume_cv),
     )
     children = root.spawn(int(replications))
     workers = max(1, min(int(workers), len(children)))
@@ -600,13 +723,16 @@ def simulate(
     per_interval = {name: [r.interval_kpis[name] for r in results] for name in kpis.KPI_NAMES}
     per_day = {name: [r.day_kpis[name] for r in results] for name in kpis.KPI_NAMES}
     counts = {name: [r.counts[name] for r in results] for name in _COUNTED}
+    # whole-horizon counts per replication first, then the KPIs
+    day_reps = {name: np.sum(counts[name], axis=1).astype(float) for name in _DAY_COUNTS}
+    day_reps |= {name: np.array([r.day_counts[name] for r in results]) for name in _DAY_ONLY}
+    day_reps |= {name: np.array(v) for name, v in per_day.items()}
     kept_callers = [r.callers for r in results]
     kept_outcomes = [r.outcome for r in results]
     reps = {name: np.array(v) for name, v in per_interval.items()}
-    day_reps = {name: np.array(v) for name, v in per_day.items()}
     return SimulationResult(
         intervals=_interval_table(forecast, grid, reps, counts),
-        day=_day_table(day_reps, counts),
+        day=_day_table(day_reps),
         replications=reps,
         day_replications=day_reps,
         callers=kept_callers if keep_records else None,
@@ -614,7 +740,9 @@ def simulate(
     )
 
 
-_COUNTED = ("offered", "answered", "abandoned", "logged")
+_COUNTED = ("offered", "answered", "abandoned", "logged", "repeats", "redials")
+_DAY_COUNTS = ("offered", "answered", "abandoned", "repeats", "redials")
+_DAY_ONLY = ("volume_factor", "returns_outside")
 
 
 @dataclass(frozen=True)
@@ -630,6 +758,8 @@ class _Job:
     threshold: float
     engine: str
     keep_records: bool
+    returns: Returns | None
+    volume_cv: float
 
 
 @dataclass(frozen=True)
@@ -639,21 +769,38 @@ class _Replication:
     interval_kpis: dict[str, FloatArray]
     day_kpis: dict[str, float]
     counts: dict[str, FloatArray]
+    day_counts: dict[str, float]
     callers: Callers | None
     outcome: Outcome | None
 
 
 def _replicate(job: _Job, seed: np.random.SeedSequence) -> _Replication:
     """Draw one day's callers from ``seed``, simulate it, and reduce it to KPIs."""
-    callers = draw_callers(
-        np.random.default_rng(seed), job.calls, job.aht, job.grid, job.handle, job.patience
-    )
-    outcome = ENGINES[job.engine]()(callers, job.windows)
+    rng = np.random.default_rng(seed)
+    factor = 1.0
+    if job.volume_cv > 0.0:
+        shape = job.volume_cv**-2
+        factor = float(rng.gamma(shape, 1.0 / shape))
+    callers = draw_callers(rng, job.calls * factor, job.aht, job.grid, job.handle, job.patience)
+    if job.returns is None:
+        outcome = ENGINES[job.engine]()(callers, job.windows)
+    else:
+        from staffing.fastsim import run_day_returning
+
+        draws = ReturnDraws(rng, job.handle, job.patience)
+        callers, outcome = run_day_returning(
+            callers, job.windows, job.returns, draws, job.aht, job.grid
+        )
     sums, day = _sums(callers, outcome, job.windows, job.grid, job.threshold)
+    counts = {name: getattr(sums, name) for name in _COUNTED[:4]}
+    kind = np.full(callers.size, FRESH, dtype=np.int8) if callers.kind is None else callers.kind
+    for name, code in (("repeats", REPEAT), ("redials", REDIAL)):
+        counts[name] = np.bincount(callers.interval[kind == code], minlength=job.calls.size)
     return _Replication(
         interval_kpis=kpis.ratios(sums),
         day_kpis={name: float(v) for name, v in kpis.ratios(day).items()},
-        counts={name: getattr(sums, name) for name in _COUNTED},
+        counts=counts,
+        day_counts={"volume_factor": factor, "returns_outside": float(outcome.returns_outside)},
         callers=callers if job.keep_records else None,
         outcome=outcome if job.keep_records else None,
     )
@@ -703,12 +850,8 @@ def _interval_table(
     return frame
 
 
-def _day_table(day_reps: dict[str, FloatArray], counts: dict[str, list]) -> pd.DataFrame:
+def _day_table(day_reps: dict[str, FloatArray]) -> pd.DataFrame:
     rows = {}
-    for name in ("offered", "answered", "abandoned"):
-        total = np.sum(counts[name], axis=1)
-        mean, half = kpis.confidence(total)
-        rows[name] = (float(mean), float(half))
     for name, values in day_reps.items():
         mean, half = kpis.confidence(values)
         rows[name] = (float(mean), float(half))
