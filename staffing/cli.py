@@ -11,6 +11,8 @@ Verbs:
 - ``staffing simulate FORECAST.csv``: simulate days of calls under a staffing per interval
   (``--agents``), a shift schedule (``--shifts``) or, by default, the Erlang requirement,
   and print the KPIs with 95 % confidence intervals.
+- ``staffing bid BID.toml --out DIR``: price an outsourcing bid: staffing options, monthly
+  cost, price per billing unit at the target margin, SLA risk, and a bid sheet.
 
 Units on the command line are human-friendly (``30min``, ``180s``, ``3m``, ``30%``,
 ``80/20``); the library receives seconds and fractions. A user's mistake is one line on
@@ -30,6 +32,7 @@ from staffing import erlang, units
 from staffing.errors import InputError
 from staffing.forecast import read_forecast
 from staffing.plan import plan, target_checks, write_report
+from staffing.pricing import load_bid, price_bid, write_bid_sheet
 from staffing.requirements import (
     Requirements,
     ServiceTargets,
@@ -335,27 +338,43 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_plan(args: argparse.Namespace) -> int:
+def _new_folder(args: argparse.Namespace) -> Path:
+    """Return the ``--out`` folder: new or empty, unless ``--force`` allows writing."""
     out = Path(args.out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.force:
         raise InputError(
             f"--out {out} exists and is not empty; choose a new folder or add "
             "--force to write into it"
         )
-    scenario = load_scenario(args.scenario)
-    bars: dict[str, tqdm] = {}
+    return out
 
-    def progress(stage: str, done: int, total: int) -> None:
-        bar = bars.get(stage)
+
+class _Bars:
+    """tqdm progress bars on stderr, one per stage, for ``progress(stage, done, total)``."""
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        self.bars: dict[str, tqdm] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        bar = self.bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(
-                total=total, desc=stage, unit="day", disable=None, file=sys.stderr, leave=False
+            bar = self.bars[stage] = tqdm(
+                total=total, desc=stage, unit=self.unit, disable=None, file=sys.stderr, leave=False
             )
         bar.update(done - bar.n)
 
-    result = plan(scenario, progress=progress)
-    for bar in bars.values():
-        bar.close()
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    out = _new_folder(args)
+    scenario = load_scenario(args.scenario)
+    bars = _Bars("day")
+    result = plan(scenario, progress=bars)
+    bars.close()
     paths = write_report(result, out)
     sc, best = result.scenario, result.best
     print(
@@ -392,6 +411,94 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         fmt = _sec if c.key == "asa" else _pct
         print(f"  {c.label}: {fmt(c.value)} vs target {fmt(c.target)}: {c.status}")
     print(f"\nreport: {paths['summary']} (charts and tables in {out})")
+    return 0
+
+
+def _cmd_bid(args: argparse.Namespace) -> int:
+    out = _new_folder(args)
+    bid = load_bid(args.bid)
+    bars = _Bars("plan")
+    result = price_bid(bid, progress=lambda stage, done, total: bars("options", done, total))
+    bars.close()
+    paths = write_bid_sheet(result, out)
+    table = result.table()
+    currency = bid.scenario.costs.currency
+    print(
+        f"{bid.name}: {bid.monthly_volume:,.0f} contacts/month; SLA "
+        f"{bid.sla.service_level:.0%}/{bid.sla.threshold:g}s monthly; billed per "
+        f"{table.attrs['unit']} at a {bid.margin:.0%} margin"
+    )
+    rows = [
+        [
+            _pct(r["plan service level"]),
+            f"{r['FTE']:,.1f}",
+            f"{r['monthly cost']:,.0f}",
+            f"{r['list price']:,.2f}",
+            _pct(r["P(miss SLA)"]),
+            f"{100 * r['expected credit']:.2f}%",
+            f"{r['risk-adjusted price']:,.2f}",
+        ]
+        for _, r in table.iterrows()
+    ]
+    header = ["plan SL", "FTE", f"month {currency}", "list price", "P(miss)", "E[credit]"]
+    print(
+        _render(
+            rows,
+            [*header, "risk-adjusted price"],
+            marks=["*" if rec else "" for rec in table["recommended"]],
+        )
+    )
+    rec = result.recommended
+    print(f"\n* recommended: {rec.risk_adjusted_price:,.2f} {currency} per {table.attrs['unit']}")
+    print(f"bid sheet: {paths['bid.md']} (charts, tables and day plans in {out})")
+    return 0
+
+
+def _cmd_whatif(args: argparse.Namespace) -> int:
+    from staffing import sweep
+
+    out = _new_folder(args)
+    if args.workers is not None and args.workers < 1:
+        raise InputError(f"--workers {args.workers}: give 1 or more processes")
+    if args.workers is not None and args.scheduler:
+        raise InputError("give --workers or --scheduler, not both")
+    varies = sweep.parse_varies(args.vary)
+    total = len(sweep.variants(varies))
+    scenario = load_scenario(args.scenario)
+    client = None
+    if args.scheduler:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise InputError(
+                "--scheduler needs Dask's distributed package: pip install 'staffing[dask]'"
+            ) from None
+        try:
+            client = Client(args.scheduler)
+        except (OSError, TimeoutError, ValueError) as error:
+            raise InputError(f"--scheduler {args.scheduler}: cannot connect ({error})") from None
+    bars = _Bars("plan")
+    try:
+        result = sweep.run_sweep(
+            scenario,
+            varies,
+            executor=None if client is None else client.get_executor(),
+            workers=args.workers,
+            progress=lambda done, _: bars(f"planning {total} variants", done, total),
+        )
+    finally:
+        bars.close()
+        if client is not None:
+            client.close()
+    paths = result.write(out, force=args.force)
+    print(
+        f"{scenario.name}: {total} variants of {sweep.describe_varies(varies)}; every variant "
+        f"meets the same simulated callers (seed {scenario.simulation.seed})"
+    )
+    shown = result.display()
+    print(_render(shown.values.tolist(), list(shown.columns)))
+    print("", *result.headlines(), sep="\n")
+    print(f"\nwrote {', '.join(str(path) for path in paths.values())}")
     return 0
 
 
@@ -488,6 +595,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_plan)
 
     p = verbs.add_parser(
+        "bid",
+        help="price an outsourcing bid: cost, price per billing unit, SLA risk",
+        description="Plan every staffing option of a bid file, cost a month, price it per "
+        "billing unit at the target margin, simulate months of SLA results with day-to-day "
+        "volume error, and write a bid sheet (bid.md, CSV tables, PNG charts).",
+    )
+    p.add_argument("bid", help="bid TOML file (see README)")
+    p.add_argument("--out", required=True, metavar="DIR", help="bid sheet folder to create")
+    p.add_argument("--force", action="store_true", help="write into an existing folder")
+    p.set_defaults(run=_cmd_bid)
+
+    p = verbs.add_parser(
         "simulate",
         help="simulate days of calls under a staffing plan or shift schedule",
         description="Simulate the forecast's days (Poisson arrivals, queue, abandonment, "
@@ -539,6 +658,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_output(p, "write the per-interval KPIs as CSV")
     p.set_defaults(run=_cmd_simulate)
+
+    from staffing.sweep import PARAMETERS
+
+    p = verbs.add_parser(
+        "whatif",
+        help="plan variants of a scenario and compare them",
+        description="Plan every combination of the varied inputs (as `staffing plan` does, "
+        "in parallel, with the same simulated callers for every variant) and write a "
+        "comparison: whatif.csv, whatif.md and PNG charts.",
+        epilog="keys, each with an example (a grid FROM:TO:STEP includes TO):\n"
+        + "\n".join(f"  {k:<13} {v.meaning}: {k}={v.example}" for k, v in PARAMETERS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("scenario", help="scenario TOML file (see README)")
+    p.add_argument(
+        "--vary",
+        action="append",
+        required=True,
+        metavar="KEY=FROM:TO:STEP|KEY=A,B,C",
+        help="an input to vary over an inclusive grid or a list; repeat for more inputs",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to create")
+    p.add_argument("--force", action="store_true", help="write into an existing folder")
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes planning variants in parallel (default: one per CPU)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the plans on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs staffing[dask])",
+    )
+    p.set_defaults(run=_cmd_whatif)
     return parser
 
 

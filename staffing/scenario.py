@@ -169,6 +169,10 @@ _SECTIONS: dict[str, set[str]] = {
         "patience_cv",
         "handle_distribution",
         "handle_cv",
+        "fcr",
+        "repeat_delay",
+        "redial",
+        "redial_delay",
     },
     "staffing": {"shrinkage", "fte_hours"},
     "shifts": {"name", "length", "starts", "breaks", "max_agents", "part_time", "hourly_cost"},
@@ -189,43 +193,58 @@ _SECTIONS: dict[str, set[str]] = {
 }
 
 
-class _Reader:
+class TableReader:
     """Typed access to one table of the TOML file, with messages naming file and key."""
 
-    def __init__(self, file: str, where: str, table: Any, kind: str) -> None:
+    def __init__(
+        self,
+        file: str,
+        where: str,
+        table: Any,
+        kind: str,
+        sections: dict[str, set[str]] | None = None,
+    ) -> None:
         self.file, self.where = file, where
+        self.sections = _SECTIONS if sections is None else sections
         if not isinstance(table, dict):
             raise InputError(f"{file}: {where or 'the file'} must be a table of keys")
-        unknown = sorted(set(table) - _SECTIONS[kind])
+        allowed = self.sections[kind]
+        unknown = sorted(set(table) - allowed)
         if unknown:
             raise InputError(
                 f"{file}: {self.label(unknown[0])} is not a known key; allowed here: "
-                f"{', '.join(sorted(_SECTIONS[kind]))}"
+                f"{', '.join(sorted(allowed))}"
             )
         self.table = table
 
     def label(self, key: str) -> str:
+        """Return ``section.key`` as the file spells it."""
         return f"{self.where}.{key}" if self.where else key
 
     def field(self, key: str) -> str:
+        """Return ``file: section.key``, the start of every message."""
         return f"{self.file}: {self.label(key)}"
 
     def has(self, key: str) -> bool:
+        """Tell whether the key is given."""
         return key in self.table
 
     def text(self, key: str, default: str | None = None) -> str | None:
+        """Read a text value."""
         value = self.table.get(key, default)
         if value is not None and not isinstance(value, str):
             raise InputError(f"{self.field(key)} = {value!r}; expected text in quotes")
         return value
 
     def choice(self, key: str, allowed: tuple[str, ...], default: str) -> str:
+        """Read one of ``allowed``."""
         value = self.text(key, default)
         if value not in allowed:
             raise InputError(f"{self.field(key)} = {value!r}; allowed: {', '.join(allowed)}")
         return value
 
     def duration(self, key: str, default: float | None = None) -> float | None:
+        """Read a duration (``"3min"`` or seconds) in seconds."""
         if key not in self.table:
             return default
         value = self.table[key]
@@ -237,6 +256,7 @@ class _Reader:
         return units.parse_duration(str(value), self.field(key))
 
     def fraction(self, key: str, default: float | None = None) -> float | None:
+        """Read a share (``"30%"`` or 0.3) as a fraction."""
         if key not in self.table:
             return default
         value = self.table[key]
@@ -247,6 +267,7 @@ class _Reader:
     def number(
         self, key: str, default: float | None = None, *, low: float = 0.0, whole: bool = False
     ) -> float | None:
+        """Read a number >= ``low`` (whole if asked)."""
         value = self.table.get(key, default)
         if value is None:
             return None
@@ -259,16 +280,18 @@ class _Reader:
         return value
 
     def boolean(self, key: str, default: bool) -> bool:
+        """Read true or false."""
         value = self.table.get(key, default)
         if not isinstance(value, bool):
             raise InputError(f"{self.field(key)} = {value!r}; expected true or false")
         return value
 
-    def sub(self, key: str, kind: str) -> "_Reader":
-        return _Reader(self.file, self.label(key), self.table.get(key, {}), kind)
+    def sub(self, key: str, kind: str) -> "TableReader":
+        """Read a sub-table, whose allowed keys are ``sections[kind]``."""
+        return TableReader(self.file, self.label(key), self.table.get(key, {}), kind, self.sections)
 
 
-def _targets(r: _Reader) -> tuple[ServiceTargets, float]:
+def _targets(r: TableReader) -> tuple[ServiceTargets, float]:
     service_level: float | None = 0.8
     threshold = 20.0
     value = r.table.get("service_level", "80/20")
@@ -293,7 +316,7 @@ def _targets(r: _Reader) -> tuple[ServiceTargets, float]:
     return targets, r.fraction("tolerance", 0.05)
 
 
-def _callers(r: _Reader) -> Callers:
+def _callers(r: TableReader) -> Callers:
     kinds = tuple(distributions.KINDS)
     patience = r.duration("patience")
     if patience is not None and patience <= 0:
@@ -326,7 +349,7 @@ def _callers(r: _Reader) -> Callers:
     return out
 
 
-def _times_of_day(r: _Reader, key: str) -> tuple[float, ...]:
+def _times_of_day(r: TableReader, key: str) -> tuple[float, ...]:
     """Parse ``starts``: a list of times of day, or ``{from, to, every}``."""
     value = r.table.get(key)
 
@@ -357,7 +380,7 @@ def _times_of_day(r: _Reader, key: str) -> tuple[float, ...]:
     )
 
 
-def _pattern(r: _Reader, index: int) -> ShiftPattern:
+def _pattern(r: TableReader, index: int) -> ShiftPattern:
     name = r.text("name") or f"shift {index + 1}"
     length = r.duration("length")
     if length is None or length <= 0:
@@ -367,7 +390,7 @@ def _pattern(r: _Reader, index: int) -> ShiftPattern:
     if not isinstance(raw, list):
         raise InputError(f"{r.field('breaks')}: expected a list of {{ duration, window }}")
     for j, item in enumerate(raw):
-        b = _Reader(r.file, f"{r.label('breaks')}[{j}]", item, "breaks")
+        b = TableReader(r.file, f"{r.label('breaks')}[{j}]", item, "breaks")
         window = b.table.get("window")
         if not (isinstance(window, list) and len(window) == 2):
             raise InputError(
@@ -411,6 +434,18 @@ def _build(cls: type, where: str, **kwargs: Any) -> Any:
         raise InputError(f"{where.rstrip('.: ')}: {error}") from None
 
 
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file; a missing, unreadable or malformed file is a one-line InputError."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot be read ({error})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"{path}: not valid TOML ({error})") from None
+
+
 def load_scenario(path: str | PathLike[str]) -> Scenario:
     """Read and validate a scenario TOML file (format in the README).
 
@@ -421,15 +456,8 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
     """
     path = Path(path)
     file = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{file}: file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{file}: cannot be read ({error})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(f"{file}: not valid TOML ({error})") from None
-    top = _Reader(file, "", data, "")
+    data = read_toml(path)
+    top = TableReader(file, "", data, "")
     fc = top.sub("forecast", "forecast")
     csv = fc.text("file")
     if csv is None:
@@ -448,7 +476,7 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
             f"{file}: give at least one [[shifts]] pattern (name, length, starts, breaks)"
         )
     patterns = tuple(
-        _pattern(_Reader(file, f"shifts[{i}]", raw, "shifts"), i)
+        _pattern(TableReader(file, f"shifts[{i}]", raw, "shifts"), i)
         for i, raw in enumerate(raw_shifts)
     )
     rules_r = top.sub("schedule", "schedule")
@@ -495,6 +523,6 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
     )
 
 
-def _whole_or_none(r: _Reader, key: str) -> int | None:
+def _whole_or_none(r: TableReader, key: str) -> int | None:
     value = r.number(key, whole=True)
     return None if value is None else int(value)

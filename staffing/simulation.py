@@ -649,8 +649,11 @@ def simulate(
         raise InputError(f"engine = {engine!r}; choose one of {', '.join(ENGINES)}")
     if int(workers) != workers or workers < 1:
         raise InputError(f"workers = {workers!r}; must be a whole number >= 1")
-    if not (np.isfinite(volume_cv) and volume_cv >= 0.0):
-        raise InputError(f"volume_cv = {volume_cv!r}; must be a fraction >= 0 (0.1 = 10 %)")
+    if not (volume_cv == 0.0 or 1e-6 <= volume_cv <= 10.0):
+        raise InputError(
+            f"volume_cv = {volume_cv!r}; must be 0 (no volume uncertainty) or a fraction "
+            "from 1e-6 to 10 (0.1 = 10 %)"
+        )
     if returns is not None and not returns.active:
         returns = None
     if returns is not None and engine != "fast":

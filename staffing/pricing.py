@@ -1,0 +1,798 @@
+"""Outsourcing bid pricing: the price per billing unit at a margin, and the SLA risk behind it.
+
+A bid file (TOML, format in the README) gives the client's monthly volume, its intraday
+profile (a scenario's one-day forecast) and weekly profile, the SLA measured over the month
+with its credits and bonuses, the billing unit and the target margin. The operation that
+would serve it (shifts, callers, costs, shrinkage) is a scenario file.
+
+For each **staffing option** (the per-interval service level the schedule is planned to):
+
+1. every distinct day of the week is planned with :func:`staffing.plan.plan` (schedule and
+   simulation-verified corrections) and costed; a month is ``days_per_month / 7`` of each
+   weekday plus the fixed monthly costs (:func:`staffing.costs.cost_breakdown`);
+2. the list price is the cost at the target margin, ``price = cost / (1 - margin)``
+   (margin on revenue), divided by the billing units of a month;
+3. **SLA risk**: every day type's schedule is simulated over many days whose volume is the
+   forecast times a random factor (forecast error, :func:`staffing.simulation.simulate`'s
+   ``volume_cv``); months are composed of such days (a month of ``round(days_per_month)``
+   consecutive days from a random weekday, each day drawn from its weekday's simulated
+   days), and each month's SLA result is the month's answered-within-T over offered contacts.
+   The credit or bonus of each month follows the contract terms, giving the distribution of
+   the SLA adjustment: its mean, its spread, and the chance of missing the SLA;
+4. the **risk-adjusted price** keeps the target margin after the expected adjustment:
+   ``price = cost / ((1 - margin) (1 - E[credit - bonus]))``.
+
+Staffing more costs more per unit but credits less; the option with the lowest risk-adjusted
+price is recommended, and the bid sheet shows the whole trade-off.
+
+Days are independent given their volume factors: a month-level forecast bias (all days of a
+month high together) is not modelled here; run a what-if on ``volume`` for that.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from staffing import report, units
+from staffing.costs import CostBreakdown, cost_breakdown
+from staffing.errors import InputError
+from staffing.forecast import Forecast
+from staffing.plan import PlanResult, plan, write_report
+from staffing.requirements import ServiceTargets
+from staffing.scenario import Scenario, TableReader, load_scenario, read_toml
+from staffing.simulation import simulate
+
+FloatArray = NDArray[np.float64]
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+BILLING_UNITS: dict[str, str] = {
+    "hour": "paid agent hour",
+    "productive_hour": "productive (handling) hour",
+    "handle_minute": "handle minute",
+    "contact": "contact handled",
+    "fte": "FTE per month",
+}
+"""Billing units a bid may be priced in, with their descriptions."""
+
+_SECTIONS: dict[str, set[str]] = {
+    "": {"name", "client", "scenario", "volume", "sla", "price", "risk"},
+    "volume": {"monthly", "aht", "week", "daily_cv", "days_per_month"},
+    "week": set(WEEKDAYS),
+    "sla": {"service_level", "threshold", "abandon_rate", "credit", "bonus"},
+    "credit": {"per_point", "cap"},
+    "bonus": {"per_point", "cap"},
+    "price": {"billing_unit", "margin", "fte_hours_per_month"},
+    "risk": {"plan_service_levels", "days", "months", "seed"},
+}
+
+
+@dataclass(frozen=True)
+class SlaTerms:
+    """A monthly SLA and its money terms.
+
+    Attributes
+    ----------
+    service_level : float
+        Share of the month's offered contacts to answer within ``threshold``.
+    threshold : float
+        Answer time of the service level [s].
+    abandon_rate : float or None
+        Most abandoned / offered contacts over the month; None: no abandonment term.
+    credit_per_point, credit_cap : float
+        Credit owed to the client per percentage point missed (service level below target
+        plus abandonment above the limit), and its cap, as shares of the monthly bill.
+    bonus_per_point, bonus_cap : float
+        Bonus earned per point of service level above target in a month meeting every
+        term, and its cap, as shares of the monthly bill.
+    """
+
+    service_level: float
+    threshold: float
+    abandon_rate: float | None = None
+    credit_per_point: float = 0.0
+    credit_cap: float = 0.0
+    bonus_per_point: float = 0.0
+    bonus_cap: float = 0.0
+
+    def missed_points(self, service_level: FloatArray, abandon_rate: FloatArray) -> FloatArray:
+        """Percentage points missed per month: SL below target plus abandonment above limit."""
+        points = 100.0 * np.maximum(0.0, self.service_level - np.asarray(service_level))
+        if self.abandon_rate is not None:
+            points = points + 100.0 * np.maximum(0.0, np.asarray(abandon_rate) - self.abandon_rate)
+        return points
+
+    def credit(self, service_level: FloatArray, abandon_rate: FloatArray) -> FloatArray:
+        """Credit per month, as a share of the monthly bill.
+
+        ``min(cap, per_point x points missed)``, points counted continuously (a month at
+        79.5 % against 80 % misses half a point).
+        """
+        points = self.missed_points(service_level, abandon_rate)
+        return np.minimum(self.credit_cap, self.credit_per_point * points)
+
+    def bonus(self, service_level: FloatArray, abandon_rate: FloatArray) -> FloatArray:
+        """Bonus per month, as a share of the bill: only in months missing nothing."""
+        met = self.missed_points(service_level, abandon_rate) == 0.0
+        above = 100.0 * np.maximum(0.0, np.asarray(service_level) - self.service_level)
+        return np.where(met, np.minimum(self.bonus_cap, self.bonus_per_point * above), 0.0)
+
+
+@dataclass(frozen=True)
+class Bid:
+    """An outsourcing bid, validated (see the README for the file format).
+
+    Attributes
+    ----------
+    name, client : str
+        For the bid sheet.
+    path : Path
+        The bid file.
+    scenario : Scenario
+        The operation: shifts, callers, costs, shrinkage, simulation settings; its forecast
+        (one day) is the intraday profile of calls and AHT.
+    monthly_volume : float
+        Contacts offered per month (first contacts).
+    aht : float or None
+        Mean handle time [s]; None keeps the profile's. The profile's shape is kept.
+    week : ndarray, shape (7,)
+        Relative volume per weekday, Monday first; 0 = closed.
+    daily_cv : float
+        Day-to-day forecast error: coefficient of variation of a day's volume.
+    days_per_month : float
+        Calendar days of a month [d].
+    sla : SlaTerms
+        What the month must achieve, and the credits and bonuses.
+    billing_unit : str
+        One of :data:`BILLING_UNITS`.
+    margin : float
+        Target margin on revenue, in [0, 1).
+    fte_hours_per_month : float
+        Paid hours of one FTE per month [h], for billing per FTE.
+    plan_service_levels : tuple of float
+        Staffing options: the per-interval service level each is planned to.
+    days, months : int
+        Simulated days per weekday and option; simulated months.
+    seed : int
+        Root seed of the risk simulation.
+    """
+
+    name: str
+    client: str
+    path: Path
+    scenario: Scenario
+    monthly_volume: float
+    aht: float | None
+    week: FloatArray
+    daily_cv: float
+    days_per_month: float
+    sla: SlaTerms
+    billing_unit: str
+    margin: float
+    fte_hours_per_month: float
+    plan_service_levels: tuple[float, ...]
+    days: int
+    months: int
+    seed: int
+
+    def day_types(self) -> list[tuple[str, tuple[int, ...], float]]:
+        """Weekdays with the same volume share one plan: ``(label, weekdays, calls)``."""
+        open_days = self.week > 0
+        per_week = self.monthly_volume * 7.0 / self.days_per_month
+        share = self.week / self.week.sum()
+        types = []
+        for weight in sorted(set(self.week[open_days].tolist()), reverse=True):
+            days = tuple(int(d) for d in np.flatnonzero(self.week == weight))
+            label = "-".join(WEEKDAYS[d].capitalize() for d in (days[0], days[-1]))
+            if len(days) == 1:
+                label = WEEKDAYS[days[0]].capitalize()
+            types.append((label, days, per_week * float(share[days[0]])))
+        return types
+
+    def forecast(self, calls: float) -> Forecast:
+        """Scale the profile to ``calls`` contacts in the day, at the bid's AHT."""
+        profile = self.scenario.forecast
+        aht = profile.aht
+        if self.aht is not None:
+            aht = aht * self.aht / (np.sum(profile.calls * aht) / np.sum(profile.calls))
+        return replace(profile, calls=profile.calls * calls / profile.calls.sum(), aht=aht)
+
+
+def price_at_margin(cost: float, margin: float, units: float) -> float:
+    """Price per billing unit that leaves ``margin`` of revenue as profit.
+
+    ``cost / (1 - margin) / units``: e.g. a cost of 100,000 at a 20 % margin is billed
+    125,000; over 5,000 hours, 25.00 per hour.
+
+    Parameters
+    ----------
+    cost : float
+        Cost of the period [currency].
+    margin : float
+        Profit as a share of revenue, in [0, 1).
+    units : float
+        Billing units in the period, > 0.
+
+    Returns
+    -------
+    float
+        Price per unit [currency/unit].
+    """
+    if not 0.0 <= margin < 1.0:
+        raise InputError(f"margin = {margin!r}; margin must be >= 0 and < 100%")
+    if not units > 0.0:
+        raise InputError(f"units = {units!r}; a bid needs billing units > 0 in a month")
+    return cost / (1.0 - margin) / units
+
+
+@dataclass(frozen=True)
+class MonthlyRisk:
+    """Simulated months of one staffing option.
+
+    Attributes
+    ----------
+    service_level, abandon_rate : ndarray
+        Each month's SLA results (over the month's offered contacts).
+    credit, bonus : ndarray
+        Each month's credit and bonus, shares of the monthly bill.
+    """
+
+    service_level: FloatArray
+    abandon_rate: FloatArray
+    credit: FloatArray
+    bonus: FloatArray
+
+    @property
+    def adjustment(self) -> FloatArray:
+        """Credit minus bonus per month, share of the bill (positive: the client is owed)."""
+        return self.credit - self.bonus
+
+    @property
+    def p_miss(self) -> float:
+        """Share of months missing the SLA (any credit owed)."""
+        return float(np.mean(self.credit > 0.0))
+
+    @property
+    def expected_adjustment(self) -> float:
+        """Mean credit minus bonus, share of the bill."""
+        return float(np.mean(self.adjustment))
+
+
+def monthly_risk(
+    days: dict[int, dict[str, FloatArray]],
+    sla: SlaTerms,
+    *,
+    month_days: int,
+    months: int,
+    rng: np.random.Generator,
+) -> MonthlyRisk:
+    """Compose months from simulated days and price their SLA results.
+
+    Parameters
+    ----------
+    days : dict
+        Per weekday (0 = Monday) open: simulated days as arrays ``offered``, ``within``
+        (answered within the threshold) and ``abandoned`` (one value per simulated day).
+        Closed weekdays are absent.
+    sla : SlaTerms
+        The terms.
+    month_days : int
+        Consecutive days in a month, starting on a random weekday.
+    months : int
+        Months to compose.
+    rng : numpy.random.Generator
+        Draws the start weekdays and which simulated day fills each day of each month.
+
+    Returns
+    -------
+    MonthlyRisk
+    """
+    start = rng.integers(0, 7, size=months)
+    weekday = (start[:, None] + np.arange(month_days)[None, :]) % 7
+    totals = {name: np.zeros(months) for name in ("offered", "within", "abandoned")}
+    for d, sims in days.items():
+        here = weekday == d
+        pick = rng.integers(0, sims["offered"].size, size=here.shape)
+        for name, total in totals.items():
+            total += np.sum(np.where(here, sims[name][pick], 0.0), axis=1)
+    offered = np.maximum(totals["offered"], 1e-300)
+    sl = totals["within"] / offered
+    ab = totals["abandoned"] / offered
+    return MonthlyRisk(sl, ab, sla.credit(sl, ab), sla.bonus(sl, ab))
+
+
+@dataclass(frozen=True)
+class Option:
+    """One staffing option of a bid: its plans, month cost, prices and SLA risk.
+
+    Attributes
+    ----------
+    plan_service_level : float
+        The per-interval service level the schedules were planned to.
+    plans : dict of str to PlanResult
+        The plan of each day type.
+    month : CostBreakdown
+        Cost of an average month, fixed costs included.
+    units : float
+        Billing units of an average month.
+    price : float
+        List price per unit at the target margin.
+    risk : MonthlyRisk
+        Simulated months.
+    risk_adjusted_price : float
+        Price per unit keeping the target margin after the expected SLA adjustment.
+    """
+
+    plan_service_level: float
+    plans: dict[str, PlanResult]
+    month: CostBreakdown
+    units: float
+    price: float
+    risk: MonthlyRisk
+    risk_adjusted_price: float
+
+    def margins(self, price: float) -> FloatArray:
+        """Margin of each simulated month at ``price`` per unit (profit / invoiced revenue)."""
+        invoiced = price * self.units * (1.0 - self.risk.adjustment)
+        return 1.0 - self.month.total / invoiced
+
+
+@dataclass(frozen=True)
+class BidResult:
+    """A priced bid: every staffing option and the recommended one."""
+
+    bid: Bid
+    options: list[Option]
+    recommended: Option
+    day_types: list[tuple[str, tuple[int, ...], float]] = field(default_factory=list)
+
+    def table(self) -> pd.DataFrame:
+        """One row per option: staffing, cost, prices, SLA risk and margins."""
+        bid = self.bid
+        rows = []
+        for o in self.options:
+            margins = o.margins(o.risk_adjusted_price)
+            list_margins = o.margins(o.price)
+            rows.append(
+                {
+                    "plan service level": o.plan_service_level,
+                    "FTE": o.month.fte,
+                    "monthly cost": o.month.total,
+                    "cost per contact": o.month.per_contact,
+                    "list price": o.price,
+                    "P(miss SLA)": o.risk.p_miss,
+                    "expected credit": float(np.mean(o.risk.credit)),
+                    "expected bonus": float(np.mean(o.risk.bonus)),
+                    "credit sd": float(np.std(o.risk.adjustment)),
+                    "monthly SL median": float(np.median(o.risk.service_level)),
+                    "monthly SL 5%": float(np.quantile(o.risk.service_level, 0.05)),
+                    "margin at list price": float(np.mean(list_margins)),
+                    "risk-adjusted price": o.risk_adjusted_price,
+                    "margin 5% worst": float(np.quantile(margins, 0.05)),
+                    "recommended": o is self.recommended,
+                }
+            )
+        frame = pd.DataFrame(rows)
+        frame.attrs["unit"] = BILLING_UNITS[bid.billing_unit]
+        return frame
+
+
+def load_bid(path: str | PathLike[str]) -> Bid:
+    """Read and validate a bid file (format in the README).
+
+    Raises
+    ------
+    InputError
+        With the file, key, value and what is allowed, for any problem.
+    """
+    path = Path(path)
+    file = str(path)
+    top = TableReader(file, "", read_toml(path), "", _SECTIONS)
+    name = top.text("scenario")
+    if name is None:
+        raise InputError(f"{file}: scenario is missing; name the scenario TOML of the operation")
+    scenario = load_scenario(path.parent / name)
+    if len(scenario.forecast.days) != 1:
+        raise InputError(
+            f"{file}: scenario {name}: its forecast covers {len(scenario.forecast.days)} "
+            "days; a bid's intraday profile must be one day"
+        )
+    if not scenario.forecast.calls.sum() > 0:
+        raise InputError(f"{file}: scenario {name}: its forecast has no calls to shape a day")
+    volume = top.sub("volume", "volume")
+    monthly = volume.number("monthly")
+    if monthly is None or monthly <= 0:
+        raise InputError(f"{volume.field('monthly')} is missing or 0; give contacts per month")
+    week_r = volume.sub("week", "week")
+    week = np.array([float(week_r.number(d, 1.0)) for d in WEEKDAYS])
+    if not week.sum() > 0:
+        raise InputError(f"{week_r.field('')}: every weekday is closed; give a weight > 0")
+    aht = volume.duration("aht")
+    if aht is not None and aht <= 0:
+        raise InputError(f"{volume.field('aht')} = {aht:g}; AHT must be > 0 seconds")
+    days_per_month = float(volume.number("days_per_month", 30.4, low=28.0))
+    if days_per_month > 31:
+        raise InputError(f"{volume.field('days_per_month')} = {days_per_month:g}; at most 31")
+    sla = _sla(top.sub("sla", "sla"))
+    price = top.sub("price", "price")
+    margin = price.fraction("margin", 0.0)
+    if margin >= 1.0:
+        raise InputError(f"{price.field('margin')}: the margin must be below 100%")
+    options = _options(top.sub("risk", "risk"), sla)
+    risk = top.sub("risk", "risk")
+    fte_hours = price.duration("fte_hours_per_month", 2080.0 / 12.0 * 3600.0) / 3600.0
+    if fte_hours <= 0:
+        raise InputError(f"{price.field('fte_hours_per_month')}: must be > 0 hours")
+    return Bid(
+        name=top.text("name", path.stem),
+        client=top.text("client", ""),
+        path=path,
+        scenario=scenario,
+        monthly_volume=float(monthly),
+        aht=aht,
+        week=week,
+        daily_cv=volume.fraction("daily_cv", 0.0),
+        days_per_month=days_per_month,
+        sla=sla,
+        billing_unit=price.choice("billing_unit", tuple(BILLING_UNITS), "hour"),
+        margin=margin,
+        fte_hours_per_month=fte_hours,
+        plan_service_levels=options,
+        days=int(risk.number("days", 200, low=10, whole=True)),
+        months=int(risk.number("months", 4000, low=100, whole=True)),
+        seed=int(risk.number("seed", 0, whole=True)),
+    )
+
+
+def _sla(r: TableReader) -> SlaTerms:
+    text = r.text("service_level", "80/20")
+    if "/" in text:
+        level, threshold = units.parse_service_target(text, r.field("service_level"))
+    else:
+        level = units.parse_fraction(text, r.field("service_level"))
+        threshold = r.duration("threshold", 20.0)
+    credit = r.sub("credit", "credit")
+    bonus = r.sub("bonus", "bonus")
+    return SlaTerms(
+        service_level=level,
+        threshold=threshold,
+        abandon_rate=r.fraction("abandon_rate"),
+        credit_per_point=credit.fraction("per_point", 0.0),
+        credit_cap=credit.fraction("cap", 1.0),
+        bonus_per_point=bonus.fraction("per_point", 0.0),
+        bonus_cap=bonus.fraction("cap", 1.0),
+    )
+
+
+def _options(r: TableReader, sla: SlaTerms) -> tuple[float, ...]:
+    raw = r.table.get("plan_service_levels")
+    if raw is None:
+        levels = [sla.service_level + d for d in (-0.05, 0.0, 0.05, 0.10)]
+        return tuple(round(v, 4) for v in levels if 0.0 < v < 1.0)
+    if not isinstance(raw, list) or not raw:
+        raise InputError(
+            f'{r.field("plan_service_levels")} = {raw!r}; give a list like ["80%", "85%"]'
+        )
+    levels = [units.parse_fraction(str(v), r.field("plan_service_levels")) for v in raw]
+    if not all(0.0 < v < 1.0 for v in levels):
+        raise InputError(f"{r.field('plan_service_levels')}: each level must be > 0 and < 100%")
+    return tuple(sorted(set(levels)))
+
+
+def _units(bid: Bid, month: CostBreakdown) -> float:
+    """Billing units in an average month."""
+    return {
+        "hour": month.paid_hours,
+        "productive_hour": month.handle_hours,
+        "handle_minute": month.handle_hours * 60.0,
+        "contact": month.handled_calls,
+        "fte": month.paid_hours / bid.fte_hours_per_month,
+    }[bid.billing_unit]
+
+
+def price_bid(bid: Bid, *, progress: Callable[[str, int, int], None] | None = None) -> BidResult:
+    """Plan, cost, price and risk every staffing option of the bid.
+
+    Parameters
+    ----------
+    bid : Bid
+        The bid.
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` as options and day types are done.
+
+    Returns
+    -------
+    BidResult
+    """
+    scenario = bid.scenario
+    types = bid.day_types()
+    per_type_days = {label: len(days) * bid.days_per_month / 7.0 for label, days, _ in types}
+    options = []
+    steps = len(bid.plan_service_levels) * len(types)
+    step = 0
+    for level in bid.plan_service_levels:
+        # the option's service level is the only per-interval target: the SLA is judged
+        # over the month, by the risk simulation
+        targets = ServiceTargets(service_level=level, threshold=bid.sla.threshold)
+        plans: dict[str, PlanResult] = {}
+        simulated: dict[int, dict[str, FloatArray]] = {}
+        for k, (label, weekdays, calls) in enumerate(types):
+            if progress is not None:
+                progress(f"plan {level:.0%}: {label}", step, steps)
+            fc = bid.forecast(calls)
+            result = plan(replace(scenario, forecast=fc, targets=targets))
+            plans[label] = result
+            callers = scenario.callers
+            days = simulate(
+                fc,
+                shifts=result.best.schedule.shifts,
+                threshold=bid.sla.threshold,
+                patience=callers.patience,
+                patience_distribution=callers.patience_distribution,
+                patience_cv=callers.patience_cv,
+                handle_distribution=callers.handle_distribution,
+                handle_cv=callers.handle_cv,
+                returns=callers.returns,
+                volume_cv=bid.daily_cv,
+                replications=bid.days,
+                seed=np.random.SeedSequence([bid.seed, k]),
+            ).day_replications
+            sims = {
+                "offered": days["offered"],
+                "within": days["service_level"] * days["offered"],
+                "abandoned": days["abandoned"],
+            }
+            simulated |= dict.fromkeys(weekdays, sims)
+            step += 1
+        month = cost_breakdown(
+            scenario.costs,
+            paid_hours=sum(per_type_days[t] * p.best.costs.paid_hours for t, p in plans.items()),
+            handled_calls=sum(
+                per_type_days[t] * p.best.costs.handled_calls for t, p in plans.items()
+            ),
+            handle_hours=sum(
+                per_type_days[t] * p.best.costs.handle_hours for t, p in plans.items()
+            ),
+            period_days=bid.days_per_month,
+            fte_hours_per_day=bid.fte_hours_per_month / bid.days_per_month,
+            days_per_month=bid.days_per_month,
+        )
+        count = _units(bid, month)
+        price = price_at_margin(month.total, bid.margin, count)
+        risk = monthly_risk(
+            simulated,
+            bid.sla,
+            month_days=round(bid.days_per_month),
+            months=bid.months,
+            rng=np.random.default_rng([bid.seed, 1_000]),
+        )
+        adjusted = price / (1.0 - risk.expected_adjustment)
+        options.append(Option(level, plans, month, count, price, risk, adjusted))
+    if progress is not None:
+        progress("done", steps, steps)
+    best = min(options, key=lambda o: (o.risk_adjusted_price, o.risk.p_miss))
+    return BidResult(bid, options, best, types)
+
+
+# --------------------------------------------------------------------------- bid sheet
+
+
+def write_bid_sheet(result: BidResult, out_dir: str | PathLike[str]) -> dict[str, Path]:
+    """Write the bid sheet: ``bid.md``, ``options.csv``, ``months.csv`` and charts.
+
+    The recommended option's plans are written as plan reports in ``plan_<day type>/``.
+
+    Returns
+    -------
+    dict of str to Path
+        What was written, by name.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    bid = result.bid
+    written: dict[str, Path] = {}
+    table = result.table()
+    written["options.csv"] = out / "options.csv"
+    table.to_csv(written["options.csv"], index=False)
+    months = pd.concat(
+        pd.DataFrame(
+            {
+                "plan service level": o.plan_service_level,
+                "month": np.arange(o.risk.service_level.size),
+                "service level": o.risk.service_level,
+                "abandon rate": o.risk.abandon_rate,
+                "credit": o.risk.credit,
+                "bonus": o.risk.bonus,
+                "margin at risk-adjusted price": o.margins(o.risk_adjusted_price),
+            }
+        )
+        for o in result.options
+    )
+    written["months.csv"] = out / "months.csv"
+    months.to_csv(written["months.csv"], index=False)
+    written["tradeoff.png"] = plot_tradeoff(
+        table, bid.sla.service_level, bid.scenario.costs.currency, out / "tradeoff.png"
+    )
+    written["monthly_sl.png"] = plot_monthly_service_level(
+        {f"plan {o.plan_service_level:.0%}": o.risk.service_level for o in result.options},
+        bid.sla.service_level,
+        out / "monthly_sl.png",
+    )
+    for label, p in result.recommended.plans.items():
+        folder = out / f"plan_{label.lower()}"
+        written |= {f"{folder.name}/{k}": v for k, v in write_report(p, folder).items()}
+    written["bid.md"] = out / "bid.md"
+    written["bid.md"].write_text(_sheet(result, table), encoding="utf-8")
+    return written
+
+
+def _money(value: float, currency: str) -> str:
+    return f"{value:,.2f} {currency}"
+
+
+def _sheet(result: BidResult, table: pd.DataFrame) -> str:
+    bid = result.bid
+    rec = result.recommended
+    c = bid.scenario.costs.currency
+    unit = BILLING_UNITS[bid.billing_unit]
+    sla = bid.sla
+    terms = f"{sla.service_level:.0%} answered within {sla.threshold:g} s"
+    if sla.abandon_rate is not None:
+        terms += f", abandonment at most {sla.abandon_rate:.1%}"
+    week = ", ".join(f"{d.capitalize()} {w:g}" for d, w in zip(WEEKDAYS, bid.week, strict=True))
+    margins = rec.margins(rec.risk_adjusted_price)
+    lines = [
+        f"# Bid: {bid.name}",
+        "",
+        f"Client: {bid.client or '-'}. Operation: {bid.scenario.name} ({bid.scenario.path.name}).",
+        "",
+        "## Recommendation",
+        "",
+        f"**{_money(rec.risk_adjusted_price, c)} per {unit}**, staffing planned to "
+        f"{rec.plan_service_level:.0%} per interval ({rec.month.fte:,.1f} FTE).",
+        "",
+        f"- Target margin {bid.margin:.1%} after expected SLA credits and bonuses; in 19 "
+        f"months of 20 the margin is at least {np.quantile(margins, 0.05):.1%}.",
+        f"- Chance of missing the monthly SLA: {rec.risk.p_miss:.1%}; expected credit "
+        f"{np.mean(rec.risk.credit):.2%} of the bill, expected bonus "
+        f"{np.mean(rec.risk.bonus):.2%}.",
+        f"- Monthly cost {_money(rec.month.total, c)}; list price at the target margin "
+        f"before SLA risk {_money(rec.price, c)} per {unit}; cost per contact "
+        f"{_money(rec.month.per_contact, c)}.",
+        "",
+        "## What was priced",
+        "",
+        f"- Volume: {bid.monthly_volume:,.0f} contacts per month ({bid.days_per_month:g} days), "
+        f"weekly profile {week}; day-to-day forecast error {bid.daily_cv:.0%} (CV).",
+        f"- SLA, measured monthly: {terms}. Credit {sla.credit_per_point:.2%} of the bill per "
+        f"point missed, capped at {sla.credit_cap:.1%}; bonus {sla.bonus_per_point:.2%} per "
+        f"point above target, capped at {sla.bonus_cap:.1%}.",
+        f"- Billing: per {unit}; target margin {bid.margin:.1%} (profit / revenue).",
+        f"- Risk: {bid.days} simulated days per weekday and option, composed into "
+        f"{bid.months:,} months of {round(bid.days_per_month)} days.",
+        "",
+        "## Price and risk by staffing option",
+        "",
+        "Planning each interval to a higher service level costs more and risks less.",
+        "",
+        report.markdown_table(_display(table, c)),
+        "",
+        "![trade-off](tradeoff.png)",
+        "",
+        "![monthly service level](monthly_sl.png)",
+        "",
+        "## Cost of an average month (recommended option)",
+        "",
+        report.markdown_table(
+            pd.DataFrame(
+                [(item, f"{value:,.2f}", u) for item, value, u in rec.month.rows()],
+                columns=["item", "value", "unit"],
+            )
+        ),
+        "",
+    ]
+    warnings = rec.month.warnings
+    if warnings:
+        lines += ["Checks against industry ranges:", ""] + [f"- {w}" for w in warnings] + [""]
+    lines += ["## Day plans (recommended option)", ""]
+    for label, _, calls in result.day_types:
+        p = rec.plans[label]
+        sl = p.best.simulation.kpi("service_level")[0]
+        lines.append(
+            f"- {label}: {calls:,.0f} contacts, {len(p.best.schedule.shifts)} shift starts, "
+            f"simulated day SL {sl:.1%}; report in `plan_{label.lower()}/summary.md`."
+        )
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _display(table: pd.DataFrame, currency: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "plan SL": table["plan service level"].map("{:.0%}".format),
+            "FTE": table["FTE"].map("{:,.1f}".format),
+            f"monthly cost {currency}": table["monthly cost"].map("{:,.0f}".format),
+            "list price": table["list price"].map("{:,.2f}".format),
+            "P(miss)": table["P(miss SLA)"].map("{:.1%}".format),
+            "E[credit]": table["expected credit"].map("{:.2%}".format),
+            "E[bonus]": table["expected bonus"].map("{:.2%}".format),
+            "monthly SL 5%-median": [
+                f"{a:.1%}-{b:.1%}"
+                for a, b in zip(table["monthly SL 5%"], table["monthly SL median"], strict=True)
+            ],
+            "margin at list": table["margin at list price"].map("{:.1%}".format),
+            "risk-adjusted price": table["risk-adjusted price"].map("{:,.2f}".format),
+            "margin, worst 5%": table["margin 5% worst"].map("{:.1%}".format),
+            "": table["recommended"].map({True: "recommended", False: ""}),
+        }
+    )
+
+
+def plot_tradeoff(
+    table: pd.DataFrame, sla: float, currency: str, path: str | PathLike[str]
+) -> Path:
+    """Draw price per unit and SLA risk against staffing (FTE), one point per option.
+
+    Left: the list price at the target margin and the risk-adjusted price; right: the
+    chance of missing the monthly SLA and the expected credit. Returns the PNG's path.
+    """
+    fig = report._figure(report.WIDE)
+    left, right = fig.subplots(1, 2)
+    fte = table["FTE"].to_numpy()
+    labels = [f"{v:.0%}" for v in table["plan service level"]]
+    left.plot(fte, table["list price"], "o--", color=report._LIGHT_BLUE, label="list price")
+    left.plot(fte, table["risk-adjusted price"], "o-", color=report._BLUE, label="risk-adjusted")
+    rec = table["recommended"].to_numpy()
+    left.plot(
+        fte[rec],
+        table["risk-adjusted price"][rec],
+        "*",
+        ms=16,
+        color=report.STATUS_COLOURS[report.MET],
+        label="recommended",
+    )
+    for x, y, text in zip(fte, table["risk-adjusted price"], labels, strict=True):
+        left.annotate(f"plan {text}", (x, y), textcoords="offset points", xytext=(4, 6))
+    left.set(
+        xlabel="staffing [FTE per month]",
+        ylabel=f"price per {table.attrs.get('unit', 'unit')} [{currency}]",
+        title="Price at the target margin",
+    )
+    report._legend(left)
+    right.plot(fte, 100 * table["P(miss SLA)"], "o-", color=report._PURPLE, label="P(miss SLA)")
+    right.plot(
+        fte, 100 * table["expected credit"], "s--", color=report._DARK, label="expected credit"
+    )
+    right.set(
+        xlabel="staffing [FTE per month]",
+        ylabel="% of months / % of the bill",
+        title=f"Monthly SLA risk (target {sla:.0%})",
+    )
+    right.set_ylim(bottom=0)
+    report._legend(right)
+    return report._save(fig, path)
+
+
+def plot_monthly_service_level(
+    months: dict[str, FloatArray], sla: float, path: str | PathLike[str]
+) -> Path:
+    """Draw the distribution of monthly service level per option, with the SLA target."""
+    fig = report._figure(report.WIDE)
+    ax = fig.subplots()
+    values = np.concatenate(list(months.values()))
+    bins = np.linspace(100 * values.min(), 100 * max(values.max(), sla), 60)
+    for name, sl in months.items():
+        ax.hist(100 * sl, bins=bins, histtype="step", linewidth=1.6, label=name)
+    ax.axvline(100 * sla, color=report.STATUS_COLOURS[report.MISSED], ls="--", label="SLA")
+    ax.set(
+        xlabel="service level over the month [%]",
+        ylabel="simulated months",
+        title="Monthly service level by staffing option",
+    )
+    report._legend(ax)
+    return report._save(fig, path)
