@@ -8,7 +8,10 @@ from staffing.errors import InputError
 from staffing.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
-BUNDLED = sorted((ROOT / "simulations").glob("*.toml"))
+# bid files (``*_bid.toml``) are read by staffing.pricing, tested in test_pricing.py
+BUNDLED = sorted(
+    p for p in (ROOT / "simulations").glob("*.toml") if not p.name.endswith("_bid.toml")
+)
 
 MINIMAL = """
 name = "tiny"
