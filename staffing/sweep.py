@@ -1,0 +1,976 @@
+"""What-if sweeps: plan many variants of one scenario and compare them side by side.
+
+A sweep varies one or more inputs of a scenario over a grid (``volume=0.9:1.2:0.05``) or a
+list (``shrinkage=0.25,0.35``), plans every combination with :func:`staffing.plan.plan`, and
+reduces each plan to one row of headline numbers: agents, paid hours, FTE, cost, cost per
+contact and the simulated KPIs. :data:`PARAMETERS` lists what can vary; each entry parses
+the text a person types and applies a value onto a :class:`~staffing.scenario.Scenario` with
+:func:`dataclasses.replace`, so the scenario's objects validate the variant themselves.
+
+Variants are planned in parallel, one task per variant, on any
+:class:`concurrent.futures.Executor`: by default a process pool started with "spawn" (a
+forked copy of a process running threads can deadlock), or a Dask cluster through
+``distributed.Client(address).get_executor()``. The rows come back in variant order, and
+every variant is planned with the scenario's own seed, so the table is the same whatever
+runs it.
+
+Examples
+--------
+>>> parse_vary("volume=0.9:1.2:0.05")
+('volume', [0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2])
+>>> parse_vary("shrinkage=25%,35%")
+('shrinkage', [0.25, 0.35])
+>>> variants({"volume": [0.9, 1.1], "shrinkage": [0.25, 0.35]})[:2]
+[{'volume': 0.9, 'shrinkage': 0.25}, {'volume': 0.9, 'shrinkage': 0.35}]
+"""
+
+import itertools
+import math
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+
+from staffing import report, units
+from staffing.errors import InputError
+from staffing.plan import plan
+from staffing.scenario import Scenario
+
+Value = float | None
+"""One value of a varied input; None only for ``patience`` (callers never hang up)."""
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _number(text: str, field: str) -> float:
+    """Parse a finite decimal number."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise InputError(f"{field} = {text!r}: expected a number like 1.1")
+    return value
+
+
+def _positive(text: str, field: str) -> float:
+    value = _number(text, field)
+    if value <= 0:
+        raise InputError(f"{field} = {text!r}: must be > 0")
+    return value
+
+
+def _non_negative(text: str, field: str) -> float:
+    value = _number(text, field)
+    if value < 0:
+        raise InputError(f"{field} = {text!r}: must be >= 0")
+    return value
+
+
+def _signed_seconds(text: str, field: str) -> float:
+    """Parse a duration with an optional sign: ``-30``, ``+15s``, ``-1min``."""
+    stripped = text.strip()
+    sign = -1.0 if stripped.startswith("-") else 1.0
+    return sign * units.parse_duration(stripped.lstrip("+-"), field)
+
+
+def _patience(text: str, field: str) -> Value:
+    if text.strip().lower() in {"none", "off", "inf"}:
+        return None
+    value = units.parse_duration(text, field)
+    if value <= 0:
+        raise InputError(f"{field} = {text!r}: patience must be > 0 seconds (or none)")
+    return value
+
+
+# --------------------------------------------------------------------------- appliers
+
+
+def _scale_calls(sc: Scenario, factor: Value) -> Scenario:
+    fc = sc.forecast
+    return replace(sc, forecast=replace(fc, calls=fc.calls * factor))
+
+
+def _shift_aht(sc: Scenario, delta: Value) -> Scenario:
+    fc = sc.forecast
+    aht = fc.aht + delta
+    bad = np.flatnonzero((fc.calls > 0) & (aht <= 0))
+    if bad.size:
+        k = int(bad[0])
+        start = pd.Timestamp(fc.start[k]).strftime("%Y-%m-%d %H:%M" if fc.has_dates else "%H:%M")
+        raise InputError(
+            f"AHT {fc.aht[k]:g} s {delta:+g} s = {aht[k]:g} s in the interval starting {start}, "
+            "which has calls; AHT must stay > 0"
+        )
+    return replace(sc, forecast=replace(fc, aht=np.maximum(aht, 0.0)))
+
+
+def _scale_aht(sc: Scenario, factor: Value) -> Scenario:
+    fc = sc.forecast
+    return replace(sc, forecast=replace(fc, aht=fc.aht * factor))
+
+
+def _set_shrinkage(sc: Scenario, value: Value) -> Scenario:
+    if value >= 1.0:
+        raise InputError(f"shrinkage = {value:g}; shrinkage must be below 100%")
+    return replace(sc, shrinkage=value)
+
+
+def _set(part: str, name: str) -> Callable[[Scenario, Value], Scenario]:
+    """Applier setting attribute ``name`` of the scenario's ``part``."""
+
+    def apply(sc: Scenario, value: Value) -> Scenario:
+        return replace(sc, **{part: replace(getattr(sc, part), **{name: value})})
+
+    return apply
+
+
+def _set_returns(name: str) -> Callable[[Scenario, Value], Scenario]:
+    """Applier setting attribute ``name`` of the callers' returns (FCR and redials)."""
+
+    def apply(sc: Scenario, value: Value) -> Scenario:
+        callers = sc.callers
+        returns = replace(callers.returns, **{name: value})
+        return replace(sc, callers=replace(callers, returns=returns))
+
+    return apply
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def _share_text(value: Value) -> str:
+    return f"{100 * value:.4g}%"
+
+
+def _duration_text(value: Value) -> str:
+    return "none" if value is None else units.format_duration(value)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """An input a sweep can vary.
+
+    Attributes
+    ----------
+    key : str
+        The name given to ``--vary``.
+    meaning : str
+        What a value is, with its unit, for messages and help.
+    example : str
+        Values as typed, e.g. ``0.9:1.2:0.05``.
+    label : str
+        Axis label with its unit; ``{currency}`` is replaced by the scenario's currency.
+    header : str
+        Short column header for tables.
+    parse : callable
+        ``parse(text, field)`` -> value in the package's units (seconds, fractions).
+    apply : callable
+        ``apply(scenario, value)`` -> the variant scenario.
+    current : callable
+        ``current(scenario)`` -> the value in the scenario as written (the baseline).
+    text : callable
+        ``text(value)`` -> the value for tables and headlines (``85%``, ``3 min``).
+    percent : bool
+        Whether charts draw the value in percent.
+    """
+
+    key: str
+    meaning: str
+    example: str
+    label: str
+    header: str
+    parse: Callable[[str, str], Value]
+    apply: Callable[[Scenario, Value], Scenario]
+    current: Callable[[Scenario], Value]
+    text: Callable[[Value], str] = "{:g}".format
+    percent: bool = False
+
+
+_PARAMETERS = (
+    Parameter(
+        "volume",
+        "a multiplier on every interval's calls",
+        "0.9:1.2:0.05",
+        "volume [multiple of the forecast calls]",
+        "volume",
+        _positive,
+        _scale_calls,
+        lambda sc: 1.0,
+    ),
+    Parameter(
+        "aht",
+        "seconds added to every interval's AHT (may be negative)",
+        "-30:30:15",
+        "AHT change [s]",
+        "AHT change",
+        _signed_seconds,
+        _shift_aht,
+        lambda sc: 0.0,
+        text=lambda v: f"{v:+g} s",
+    ),
+    Parameter(
+        "aht_factor",
+        "a multiplier on every interval's AHT",
+        "0.9,1,1.1",
+        "AHT [multiple of the forecast AHT]",
+        "AHT factor",
+        _positive,
+        _scale_aht,
+        lambda sc: 1.0,
+    ),
+    Parameter(
+        "shrinkage",
+        "the share of paid time off the phones besides breaks",
+        "25%:35%:5%",
+        "shrinkage [%]",
+        "shrinkage",
+        units.parse_fraction,
+        _set_shrinkage,
+        lambda sc: sc.shrinkage,
+        text=_share_text,
+        percent=True,
+    ),
+    Parameter(
+        "patience",
+        "callers' mean patience (none: nobody hangs up)",
+        "1min:5min:1min",
+        "mean caller patience [s]",
+        "patience",
+        _patience,
+        _set("callers", "patience"),
+        lambda sc: sc.callers.patience,
+        text=_duration_text,
+    ),
+    Parameter(
+        "service_level",
+        "the target share answered within the threshold",
+        "80%,85%,90%",
+        "target service level [%]",
+        "SL target",
+        units.parse_fraction,
+        _set("targets", "service_level"),
+        lambda sc: sc.targets.service_level,
+        text=_share_text,
+        percent=True,
+    ),
+    Parameter(
+        "threshold",
+        "the service-level answer time",
+        "10:30:10",
+        "service-level answer time [s]",
+        "SL threshold",
+        units.parse_duration,
+        _set("targets", "threshold"),
+        lambda sc: sc.targets.threshold,
+        text=_duration_text,
+    ),
+    Parameter(
+        "abandon_rate",
+        "the target maximum share abandoned",
+        "3%,5%,8%",
+        "target abandon rate [%]",
+        "abandon target",
+        units.parse_fraction,
+        _set("targets", "abandon_rate"),
+        lambda sc: sc.targets.abandon_rate,
+        text=_share_text,
+        percent=True,
+    ),
+    Parameter(
+        "wage",
+        "the agents' hourly wage",
+        "16:20:1",
+        "hourly wage [{currency}/h]",
+        "wage/h",
+        _non_negative,
+        _set("costs", "hourly_wage"),
+        lambda sc: sc.costs.hourly_wage,
+        text="{:.2f}".format,
+    ),
+    Parameter(
+        "fcr",
+        "first-contact resolution, in (0, 1]",
+        "70%:100%:10%",
+        "first-contact resolution [%]",
+        "FCR",
+        units.parse_fraction,
+        _set_returns("fcr"),
+        lambda sc: sc.callers.returns.fcr,
+        text=_share_text,
+        percent=True,
+    ),
+    Parameter(
+        "redial",
+        "the probability that a caller who hung up calls again, in [0, 1)",
+        "0,20%,40%",
+        "redial probability [%]",
+        "redial",
+        units.parse_fraction,
+        _set_returns("redial"),
+        lambda sc: sc.callers.returns.redial,
+        text=_share_text,
+        percent=True,
+    ),
+    Parameter(
+        "repeat_delay",
+        "the mean delay from an unresolved call to the repeat contact",
+        "30min,1h,2h",
+        "mean delay to a repeat contact [s]",
+        "repeat delay",
+        units.parse_duration,
+        _set_returns("repeat_delay"),
+        lambda sc: sc.callers.returns.repeat_delay,
+        text=_duration_text,
+    ),
+    Parameter(
+        "redial_delay",
+        "the mean delay from hanging up to the redial",
+        "1min,5min,15min",
+        "mean delay to a redial [s]",
+        "redial delay",
+        units.parse_duration,
+        _set_returns("redial_delay"),
+        lambda sc: sc.callers.returns.redial_delay,
+        text=_duration_text,
+    ),
+)
+
+PARAMETERS: dict[str, Parameter] = {p.key: p for p in _PARAMETERS}
+"""What a sweep can vary, by key, in the order of ``--vary`` help."""
+
+MAX_VARIANTS = 1000
+"""Most variants in one sweep: a guard against a mistyped step planning for days."""
+
+_KEYS = ", ".join(PARAMETERS)
+_FORMS = "KEY=FROM:TO:STEP (inclusive) or KEY=A,B,C"
+
+
+def _parameter(key: str, field: str) -> Parameter:
+    p = PARAMETERS.get(key)
+    if p is None:
+        raise InputError(f"{field}: unknown key {key!r}; allowed keys: {_KEYS}")
+    return p
+
+
+def _grid(p: Parameter, text: str, field: str) -> list[float]:
+    """Values FROM, FROM + STEP, ... up to TO inclusive, exact in decimal arithmetic."""
+    parts = text.split(":")
+    if len(parts) != 3:
+        raise InputError(f"{field}: a grid is FROM:TO:STEP, e.g. {p.key}={p.example}")
+    names = ("FROM", "TO", "STEP")
+    bounds = [p.parse(part, f"{field} {name}") for part, name in zip(parts, names, strict=True)]
+    if any(b is None for b in bounds):
+        raise InputError(f"{field}: a grid takes numbers; list other values with commas")
+    low, high, step = (Decimal(repr(b)) for b in bounds)
+    if step <= 0:
+        raise InputError(f"{field}: STEP = {parts[2]!r}; the step must be > 0")
+    if low > high:
+        raise InputError(f"{field}: FROM {parts[0]!r} is above TO {parts[1]!r}; the grid is empty")
+    count = int((high - low) / step) + 1
+    if count > MAX_VARIANTS:
+        raise InputError(
+            f"{field}: {count} values; a sweep plans at most {MAX_VARIANTS} variants, "
+            "take a coarser step"
+        )
+    return [float(low + i * step) for i in range(count)]
+
+
+def parse_vary(text: str, field: str = "--vary") -> tuple[str, list[Value]]:
+    """Parse one ``--vary`` option: a key and its values.
+
+    Parameters
+    ----------
+    text
+        ``KEY=FROM:TO:STEP`` for an inclusive grid (``volume=0.9:1.2:0.05`` gives 7 values,
+        exactly, whatever binary floating point does to 0.05), or ``KEY=A,B,C`` for a list
+        (``shrinkage=25%,35%``). Values take the units of their key (``patience=2min,3min``,
+        ``service_level=85%``). Keys are those of :data:`PARAMETERS`.
+    field
+        The option the text came from, for error messages.
+
+    Returns
+    -------
+    key : str
+        The key of :data:`PARAMETERS`.
+    values : list
+        The values in the package's units (seconds, fractions), in the order given.
+
+    Raises
+    ------
+    InputError
+        One line naming the option and the text, for an unknown key, a malformed or
+        out-of-range value, a step <= 0, FROM above TO, or a value listed twice.
+    """
+    key, sep, rest = text.partition("=")
+    key = key.strip().lower().replace("-", "_")
+    where = f"{field} {text.strip()!r}"
+    if not sep or not key or not rest.strip():
+        raise InputError(f"{where}: expected {_FORMS}; allowed keys: {_KEYS}")
+    p = _parameter(key, where)
+    try:
+        if ":" in rest:
+            values = _grid(p, rest, where)
+        else:
+            values = [p.parse(item.strip(), where) for item in rest.split(",")]
+    except InputError as error:
+        raise InputError(f"{error}; {key} is {p.meaning}, e.g. {field} {key}={p.example}") from None
+    seen = [v for i, v in enumerate(values) if v in values[:i]]
+    if seen:
+        raise InputError(f"{where}: {p.text(seen[0])} is listed twice")
+    return key, values
+
+
+def parse_varies(texts: Sequence[str], field: str = "--vary") -> dict[str, list[Value]]:
+    """Parse several ``--vary`` options into ``{key: values}``; a key may come once."""
+    varies: dict[str, list[Value]] = {}
+    for text in texts:
+        key, values = parse_vary(text, field)
+        if key in varies:
+            raise InputError(f"{field}: {key} is varied twice; give all its values in one option")
+        varies[key] = values
+    return varies
+
+
+def variants(varies: Mapping[str, Sequence[Value]]) -> list[dict[str, Value]]:
+    """Every combination of the varied values: the cartesian product, in a stable order.
+
+    The first key changes slowest, the last fastest; each key's values keep their order.
+
+    Raises
+    ------
+    InputError
+        If nothing varies, a key is unknown, a key has no values, or there would be more
+        than :data:`MAX_VARIANTS` variants.
+    """
+    if not varies:
+        raise InputError(f"nothing to vary; give at least one of: {_KEYS}")
+    for key, values in varies.items():
+        _parameter(key, "vary")
+        if len(values) == 0:
+            raise InputError(f"vary {key}: no values given")
+    count = math.prod(len(values) for values in varies.values())
+    if count > MAX_VARIANTS:
+        raise InputError(
+            f"{count} variants; a sweep plans at most {MAX_VARIANTS}, vary fewer values"
+        )
+    keys = list(varies)
+    return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*varies.values())]
+
+
+def describe_varies(varies: Mapping[str, Sequence[Value]]) -> str:
+    """Format what varies: ``volume 0.9 to 1.1 (3 values), shrinkage 20%, 30%``."""
+    parts = []
+    for key, values in varies.items():
+        texts = [PARAMETERS[key].text(v) for v in values]
+        if len(texts) > 3:
+            parts.append(f"{key} {texts[0]} to {texts[-1]} ({len(texts)} values)")
+        else:
+            parts.append(f"{key} {', '.join(texts)}")
+    return "; ".join(parts)
+
+
+def _text(key: str, value: float | None) -> str:
+    """Format a value of ``key``; an infinite value in a table stands for None (no limit)."""
+    return PARAMETERS[key].text(None if value is None or math.isinf(value) else value)
+
+
+def describe(variant: Mapping[str, Value]) -> str:
+    """Format a variant as text: ``volume=1.1, shrinkage=30%``."""
+    return ", ".join(f"{k}={PARAMETERS[k].text(v)}" for k, v in variant.items())
+
+
+def apply_variant(scenario: Scenario, variant: Mapping[str, Value]) -> Scenario:
+    """Return the scenario with every value of ``variant`` applied, in key order.
+
+    Raises
+    ------
+    InputError
+        If a value is out of range for the scenario (AHT <= 0 where calls arrive, a target
+        outside (0, 1), FCR of 0...), naming the variant.
+    """
+    for key, value in variant.items():
+        try:
+            scenario = _parameter(key, "vary").apply(scenario, value)
+        except InputError as error:
+            raise InputError(f"variant {describe(variant)}: {error}") from None
+    return scenario
+
+
+# --------------------------------------------------------------------------- running
+
+RESULT_COLUMNS = (
+    "agents",
+    "paid hours",
+    "FTE",
+    "cost",
+    "cost per contact",
+    "contacts offered",
+    "repeats",
+    "redials",
+    "service level",
+    "service level 95% CI",
+    "ASA s",
+    "abandon rate",
+    "occupancy",
+    "utilization",
+    "intervals missing a target",
+)
+"""Columns of a sweep's table after the varied keys (see :class:`SweepResult`)."""
+
+_FROM_TOTALS = {
+    "agents": "headcount on shifts",
+    "cost per contact": "cost per contact handled",
+    "contacts offered": "calls offered",
+}
+
+
+def _plan_row(scenario: Scenario) -> dict[str, float]:
+    """Plan one variant and keep its headline numbers (the task sent to a worker)."""
+    result = plan(scenario)
+    totals = result.totals().iloc[:, -1]  # the last column is the kept plan
+    day = result.best.simulation.day
+    row = {}
+    for column in RESULT_COLUMNS:
+        if column in ("repeats", "redials"):
+            row[column] = float(day.loc[column, "mean"])
+        else:
+            row[column] = float(totals[_FROM_TOTALS.get(column, column)])
+    return row
+
+
+def _gather(
+    executor: Executor,
+    scenarios: list[Scenario],
+    grid: list[dict[str, Value]],
+    progress: Callable[[int, int], None] | None,
+) -> list[dict[str, float]]:
+    """Submit one task per variant; return the rows in variant order."""
+    futures: list[Future] = [executor.submit(_plan_row, sc) for sc in scenarios]
+    index = {future: i for i, future in enumerate(futures)}
+    try:
+        for done, future in enumerate(as_completed(futures), start=1):
+            error = future.exception()
+            if isinstance(error, InputError):
+                raise InputError(f"variant {describe(grid[index[future]])}: {error}") from None
+            if error is not None:
+                raise error
+            if progress is not None:
+                progress(done, len(futures))
+    finally:
+        for future in futures:
+            future.cancel()
+    return [future.result() for future in futures]
+
+
+def run_sweep(
+    scenario: Scenario,
+    varies: Mapping[str, Sequence[Value]],
+    *,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> "SweepResult":
+    """Plan every variant of a scenario and tabulate their headline numbers.
+
+    Every variant is planned with :func:`staffing.plan.plan` in a task of its own, and with
+    the scenario's own seed: all variants meet the same simulated callers (common random
+    numbers), so differences between rows are effects of the inputs and the staffing, not
+    sampling noise, and a comparison of two rows is far sharper than their confidence
+    intervals suggest.
+
+    Parameters
+    ----------
+    scenario
+        The base scenario.
+    varies
+        Values per key of :data:`PARAMETERS`, in the package's units (as
+        :func:`parse_vary` returns them), e.g. ``{"volume": [0.9, 1.0, 1.1]}``.
+    executor
+        Where the plans run: any :class:`concurrent.futures.Executor`, e.g. a
+        ``ThreadPoolExecutor`` or a Dask cluster's ``Client(address).get_executor()``; it is
+        not shut down. Default: a process pool of ``workers`` processes started with "spawn".
+    workers
+        Size of the default process pool; default: the number of CPUs (at most one per
+        variant). Ignored when ``executor`` is given.
+    progress
+        Called as ``progress(done, total)`` each time a variant's plan finishes.
+
+    Returns
+    -------
+    SweepResult
+        One row per variant, in the order of :func:`variants`, whatever the executor.
+
+    Raises
+    ------
+    InputError
+        For a bad key or value (before anything runs) or a variant that cannot be planned,
+        naming the variant.
+    """
+    if workers is not None and workers < 1:
+        raise InputError(f"workers = {workers}; give 1 or more processes")
+    grid = variants(varies)
+    scenarios = [apply_variant(scenario, variant) for variant in grid]
+    if executor is None:
+        size = min(workers or os.cpu_count() or 1, len(grid))
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=size, mp_context=context) as pool:
+            rows = _gather(pool, scenarios, grid, progress)
+    else:
+        rows = _gather(executor, scenarios, grid, progress)
+    table = pd.DataFrame(
+        [
+            {**{k: math.inf if v is None else v for k, v in variant.items()}, **row}
+            for variant, row in zip(grid, rows, strict=True)
+        ]
+    )
+    for column in ("agents", "intervals missing a target"):
+        table[column] = table[column].round().astype(np.int64)
+    return SweepResult(scenario, table, tuple(varies))
+
+
+# --------------------------------------------------------------------------- results
+
+_SHOWN = (
+    ("agents", "agents", ",.0f"),
+    ("paid hours", "paid hours", ",.1f"),
+    ("FTE", "FTE", ",.1f"),
+    ("cost", "cost {currency}", ",.0f"),
+    ("cost per contact", "cost/contact {currency}", ",.2f"),
+    ("contacts offered", "offered", ",.0f"),
+    ("repeats", "repeats", ",.0f"),
+    ("redials", "redials", ",.0f"),
+    ("service level", "SL", ".1%"),
+    ("service level 95% CI", "± CI", ".1%"),
+    ("ASA s", "ASA s", ".1f"),
+    ("abandon rate", "abandoned", ".1%"),
+    ("occupancy", "occupancy", ".1%"),
+    ("utilization", "utilization", ".1%"),
+    ("intervals missing a target", "missing", ",.0f"),
+)
+
+CHART_FILES = {
+    "agents_cost": "agents_cost.png",
+    "service_level": "service_level.png",
+    "tradeoff": "tradeoff.png",
+}
+"""File name of each chart :meth:`SweepResult.write` draws."""
+
+TABLE_FILES = {"table": "whatif.csv", "summary": "whatif.md"}
+"""File names of the table and the summary :meth:`SweepResult.write` writes."""
+
+
+def check_out_dir(out: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Refuse a file, or an existing non-empty folder unless ``force``; return the path.
+
+    Raises
+    ------
+    InputError
+        If ``out`` is a file, or a folder with anything in it and not ``force``.
+    """
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{path} is a file; choose a folder for the sweep's files")
+    if path.exists() and not force and any(path.iterdir()):
+        raise InputError(
+            f"{path} exists and is not empty; choose a new folder, or write into it with "
+            "force=True (--force on the command line)"
+        )
+    return path
+
+
+def _change(before: float, after: float) -> str:
+    return f" ({round(100 * (after / before - 1)):+d} %)" if before else ""
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """The plans of a sweep, one row each.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The base scenario.
+    table : pandas.DataFrame
+        One row per variant in the order of :func:`variants`: the varied keys (values in
+        the package's units; a patience of none is ``inf``), then :data:`RESULT_COLUMNS`
+        for the kept plan of the variant: ``agents`` (headcount on shifts), ``paid hours``
+        [h] (shrinkage included), ``FTE``, ``cost`` and ``cost per contact`` (per contact
+        handled) in the scenario's currency, ``contacts offered`` (of which ``repeats`` and
+        ``redials``), ``service level`` with its ``service level 95% CI`` half-width,
+        ``ASA s`` [s], ``abandon rate``, ``occupancy`` and ``utilization`` (fractions, whole
+        horizon, simulated means), and ``intervals missing a target``.
+    keys : tuple of str
+        The varied keys, in order.
+    """
+
+    scenario: Scenario
+    table: pd.DataFrame
+    keys: tuple[str, ...]
+
+    def _shown(self) -> list[tuple[str, str, str]]:
+        """(column, header, format) of the result columns worth showing."""
+        currency = self.scenario.costs.currency
+        return [
+            (column, header.format(currency=currency), spec)
+            for column, header, spec in _SHOWN
+            if column not in ("repeats", "redials") or self.table[column].any()
+        ]
+
+    def _keys_text(self) -> dict[str, list[str]]:
+        return {PARAMETERS[k].header: [_text(k, v) for v in self.table[k]] for k in self.keys}
+
+    def display(self) -> pd.DataFrame:
+        """Format the table for a terminal: short headers, values in their units."""
+        frame = pd.DataFrame(self._keys_text())
+        for column, header, spec in self._shown():
+            frame[header] = [format(v, spec) for v in self.table[column]]
+        return frame
+
+    def headlines(self) -> list[str]:
+        """One line per varied key: the plan at its lowest value against its highest.
+
+        The other varied keys are held at their first value. Example: ``volume 0.9 → 1.1:
+        agents 271 → 332 (+23 %), FTE 255.3 → 312.9 (+23 %), cost per contact 3.56 → 3.56
+        USD (+0 %), service level 98.1% → 98.8%``.
+        """
+        first = self.table.iloc[0]
+        lines = []
+        for key in self.keys:
+            others = [k for k in self.keys if k != key]
+            rows = self.table
+            for k in others:
+                rows = rows[rows[k] == first[k]]
+            rows = rows.sort_values(key, kind="stable")
+            if len(rows) < 2:
+                continue
+            low, high = rows.iloc[0], rows.iloc[-1]
+            held = ", ".join(f"{k} at {_text(k, first[k])}" for k in others)
+            lines.append(
+                f"{key} {_text(key, low[key])} → {_text(key, high[key])}: "
+                f"agents {low.agents:,.0f} → {high.agents:,.0f}{_change(low.agents, high.agents)}, "
+                f"FTE {low.FTE:,.1f} → {high.FTE:,.1f}{_change(low.FTE, high.FTE)}, "
+                f"cost per contact {low['cost per contact']:,.2f} → "
+                f"{high['cost per contact']:,.2f} {self.scenario.costs.currency}"
+                f"{_change(low['cost per contact'], high['cost per contact'])}, "
+                f"service level {low['service level']:.1%} → {high['service level']:.1%}"
+                + (f" ({held})" if held else "")
+            )
+        return lines
+
+    def write(self, out_dir: str | os.PathLike[str], *, force: bool = False) -> dict[str, Path]:
+        """Write ``whatif.csv``, ``whatif.md`` and the charts into ``out_dir``.
+
+        Parameters
+        ----------
+        out_dir
+            A new or empty folder (created if missing).
+        force
+            Write into an existing non-empty folder; only the files named in
+            :data:`TABLE_FILES` and :data:`CHART_FILES` are replaced, nothing else is touched.
+
+        Returns
+        -------
+        dict of str to pathlib.Path
+            The files written: ``table``, ``summary`` and the keys of :data:`CHART_FILES`.
+
+        Raises
+        ------
+        InputError
+            If ``out_dir`` exists and is not empty, and not ``force``.
+        """
+        out = check_out_dir(out_dir, force=force)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = {name: out / file for name, file in TABLE_FILES.items()}
+        self.table.to_csv(paths["table"], index=False)
+        charts = self._charts(out)
+        paths["summary"].write_text(self._markdown(charts), encoding="utf-8")
+        return {**paths, **charts}
+
+    def _markdown(self, charts: dict[str, Path]) -> str:
+        sc = self.scenario
+        sim = sc.simulation
+        shown = self._shown()
+        frame = pd.DataFrame(self._keys_text())
+        for column, header, _ in shown:
+            frame[header] = self.table[column]
+        baseline = ", ".join(
+            f"{k} {PARAMETERS[k].text(PARAMETERS[k].current(sc))}" for k in self.keys
+        )
+        lines = [
+            f"# What-if sweep: {sc.name}",
+            "",
+            f"{len(self.table)} variants of `{sc.path.name}` (as written: {baseline}), each "
+            f"planned as `staffing plan` does (up to {sim.rounds} simulation-verified "
+            f"rounds, {sim.replications} simulated days each). Every variant meets the same "
+            f"simulated callers (seed {sim.seed}, common random numbers), so differences "
+            "between rows are effects of the inputs, not sampling noise.",
+            "",
+            "## Headlines",
+            "",
+            *[f"- {line}" for line in self.headlines()],
+            "",
+            "## Variants",
+            "",
+            "Agents on shifts, paid hours (shrinkage included), cost over the horizon and per "
+            "contact handled; simulated whole-horizon service level (± half-width of its 95% "
+            "CI), ASA, abandonment, occupancy and utilization; intervals missing a target.",
+            "",
+            report.markdown_table(frame, {header: spec for _, header, spec in shown}).rstrip(),
+            "",
+            "## Charts",
+            "",
+            *[f"![{name}]({path.name})\n" for name, path in charts.items()],
+            f"Full-precision table: {TABLE_FILES['table']}.",
+            "",
+        ]
+        return "\n".join(lines)
+
+    # ----------------------------------------------------------------------- charts
+
+    def _series(self) -> list[tuple[str, pd.DataFrame]]:
+        """Rows grouped by the values of the keys after the first, each sorted by the first."""
+        key, rest = self.keys[0], list(self.keys[1:])
+        if not rest:
+            return [("", self.table.sort_values(key, kind="stable"))]
+        out = []
+        for values, rows in self.table.groupby(rest, sort=False):
+            label = ", ".join(f"{k} {_text(k, v)}" for k, v in zip(rest, values, strict=True))
+            out.append((label, rows.sort_values(key, kind="stable")))
+        return out
+
+    def _annotate(self, ax: Axes, x: str, y: str, scale_x: float, scale_y: float) -> None:
+        """Write the first key's value beside each point; points in one place share a label."""
+        key = self.keys[0]
+        labels: dict[tuple[float, float], list[str]] = {}
+        for value, xi, yi in zip(self.table[key], self.table[x], self.table[y], strict=True):
+            texts = labels.setdefault((xi * scale_x, yi * scale_y), [])
+            if _text(key, value) not in texts:
+                texts.append(_text(key, value))
+        for point, texts in labels.items():
+            ax.annotate(
+                ", ".join(texts),
+                point,
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=8,
+                color="#424242",
+            )
+
+    def _charts(self, out: Path) -> dict[str, Path]:
+        charts = {
+            "agents_cost": self._plot_agents_cost,
+            "service_level": self._plot_service_level,
+            "tradeoff": self._plot_tradeoff,
+        }
+        return {name: draw(out / CHART_FILES[name]) for name, draw in charts.items()}
+
+    def _title(self, chart: str) -> str:
+        return f"{self.scenario.name}: {chart}" if self.scenario.name else chart
+
+    def _sl_label(self) -> str:
+        """Service level with its answer time, unless the answer time varies."""
+        if "threshold" in self.keys:
+            return "service level [% answered within the threshold]"
+        threshold = units.format_duration(self.scenario.targets.threshold)
+        return f"service level [% answered in {threshold}]"
+
+    def _plot_agents_cost(self, path: Path) -> Path:
+        """Draw agents and cost against the first key, one line per value of the other keys."""
+        cur = self.scenario.costs.currency
+        lead = PARAMETERS[self.keys[0]]
+        scale = 100.0 if lead.percent else 1.0
+        fig = report._figure(report.TALL)
+        top, bottom = fig.subplots(2, 1, sharex=True)
+        for style, (label, rows) in zip(_styles(), self._series(), strict=False):
+            finite = rows[np.isfinite(rows[lead.key])]  # a patience of none has no place
+            x = finite[lead.key] * scale
+            top.plot(x, finite["agents"], label=label or "agents on shifts", **style)
+            bottom.plot(x, finite["cost"], label=label or "cost over the horizon", **style)
+        baseline = lead.current(self.scenario)
+        for ax, column in ((top, "agents"), (bottom, "cost")):
+            ax.set_ylim(0.0, 1.08 * max(float(self.table[column].max()), 1.0))
+            ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+            if baseline is not None:
+                ax.axvline(
+                    baseline * scale,
+                    color=report.STATUS_COLOURS[report.NO_DATA],
+                    linestyle=":",
+                    linewidth=1.2,
+                    label=f"as in the scenario ({lead.text(baseline)})",
+                )
+            ax.grid(alpha=0.3)
+            report._legend(ax)
+        top.set_ylabel("agents on shifts (headcount)")
+        bottom.set_ylabel(f"cost over the horizon [{cur}]")
+        bottom.set_xlabel(lead.label.format(currency=cur))
+        top.set_title(self._title(f"agents and cost by {lead.header}"))
+        return report._save(fig, path)
+
+    def _plot_service_level(self, path: Path) -> Path:
+        """Draw the simulated service level (95 % CI bars) against agents, points named by key."""
+        sc = self.scenario
+        fig = report._figure(report.WIDE)
+        ax = fig.add_subplot()
+        for style, (label, rows) in zip(_styles(), self._series(), strict=False):
+            y = rows["service level"] * 100
+            ax.errorbar(
+                rows["agents"],
+                y,
+                yerr=rows["service level 95% CI"] * 100,
+                capsize=3,
+                label=label or "simulated service level (95% CI)",
+                **style,
+            )
+        target = sc.targets.service_level
+        if target is not None and not {"service_level", "threshold"} & set(self.keys):
+            ax.axhline(
+                target * 100,
+                color=report.STATUS_COLOURS[report.MISSED],
+                linestyle="--",
+                linewidth=1.2,
+                label=f"target {target:.0%} in {units.format_duration(sc.targets.threshold)}",
+            )
+        self._annotate(ax, "agents", "service level", 1.0, 100.0)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("agents on shifts (headcount)")
+        ax.set_ylabel(self._sl_label())
+        ax.set_title(
+            self._title(f"simulated service level against agents (labels: {self.keys[0]})")
+        )
+        ax.grid(alpha=0.3)
+        report._legend(ax)
+        return report._save(fig, path)
+
+    def _plot_tradeoff(self, path: Path) -> Path:
+        """Draw cost per contact against simulated service level: the trade-off curve."""
+        fig = report._figure(report.WIDE)
+        ax = fig.add_subplot()
+        for style, (label, rows) in zip(_styles(), self._series(), strict=False):
+            x = rows["service level"] * 100
+            ax.plot(x, rows["cost per contact"], label=label or "variants", **style)
+        self._annotate(ax, "service level", "cost per contact", 100.0, 1.0)
+        ax.set_xlabel(self._sl_label())
+        ax.set_ylabel(f"cost per contact handled [{self.scenario.costs.currency}]")
+        ax.set_title(
+            self._title(f"cost per contact against service level (labels: {self.keys[0]})")
+        )
+        ax.grid(alpha=0.3)
+        report._legend(ax)
+        return report._save(fig, path)
+
+
+def _styles() -> Iterator[dict[str, object]]:
+    """Line styles and markers in turn, so that lines lying on each other stay visible."""
+    shapes = itertools.cycle([("-", "o"), ("--", "s"), ("-.", "^"), (":", "D")])
+    for linestyle, marker in shapes:
+        yield {"linestyle": linestyle, "marker": marker, "markersize": 4.5, "linewidth": 1.5}
