@@ -29,6 +29,7 @@ Days are independent given their volume factors: a month-level forecast bias (al
 month high together) is not modelled here; run a what-if on ``volume`` for that.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from os import PathLike
@@ -188,9 +189,9 @@ class Bid:
         types = []
         for weight in sorted(set(self.week[open_days].tolist()), reverse=True):
             days = tuple(int(d) for d in np.flatnonzero(self.week == weight))
-            label = "-".join(WEEKDAYS[d].capitalize() for d in (days[0], days[-1]))
-            if len(days) == 1:
-                label = WEEKDAYS[days[0]].capitalize()
+            names = [WEEKDAYS[d].capitalize() for d in days]
+            consecutive = days[-1] - days[0] == len(days) - 1
+            label = f"{names[0]}-{names[-1]}" if consecutive and len(days) > 1 else ",".join(names)
             types.append((label, days, per_week * float(share[days[0]])))
         return types
 
@@ -238,12 +239,15 @@ class MonthlyRisk:
     ----------
     service_level, abandon_rate : ndarray
         Each month's SLA results (over the month's offered contacts).
+    missed : ndarray
+        Each month's percentage points missed (:meth:`SlaTerms.missed_points`).
     credit, bonus : ndarray
         Each month's credit and bonus, shares of the monthly bill.
     """
 
     service_level: FloatArray
     abandon_rate: FloatArray
+    missed: FloatArray
     credit: FloatArray
     bonus: FloatArray
 
@@ -254,8 +258,8 @@ class MonthlyRisk:
 
     @property
     def p_miss(self) -> float:
-        """Share of months missing the SLA (any credit owed)."""
-        return float(np.mean(self.credit > 0.0))
+        """Share of months missing the SLA (any term missed, credited or not)."""
+        return float(np.mean(self.missed > 0.0))
 
     @property
     def expected_adjustment(self) -> float:
@@ -303,7 +307,7 @@ def monthly_risk(
     offered = np.maximum(totals["offered"], 1e-300)
     sl = totals["within"] / offered
     ab = totals["abandoned"] / offered
-    return MonthlyRisk(sl, ab, sla.credit(sl, ab), sla.bonus(sl, ab))
+    return MonthlyRisk(sl, ab, sla.missed_points(sl, ab), sla.credit(sl, ab), sla.bonus(sl, ab))
 
 
 @dataclass(frozen=True)
@@ -396,6 +400,8 @@ def load_bid(path: str | PathLike[str]) -> Bid:
     name = top.text("scenario")
     if name is None:
         raise InputError(f"{file}: scenario is missing; name the scenario TOML of the operation")
+    if not (path.parent / name).is_file():
+        raise InputError(f"{file}: scenario = {name!r}: file not found next to the bid file")
     scenario = load_scenario(path.parent / name)
     if len(scenario.forecast.days) != 1:
         raise InputError(
@@ -411,7 +417,7 @@ def load_bid(path: str | PathLike[str]) -> Bid:
     week_r = volume.sub("week", "week")
     week = np.array([float(week_r.number(d, 1.0)) for d in WEEKDAYS])
     if not week.sum() > 0:
-        raise InputError(f"{week_r.field('')}: every weekday is closed; give a weight > 0")
+        raise InputError(f"{file}: volume.week: every weekday is closed; give a weight > 0")
     aht = volume.duration("aht")
     if aht is not None and aht <= 0:
         raise InputError(f"{volume.field('aht')} = {aht:g}; AHT must be > 0 seconds")
@@ -450,12 +456,14 @@ def load_bid(path: str | PathLike[str]) -> Bid:
 
 
 def _sla(r: TableReader) -> SlaTerms:
-    text = r.text("service_level", "80/20")
-    if "/" in text:
-        level, threshold = units.parse_service_target(text, r.field("service_level"))
+    value = r.table.get("service_level", "80/20")
+    threshold = 20.0
+    if isinstance(value, str) and "/" in value:
+        level, threshold = units.parse_service_target(value, r.field("service_level"))
     else:
-        level = units.parse_fraction(text, r.field("service_level"))
-        threshold = r.duration("threshold", 20.0)
+        level = r.fraction("service_level")
+    # as in scenario files, an explicit threshold overrides the one in "80/20"
+    threshold = r.duration("threshold", threshold)
     credit = r.sub("credit", "credit")
     bonus = r.sub("bonus", "bonus")
     return SlaTerms(
@@ -571,11 +579,18 @@ def price_bid(bid: Bid, *, progress: Callable[[str, int, int], None] | None = No
             months=bid.months,
             rng=np.random.default_rng([bid.seed, 1_000]),
         )
-        adjusted = price / (1.0 - risk.expected_adjustment)
+        # a bill wholly lost to credits cannot be priced to a margin
+        kept = 1.0 - risk.expected_adjustment
+        adjusted = price / kept if kept > 0.0 else math.inf
         options.append(Option(level, plans, month, count, price, risk, adjusted))
     if progress is not None:
         progress("done", steps, steps)
     best = min(options, key=lambda o: (o.risk_adjusted_price, o.risk.p_miss))
+    if math.isinf(best.risk_adjusted_price):
+        raise InputError(
+            f"{bid.path}: every staffing option loses the whole bill to SLA credits; plan to "
+            "higher service levels ([risk] plan_service_levels) or check the credit terms"
+        )
     return BidResult(bid, options, best, types)
 
 
