@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from staffing import erlang, units
+from staffing import erlang, report, units
 from staffing.errors import InputError
 from staffing.forecast import read_forecast
 from staffing.plan import plan, target_checks, write_report
@@ -340,13 +340,10 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
 def _new_folder(args: argparse.Namespace) -> Path:
     """Return the ``--out`` folder: new or empty, unless ``--force`` allows writing."""
-    out = Path(args.out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.force:
-        raise InputError(
-            f"--out {out} exists and is not empty; choose a new folder or add "
-            "--force to write into it"
-        )
-    return out
+    try:
+        return report.check_out_dir(args.out, force=args.force)
+    except InputError as error:
+        raise InputError(f"--out {error}") from None
 
 
 class _Bars:
@@ -420,7 +417,7 @@ def _cmd_bid(args: argparse.Namespace) -> int:
     bars = _Bars("plan")
     result = price_bid(bid, progress=lambda stage, done, total: bars("options", done, total))
     bars.close()
-    paths = write_bid_sheet(result, out)
+    paths = write_bid_sheet(result, out, force=True)  # --out checked before the work
     table = result.table()
     currency = bid.scenario.costs.currency
     print(

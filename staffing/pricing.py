@@ -597,17 +597,20 @@ def price_bid(bid: Bid, *, progress: Callable[[str, int, int], None] | None = No
 # --------------------------------------------------------------------------- bid sheet
 
 
-def write_bid_sheet(result: BidResult, out_dir: str | PathLike[str]) -> dict[str, Path]:
+def write_bid_sheet(
+    result: BidResult, out_dir: str | PathLike[str], *, force: bool = False
+) -> dict[str, Path]:
     """Write the bid sheet: ``bid.md``, ``options.csv``, ``months.csv`` and charts.
 
     The recommended option's plans are written as plan reports in ``plan_<day type>/``.
+    ``out_dir`` must be new or empty unless ``force`` (:func:`staffing.report.check_out_dir`).
 
     Returns
     -------
     dict of str to Path
         What was written, by name.
     """
-    out = Path(out_dir)
+    out = report.check_out_dir(out_dir, force=force)
     out.mkdir(parents=True, exist_ok=True)
     bid = result.bid
     written: dict[str, Path] = {}

@@ -301,6 +301,28 @@ def _middles(start: TimeArray) -> TimeArray:
     return start + (end - start) // 2
 
 
+def check_out_dir(out: str | PathLike[str], *, force: bool = False) -> Path:
+    """Refuse a file, or an existing non-empty folder unless ``force``; return the path.
+
+    Outputs go to a new or explicitly named folder: nothing a user wrote is overwritten
+    without ``force`` (``--force`` on the command line).
+
+    Raises
+    ------
+    InputError
+        If ``out`` is a file, or a folder with anything in it and not ``force``.
+    """
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{path} is a file; choose a folder for the output")
+    if path.exists() and not force and any(path.iterdir()):
+        raise InputError(
+            f"{path} exists and is not empty; choose a new folder, or write into it with "
+            "--force (force=True)"
+        )
+    return path
+
+
 def _figure(size: tuple[float, float]) -> Figure:
     return Figure(figsize=size, dpi=DPI, layout="constrained")
 

@@ -669,25 +669,6 @@ TABLE_FILES = {"table": "whatif.csv", "summary": "whatif.md"}
 """File names of the table and the summary :meth:`SweepResult.write` writes."""
 
 
-def check_out_dir(out: str | os.PathLike[str], *, force: bool = False) -> Path:
-    """Refuse a file, or an existing non-empty folder unless ``force``; return the path.
-
-    Raises
-    ------
-    InputError
-        If ``out`` is a file, or a folder with anything in it and not ``force``.
-    """
-    path = Path(out)
-    if path.exists() and not path.is_dir():
-        raise InputError(f"{path} is a file; choose a folder for the sweep's files")
-    if path.exists() and not force and any(path.iterdir()):
-        raise InputError(
-            f"{path} exists and is not empty; choose a new folder, or write into it with "
-            "force=True (--force on the command line)"
-        )
-    return path
-
-
 def _change(before: float, after: float) -> str:
     return f" ({round(100 * (after / before - 1)):+d} %)" if before else ""
 
@@ -788,7 +769,7 @@ class SweepResult:
         InputError
             If ``out_dir`` exists and is not empty, and not ``force``.
         """
-        out = check_out_dir(out_dir, force=force)
+        out = report.check_out_dir(out_dir, force=force)
         out.mkdir(parents=True, exist_ok=True)
         paths = {name: out / file for name, file in TABLE_FILES.items()}
         self.table.to_csv(paths["table"], index=False)
