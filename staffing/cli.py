@@ -452,15 +452,15 @@ def _cmd_bid(args: argparse.Namespace) -> int:
 
 
 def _cmd_whatif(args: argparse.Namespace) -> int:
-    from staffing import sweep
+    from staffing import sweep, whatif
 
     out = _new_folder(args)
     if args.workers is not None and args.workers < 1:
         raise InputError(f"--workers {args.workers}: give 1 or more processes")
     if args.workers is not None and args.scheduler:
         raise InputError("give --workers or --scheduler, not both")
-    varies = sweep.parse_varies(args.vary)
-    total = len(sweep.variants(varies))
+    varies = whatif.parse_varies(args.vary)
+    total = len(whatif.variants(varies))
     scenario = load_scenario(args.scenario)
     client = None
     if args.scheduler:
@@ -489,7 +489,7 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
             client.close()
     paths = result.write(out, force=args.force)
     print(
-        f"{scenario.name}: {total} variants of {sweep.describe_varies(varies)}; every variant "
+        f"{scenario.name}: {total} variants of {whatif.describe_varies(varies)}; every variant "
         f"meets the same simulated callers (seed {scenario.simulation.seed})"
     )
     shown = result.display()
@@ -656,7 +656,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output(p, "write the per-interval KPIs as CSV")
     p.set_defaults(run=_cmd_simulate)
 
-    from staffing.sweep import PARAMETERS
+    from staffing.whatif import PARAMETERS
 
     p = verbs.add_parser(
         "whatif",

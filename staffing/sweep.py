@@ -13,15 +13,6 @@ forked copy of a process running threads can deadlock), or a Dask cluster throug
 ``distributed.Client(address).get_executor()``. The rows come back in variant order, and
 every variant is planned with the scenario's own seed, so the table is the same whatever
 runs it.
-
-Examples
---------
->>> parse_vary("volume=0.9:1.2:0.05")
-('volume', [0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2])
->>> parse_vary("shrinkage=25%,35%")
-('shrinkage', [0.25, 0.35])
->>> variants({"volume": [0.9, 1.1], "shrinkage": [0.25, 0.35]})[:2]
-[{'volume': 0.9, 'shrinkage': 0.25}, {'volume': 0.9, 'shrinkage': 0.35}]
 """
 
 import itertools
@@ -30,8 +21,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, replace
-from decimal import Decimal
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -43,470 +33,7 @@ from staffing import report, units
 from staffing.errors import InputError
 from staffing.plan import plan
 from staffing.scenario import Scenario
-
-Value = float | None
-"""One value of a varied input; None only for ``patience`` (callers never hang up)."""
-
-
-# --------------------------------------------------------------------------- parsing
-
-
-def _number(text: str, field: str) -> float:
-    """Parse a finite decimal number."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise InputError(f"{field} = {text!r}: expected a number like 1.1")
-    return value
-
-
-def _positive(text: str, field: str) -> float:
-    value = _number(text, field)
-    if value <= 0:
-        raise InputError(f"{field} = {text!r}: must be > 0")
-    return value
-
-
-def _non_negative(text: str, field: str) -> float:
-    value = _number(text, field)
-    if value < 0:
-        raise InputError(f"{field} = {text!r}: must be >= 0")
-    return value
-
-
-def _signed_seconds(text: str, field: str) -> float:
-    """Parse a duration with an optional sign: ``-30``, ``+15s``, ``-1min``."""
-    stripped = text.strip()
-    sign = -1.0 if stripped.startswith("-") else 1.0
-    return sign * units.parse_duration(stripped.lstrip("+-"), field)
-
-
-def _patience(text: str, field: str) -> Value:
-    if text.strip().lower() in {"none", "off", "inf"}:
-        return None
-    value = units.parse_duration(text, field)
-    if value <= 0:
-        raise InputError(f"{field} = {text!r}: patience must be > 0 seconds (or none)")
-    return value
-
-
-# --------------------------------------------------------------------------- appliers
-
-
-def _scale_calls(sc: Scenario, factor: Value) -> Scenario:
-    fc = sc.forecast
-    return replace(sc, forecast=replace(fc, calls=fc.calls * factor))
-
-
-def _shift_aht(sc: Scenario, delta: Value) -> Scenario:
-    fc = sc.forecast
-    aht = fc.aht + delta
-    bad = np.flatnonzero((fc.calls > 0) & (aht <= 0))
-    if bad.size:
-        k = int(bad[0])
-        start = pd.Timestamp(fc.start[k]).strftime("%Y-%m-%d %H:%M" if fc.has_dates else "%H:%M")
-        raise InputError(
-            f"AHT {fc.aht[k]:g} s {delta:+g} s = {aht[k]:g} s in the interval starting {start}, "
-            "which has calls; AHT must stay > 0"
-        )
-    return replace(sc, forecast=replace(fc, aht=np.maximum(aht, 0.0)))
-
-
-def _scale_aht(sc: Scenario, factor: Value) -> Scenario:
-    fc = sc.forecast
-    return replace(sc, forecast=replace(fc, aht=fc.aht * factor))
-
-
-def _set_shrinkage(sc: Scenario, value: Value) -> Scenario:
-    if value >= 1.0:
-        raise InputError(f"shrinkage = {value:g}; shrinkage must be below 100%")
-    return replace(sc, shrinkage=value)
-
-
-def _set(part: str, name: str) -> Callable[[Scenario, Value], Scenario]:
-    """Applier setting attribute ``name`` of the scenario's ``part``."""
-
-    def apply(sc: Scenario, value: Value) -> Scenario:
-        return replace(sc, **{part: replace(getattr(sc, part), **{name: value})})
-
-    return apply
-
-
-def _set_returns(name: str) -> Callable[[Scenario, Value], Scenario]:
-    """Applier setting attribute ``name`` of the callers' returns (FCR and redials)."""
-
-    def apply(sc: Scenario, value: Value) -> Scenario:
-        callers = sc.callers
-        returns = replace(callers.returns, **{name: value})
-        return replace(sc, callers=replace(callers, returns=returns))
-
-    return apply
-
-
-# --------------------------------------------------------------------------- registry
-
-
-def _share_text(value: Value) -> str:
-    return f"{100 * value:.4g}%"
-
-
-def _duration_text(value: Value) -> str:
-    return "none" if value is None else units.format_duration(value)
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """An input a sweep can vary.
-
-    Attributes
-    ----------
-    key : str
-        The name given to ``--vary``.
-    meaning : str
-        What a value is, with its unit, for messages and help.
-    example : str
-        Values as typed, e.g. ``0.9:1.2:0.05``.
-    label : str
-        Axis label with its unit; ``{currency}`` is replaced by the scenario's currency.
-    header : str
-        Short column header for tables.
-    parse : callable
-        ``parse(text, field)`` -> value in the package's units (seconds, fractions).
-    apply : callable
-        ``apply(scenario, value)`` -> the variant scenario.
-    current : callable
-        ``current(scenario)`` -> the value in the scenario as written (the baseline).
-    text : callable
-        ``text(value)`` -> the value for tables and headlines (``85%``, ``3 min``).
-    percent : bool
-        Whether charts draw the value in percent.
-    """
-
-    key: str
-    meaning: str
-    example: str
-    label: str
-    header: str
-    parse: Callable[[str, str], Value]
-    apply: Callable[[Scenario, Value], Scenario]
-    current: Callable[[Scenario], Value]
-    text: Callable[[Value], str] = "{:g}".format
-    percent: bool = False
-
-
-_PARAMETERS = (
-    Parameter(
-        "volume",
-        "a multiplier on every interval's calls",
-        "0.9:1.2:0.05",
-        "volume [multiple of the forecast calls]",
-        "volume",
-        _positive,
-        _scale_calls,
-        lambda sc: 1.0,
-    ),
-    Parameter(
-        "aht",
-        "seconds added to every interval's AHT (may be negative)",
-        "-30:30:15",
-        "AHT change [s]",
-        "AHT change",
-        _signed_seconds,
-        _shift_aht,
-        lambda sc: 0.0,
-        text=lambda v: f"{v:+g} s",
-    ),
-    Parameter(
-        "aht_factor",
-        "a multiplier on every interval's AHT",
-        "0.9,1,1.1",
-        "AHT [multiple of the forecast AHT]",
-        "AHT factor",
-        _positive,
-        _scale_aht,
-        lambda sc: 1.0,
-    ),
-    Parameter(
-        "shrinkage",
-        "the share of paid time off the phones besides breaks",
-        "25%:35%:5%",
-        "shrinkage [%]",
-        "shrinkage",
-        units.parse_fraction,
-        _set_shrinkage,
-        lambda sc: sc.shrinkage,
-        text=_share_text,
-        percent=True,
-    ),
-    Parameter(
-        "patience",
-        "callers' mean patience (none: nobody hangs up)",
-        "1min:5min:1min",
-        "mean caller patience [s]",
-        "patience",
-        _patience,
-        _set("callers", "patience"),
-        lambda sc: sc.callers.patience,
-        text=_duration_text,
-    ),
-    Parameter(
-        "service_level",
-        "the target share answered within the threshold",
-        "80%,85%,90%",
-        "target service level [%]",
-        "SL target",
-        units.parse_fraction,
-        _set("targets", "service_level"),
-        lambda sc: sc.targets.service_level,
-        text=_share_text,
-        percent=True,
-    ),
-    Parameter(
-        "threshold",
-        "the service-level answer time",
-        "10:30:10",
-        "service-level answer time [s]",
-        "SL threshold",
-        units.parse_duration,
-        _set("targets", "threshold"),
-        lambda sc: sc.targets.threshold,
-        text=_duration_text,
-    ),
-    Parameter(
-        "abandon_rate",
-        "the target maximum share abandoned",
-        "3%,5%,8%",
-        "target abandon rate [%]",
-        "abandon target",
-        units.parse_fraction,
-        _set("targets", "abandon_rate"),
-        lambda sc: sc.targets.abandon_rate,
-        text=_share_text,
-        percent=True,
-    ),
-    Parameter(
-        "wage",
-        "the agents' hourly wage",
-        "16:20:1",
-        "hourly wage [{currency}/h]",
-        "wage/h",
-        _non_negative,
-        _set("costs", "hourly_wage"),
-        lambda sc: sc.costs.hourly_wage,
-        text="{:.2f}".format,
-    ),
-    Parameter(
-        "fcr",
-        "first-contact resolution, in (0, 1]",
-        "70%:100%:10%",
-        "first-contact resolution [%]",
-        "FCR",
-        units.parse_fraction,
-        _set_returns("fcr"),
-        lambda sc: sc.callers.returns.fcr,
-        text=_share_text,
-        percent=True,
-    ),
-    Parameter(
-        "redial",
-        "the probability that a caller who hung up calls again, in [0, 1)",
-        "0,20%,40%",
-        "redial probability [%]",
-        "redial",
-        units.parse_fraction,
-        _set_returns("redial"),
-        lambda sc: sc.callers.returns.redial,
-        text=_share_text,
-        percent=True,
-    ),
-    Parameter(
-        "repeat_delay",
-        "the mean delay from an unresolved call to the repeat contact",
-        "30min,1h,2h",
-        "mean delay to a repeat contact [s]",
-        "repeat delay",
-        units.parse_duration,
-        _set_returns("repeat_delay"),
-        lambda sc: sc.callers.returns.repeat_delay,
-        text=_duration_text,
-    ),
-    Parameter(
-        "redial_delay",
-        "the mean delay from hanging up to the redial",
-        "1min,5min,15min",
-        "mean delay to a redial [s]",
-        "redial delay",
-        units.parse_duration,
-        _set_returns("redial_delay"),
-        lambda sc: sc.callers.returns.redial_delay,
-        text=_duration_text,
-    ),
-)
-
-PARAMETERS: dict[str, Parameter] = {p.key: p for p in _PARAMETERS}
-"""What a sweep can vary, by key, in the order of ``--vary`` help."""
-
-MAX_VARIANTS = 1000
-"""Most variants in one sweep: a guard against a mistyped step planning for days."""
-
-_KEYS = ", ".join(PARAMETERS)
-_FORMS = "KEY=FROM:TO:STEP (inclusive) or KEY=A,B,C"
-
-
-def _parameter(key: str, field: str) -> Parameter:
-    p = PARAMETERS.get(key)
-    if p is None:
-        raise InputError(f"{field}: unknown key {key!r}; allowed keys: {_KEYS}")
-    return p
-
-
-def _grid(p: Parameter, text: str, field: str) -> list[float]:
-    """Values FROM, FROM + STEP, ... up to TO inclusive, exact in decimal arithmetic."""
-    parts = text.split(":")
-    if len(parts) != 3:
-        raise InputError(f"{field}: a grid is FROM:TO:STEP, e.g. {p.key}={p.example}")
-    names = ("FROM", "TO", "STEP")
-    bounds = [p.parse(part, f"{field} {name}") for part, name in zip(parts, names, strict=True)]
-    if any(b is None for b in bounds):
-        raise InputError(f"{field}: a grid takes numbers; list other values with commas")
-    low, high, step = (Decimal(repr(b)) for b in bounds)
-    if step <= 0:
-        raise InputError(f"{field}: STEP = {parts[2]!r}; the step must be > 0")
-    if low > high:
-        raise InputError(f"{field}: FROM {parts[0]!r} is above TO {parts[1]!r}; the grid is empty")
-    count = int((high - low) / step) + 1
-    if count > MAX_VARIANTS:
-        raise InputError(
-            f"{field}: {count} values; a sweep plans at most {MAX_VARIANTS} variants, "
-            "take a coarser step"
-        )
-    return [float(low + i * step) for i in range(count)]
-
-
-def parse_vary(text: str, field: str = "--vary") -> tuple[str, list[Value]]:
-    """Parse one ``--vary`` option: a key and its values.
-
-    Parameters
-    ----------
-    text
-        ``KEY=FROM:TO:STEP`` for an inclusive grid (``volume=0.9:1.2:0.05`` gives 7 values,
-        exactly, whatever binary floating point does to 0.05), or ``KEY=A,B,C`` for a list
-        (``shrinkage=25%,35%``). Values take the units of their key (``patience=2min,3min``,
-        ``service_level=85%``). Keys are those of :data:`PARAMETERS`.
-    field
-        The option the text came from, for error messages.
-
-    Returns
-    -------
-    key : str
-        The key of :data:`PARAMETERS`.
-    values : list
-        The values in the package's units (seconds, fractions), in the order given.
-
-    Raises
-    ------
-    InputError
-        One line naming the option and the text, for an unknown key, a malformed or
-        out-of-range value, a step <= 0, FROM above TO, or a value listed twice.
-    """
-    key, sep, rest = text.partition("=")
-    key = key.strip().lower().replace("-", "_")
-    where = f"{field} {text.strip()!r}"
-    if not sep or not key or not rest.strip():
-        raise InputError(f"{where}: expected {_FORMS}; allowed keys: {_KEYS}")
-    p = _parameter(key, where)
-    try:
-        if ":" in rest:
-            values = _grid(p, rest, where)
-        else:
-            values = [p.parse(item.strip(), where) for item in rest.split(",")]
-    except InputError as error:
-        raise InputError(f"{error}; {key} is {p.meaning}, e.g. {field} {key}={p.example}") from None
-    seen = [v for i, v in enumerate(values) if v in values[:i]]
-    if seen:
-        raise InputError(f"{where}: {p.text(seen[0])} is listed twice")
-    return key, values
-
-
-def parse_varies(texts: Sequence[str], field: str = "--vary") -> dict[str, list[Value]]:
-    """Parse several ``--vary`` options into ``{key: values}``; a key may come once."""
-    varies: dict[str, list[Value]] = {}
-    for text in texts:
-        key, values = parse_vary(text, field)
-        if key in varies:
-            raise InputError(f"{field}: {key} is varied twice; give all its values in one option")
-        varies[key] = values
-    return varies
-
-
-def variants(varies: Mapping[str, Sequence[Value]]) -> list[dict[str, Value]]:
-    """Every combination of the varied values: the cartesian product, in a stable order.
-
-    The first key changes slowest, the last fastest; each key's values keep their order.
-
-    Raises
-    ------
-    InputError
-        If nothing varies, a key is unknown, a key has no values, or there would be more
-        than :data:`MAX_VARIANTS` variants.
-    """
-    if not varies:
-        raise InputError(f"nothing to vary; give at least one of: {_KEYS}")
-    for key, values in varies.items():
-        _parameter(key, "vary")
-        if len(values) == 0:
-            raise InputError(f"vary {key}: no values given")
-    count = math.prod(len(values) for values in varies.values())
-    if count > MAX_VARIANTS:
-        raise InputError(
-            f"{count} variants; a sweep plans at most {MAX_VARIANTS}, vary fewer values"
-        )
-    keys = list(varies)
-    return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*varies.values())]
-
-
-def describe_varies(varies: Mapping[str, Sequence[Value]]) -> str:
-    """Format what varies: ``volume 0.9 to 1.1 (3 values), shrinkage 20%, 30%``."""
-    parts = []
-    for key, values in varies.items():
-        texts = [PARAMETERS[key].text(v) for v in values]
-        if len(texts) > 3:
-            parts.append(f"{key} {texts[0]} to {texts[-1]} ({len(texts)} values)")
-        else:
-            parts.append(f"{key} {', '.join(texts)}")
-    return "; ".join(parts)
-
-
-def _text(key: str, value: float | None) -> str:
-    """Format a value of ``key``; an infinite value in a table stands for None (no limit)."""
-    return PARAMETERS[key].text(None if value is None or math.isinf(value) else value)
-
-
-def describe(variant: Mapping[str, Value]) -> str:
-    """Format a variant as text: ``volume=1.1, shrinkage=30%``."""
-    return ", ".join(f"{k}={PARAMETERS[k].text(v)}" for k, v in variant.items())
-
-
-def apply_variant(scenario: Scenario, variant: Mapping[str, Value]) -> Scenario:
-    """Return the scenario with every value of ``variant`` applied, in key order.
-
-    Raises
-    ------
-    InputError
-        If a value is out of range for the scenario (AHT <= 0 where calls arrive, a target
-        outside (0, 1), FCR of 0...), naming the variant.
-    """
-    for key, value in variant.items():
-        try:
-            scenario = _parameter(key, "vary").apply(scenario, value)
-        except InputError as error:
-            raise InputError(f"variant {describe(variant)}: {error}") from None
-    return scenario
-
-
-# --------------------------------------------------------------------------- running
+from staffing.whatif import PARAMETERS, Value, apply_variant, describe, value_text, variants
 
 RESULT_COLUMNS = (
     "agents",
@@ -514,6 +41,7 @@ RESULT_COLUMNS = (
     "FTE",
     "cost",
     "cost per contact",
+    "cost per issue",
     "contacts offered",
     "repeats",
     "redials",
@@ -543,9 +71,12 @@ def _plan_row(scenario: Scenario) -> dict[str, float]:
     for column in RESULT_COLUMNS:
         if column in ("repeats", "redials"):
             row[column] = float(day.loc[column, "mean"])
-        else:
+        elif column != "cost per issue":
             row[column] = float(totals[_FROM_TOTALS.get(column, column)])
-    return row
+    # an issue is a first contact: repeats and redials are the same issues again
+    first = row["contacts offered"] - row["repeats"] - row["redials"]
+    row["cost per issue"] = row["cost"] / first if first > 0 else math.nan
+    return {column: row[column] for column in RESULT_COLUMNS}
 
 
 def _gather(
@@ -646,6 +177,7 @@ _SHOWN = (
     ("FTE", "FTE", ",.1f"),
     ("cost", "cost {currency}", ",.0f"),
     ("cost per contact", "cost/contact {currency}", ",.2f"),
+    ("cost per issue", "cost/issue {currency}", ",.2f"),
     ("contacts offered", "offered", ",.0f"),
     ("repeats", "repeats", ",.0f"),
     ("redials", "redials", ",.0f"),
@@ -657,6 +189,9 @@ _SHOWN = (
     ("utilization", "utilization", ".1%"),
     ("intervals missing a target", "missing", ",.0f"),
 )
+
+_RETURNS = ("cost per issue", "repeats", "redials")
+"""Columns shown only when contacts come back."""
 
 CHART_FILES = {
     "agents_cost": "agents_cost.png",
@@ -686,10 +221,11 @@ class SweepResult:
         the package's units; a patience of none is ``inf``), then :data:`RESULT_COLUMNS`
         for the kept plan of the variant: ``agents`` (headcount on shifts), ``paid hours``
         [h] (shrinkage included), ``FTE``, ``cost`` and ``cost per contact`` (per contact
-        handled) in the scenario's currency, ``contacts offered`` (of which ``repeats`` and
-        ``redials``), ``service level`` with its ``service level 95% CI`` half-width,
-        ``ASA s`` [s], ``abandon rate``, ``occupancy`` and ``utilization`` (fractions, whole
-        horizon, simulated means), and ``intervals missing a target``.
+        handled) and ``cost per issue`` (per first contact: repeats and redials are the
+        same issues again) in the scenario's currency, ``contacts offered`` (of which
+        ``repeats`` and ``redials``), ``service level`` with its ``service level 95% CI``
+        half-width, ``ASA s`` [s], ``abandon rate``, ``occupancy`` and ``utilization``
+        (fractions, whole horizon, simulated means), and ``intervals missing a target``.
     keys : tuple of str
         The varied keys, in order.
     """
@@ -704,11 +240,11 @@ class SweepResult:
         return [
             (column, header.format(currency=currency), spec)
             for column, header, spec in _SHOWN
-            if column not in ("repeats", "redials") or self.table[column].any()
+            if column not in _RETURNS or self.table[list(_RETURNS[1:])].to_numpy().any()
         ]
 
     def _keys_text(self) -> dict[str, list[str]]:
-        return {PARAMETERS[k].header: [_text(k, v) for v in self.table[k]] for k in self.keys}
+        return {PARAMETERS[k].header: [value_text(k, v) for v in self.table[k]] for k in self.keys}
 
     def display(self) -> pd.DataFrame:
         """Format the table for a terminal: short headers, values in their units."""
@@ -725,6 +261,8 @@ class SweepResult:
         USD (+0 %), service level 98.1% → 98.8%``.
         """
         first = self.table.iloc[0]
+        currency = self.scenario.costs.currency
+        returns = bool(self.table[["repeats", "redials"]].to_numpy().any())
         lines = []
         for key in self.keys:
             others = [k for k in self.keys if k != key]
@@ -735,15 +273,22 @@ class SweepResult:
             if len(rows) < 2:
                 continue
             low, high = rows.iloc[0], rows.iloc[-1]
-            held = ", ".join(f"{k} at {_text(k, first[k])}" for k in others)
+            held = ", ".join(f"{k} at {value_text(k, first[k])}" for k in others)
             lines.append(
-                f"{key} {_text(key, low[key])} → {_text(key, high[key])}: "
+                f"{key} {value_text(key, low[key])} → {value_text(key, high[key])}: "
                 f"agents {low.agents:,.0f} → {high.agents:,.0f}{_change(low.agents, high.agents)}, "
                 f"FTE {low.FTE:,.1f} → {high.FTE:,.1f}{_change(low.FTE, high.FTE)}, "
                 f"cost per contact {low['cost per contact']:,.2f} → "
-                f"{high['cost per contact']:,.2f} {self.scenario.costs.currency}"
-                f"{_change(low['cost per contact'], high['cost per contact'])}, "
-                f"service level {low['service level']:.1%} → {high['service level']:.1%}"
+                f"{high['cost per contact']:,.2f} {currency}"
+                f"{_change(low['cost per contact'], high['cost per contact'])}"
+                + (
+                    f", cost per issue {low['cost per issue']:,.2f} → "
+                    f"{high['cost per issue']:,.2f} {currency}"
+                    f"{_change(low['cost per issue'], high['cost per issue'])}"
+                    if returns
+                    else ""
+                )
+                + f", service level {low['service level']:.1%} → {high['service level']:.1%}"
                 + (f" ({held})" if held else "")
             )
         return lines
@@ -825,7 +370,7 @@ class SweepResult:
             return [("", self.table.sort_values(key, kind="stable"))]
         out = []
         for values, rows in self.table.groupby(rest, sort=False):
-            label = ", ".join(f"{k} {_text(k, v)}" for k, v in zip(rest, values, strict=True))
+            label = ", ".join(f"{k} {value_text(k, v)}" for k, v in zip(rest, values, strict=True))
             out.append((label, rows.sort_values(key, kind="stable")))
         return out
 
@@ -835,8 +380,8 @@ class SweepResult:
         labels: dict[tuple[float, float], list[str]] = {}
         for value, xi, yi in zip(self.table[key], self.table[x], self.table[y], strict=True):
             texts = labels.setdefault((xi * scale_x, yi * scale_y), [])
-            if _text(key, value) not in texts:
-                texts.append(_text(key, value))
+            if value_text(key, value) not in texts:
+                texts.append(value_text(key, value))
         for point, texts in labels.items():
             ax.annotate(
                 ", ".join(texts),

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from staffing import sweep
+from staffing import sweep, whatif
 from staffing.cli import main
 from staffing.errors import InputError
 from staffing.scenario import load_scenario
@@ -76,7 +76,7 @@ def threads(scenario, varies, workers=2):
     ],
 )
 def test_grid_is_inclusive_and_exact(text, key, values):
-    assert sweep.parse_vary(text) == (key, values)
+    assert whatif.parse_vary(text) == (key, values)
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_grid_is_inclusive_and_exact(text, key, values):
     ],
 )
 def test_lists_take_the_units_of_their_key(text, key, values):
-    assert sweep.parse_vary(text) == (key, values)
+    assert whatif.parse_vary(text) == (key, values)
 
 
 @pytest.mark.parametrize(
@@ -123,7 +123,7 @@ def test_lists_take_the_units_of_their_key(text, key, values):
 )
 def test_bad_vary_is_one_line_naming_the_flag(text, expected):
     with pytest.raises(InputError) as caught:
-        sweep.parse_vary(text)
+        whatif.parse_vary(text)
     message = str(caught.value)
     assert message.startswith("--vary ")
     assert "\n" not in message
@@ -132,17 +132,17 @@ def test_bad_vary_is_one_line_naming_the_flag(text, expected):
 
 def test_a_value_error_says_what_the_key_takes():
     with pytest.raises(InputError, match=r"volume is a multiplier on every interval's calls, e\.g"):
-        sweep.parse_vary("volume=abc")
+        whatif.parse_vary("volume=abc")
 
 
 def test_a_key_varies_once():
-    assert sweep.parse_varies(["volume=0.9,1", "fcr=0.8"]) == {"volume": [0.9, 1.0], "fcr": [0.8]}
+    assert whatif.parse_varies(["volume=0.9,1", "fcr=0.8"]) == {"volume": [0.9, 1.0], "fcr": [0.8]}
     with pytest.raises(InputError, match="volume is varied twice"):
-        sweep.parse_varies(["volume=0.9", "volume=1.1"])
+        whatif.parse_varies(["volume=0.9", "volume=1.1"])
 
 
 def test_variants_are_the_product_in_a_stable_order():
-    grid = sweep.variants({"volume": [0.9, 1.1], "shrinkage": [0.3, 0.2], "patience": [None]})
+    grid = whatif.variants({"volume": [0.9, 1.1], "shrinkage": [0.3, 0.2], "patience": [None]})
     assert grid == [
         {"volume": 0.9, "shrinkage": 0.3, "patience": None},
         {"volume": 0.9, "shrinkage": 0.2, "patience": None},
@@ -150,13 +150,13 @@ def test_variants_are_the_product_in_a_stable_order():
         {"volume": 1.1, "shrinkage": 0.2, "patience": None},
     ]
     with pytest.raises(InputError, match="nothing to vary"):
-        sweep.variants({})
+        whatif.variants({})
     with pytest.raises(InputError, match="unknown key 'speed'"):
-        sweep.variants({"speed": [1.0]})
+        whatif.variants({"speed": [1.0]})
     with pytest.raises(InputError, match="volume: no values"):
-        sweep.variants({"volume": []})
+        whatif.variants({"volume": []})
     with pytest.raises(InputError, match="1010 variants; a sweep plans at most 1000"):
-        sweep.variants({"volume": list(range(1, 102)), "shrinkage": [i / 100 for i in range(10)]})
+        whatif.variants({"volume": list(range(1, 102)), "shrinkage": [i / 100 for i in range(10)]})
 
 
 # ----------------------------------------------------------------------------- appliers
@@ -177,15 +177,15 @@ def diff(old, new, where=""):
 
 def test_volume_and_aht_change_the_forecast_only(desk):
     fc = desk.forecast
-    more = sweep.apply_variant(desk, {"volume": 1.1})
+    more = whatif.apply_variant(desk, {"volume": 1.1})
     assert diff(desk, more) == {"forecast.calls"}
     np.testing.assert_allclose(more.forecast.calls, fc.calls * 1.1)
 
-    faster = sweep.apply_variant(desk, {"aht": -15.0})
+    faster = whatif.apply_variant(desk, {"aht": -15.0})
     assert diff(desk, faster) == {"forecast.aht"}
     np.testing.assert_array_equal(faster.forecast.aht, fc.aht - 15.0)
 
-    longer = sweep.apply_variant(desk, {"aht_factor": 1.5})
+    longer = whatif.apply_variant(desk, {"aht_factor": 1.5})
     assert diff(desk, longer) == {"forecast.aht"}
     np.testing.assert_allclose(longer.forecast.aht, fc.aht * 1.5)
     assert (desk.forecast.aht == 240.0).all()  # the base scenario is untouched
@@ -208,7 +208,7 @@ def test_volume_and_aht_change_the_forecast_only(desk):
     ],
 )
 def test_each_key_sets_its_field_and_nothing_else(desk, key, value, field):
-    variant = sweep.apply_variant(desk, {key: value})
+    variant = whatif.apply_variant(desk, {key: value})
     assert diff(desk, variant) == {field}
     leaf = variant
     for name in field.split("."):
@@ -231,7 +231,7 @@ def test_a_value_the_scenario_rejects_names_the_variant(desk, variant, expected)
     with pytest.raises(InputError) as caught:
         sweep.run_sweep(desk, {k: [v] for k, v in variant.items()})
     message = str(caught.value)
-    assert message.startswith(f"variant {sweep.describe(variant)}: ")
+    assert message.startswith(f"variant {whatif.describe(variant)}: ")
     assert expected in message
     assert "\n" not in message
 
@@ -247,7 +247,7 @@ def volume_by_shrinkage(desk):
 def test_table_has_one_row_per_variant_in_order(volume_by_shrinkage):
     table = volume_by_shrinkage.table
     assert list(table.columns) == ["volume", "shrinkage", *sweep.RESULT_COLUMNS]
-    grid = sweep.variants({"volume": [0.8, 1.0, 1.2, 1.4], "shrinkage": [0.2, 0.3]})
+    grid = whatif.variants({"volume": [0.8, 1.0, 1.2, 1.4], "shrinkage": [0.2, 0.3]})
     assert table[["volume", "shrinkage"]].to_dict("records") == grid
     assert table["agents"].dtype == np.int64
     assert (table["service level 95% CI"] > 0).all()
@@ -342,6 +342,11 @@ def test_fcr_shows_up_as_volume(desk):
     # the fresh callers are the same (common random numbers): the extra is the repeats
     assert unresolved["contacts offered"] - unresolved["repeats"] == resolved["contacts offered"]
     assert unresolved["agents"] > resolved["agents"]  # Erlang sized for calls / fcr
+    # cost per issue: the cost over first contacts (the same fresh callers in both rows)
+    first = resolved["contacts offered"]
+    for row in (unresolved, resolved):
+        assert row["cost per issue"] == pytest.approx(row["cost"] / first, rel=1e-12)
+    assert unresolved["cost per issue"] > resolved["cost per issue"]
 
 
 # ----------------------------------------------------------------------------- output
