@@ -415,7 +415,11 @@ def _cmd_bid(args: argparse.Namespace) -> int:
     out = _new_folder(args)
     bid = load_bid(args.bid)
     bars = _Bars("plan")
-    result = price_bid(bid, progress=lambda stage, done, total: bars("options", done, total))
+    result = price_bid(
+        bid,
+        workers=args.workers,
+        progress=lambda done, total: bars("planning options by weekday", done, total),
+    )
     bars.close()
     paths = write_bid_sheet(result, out, force=True)  # --out checked before the work
     table = result.table()
@@ -601,6 +605,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("bid", help="bid TOML file (see README)")
     p.add_argument("--out", required=True, metavar="DIR", help="bid sheet folder to create")
     p.add_argument("--force", action="store_true", help="write into an existing folder")
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes planning options and weekdays in parallel (default: all CPUs)",
+    )
     p.set_defaults(run=_cmd_bid)
 
     p = verbs.add_parser(

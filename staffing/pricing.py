@@ -31,6 +31,7 @@ month high together) is not modelled here; run a what-if on ``volume`` for that.
 
 import math
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
@@ -43,6 +44,7 @@ from staffing import report, units
 from staffing.costs import CostBreakdown, cost_breakdown
 from staffing.errors import InputError
 from staffing.forecast import Forecast
+from staffing.parallel import run_tasks
 from staffing.plan import PlanResult, plan, write_report
 from staffing.requirements import ServiceTargets
 from staffing.scenario import Scenario, TableReader, load_scenario, read_toml
@@ -503,15 +505,59 @@ def _units(bid: Bid, month: CostBreakdown) -> float:
     }[bid.billing_unit]
 
 
-def price_bid(bid: Bid, *, progress: Callable[[str, int, int], None] | None = None) -> BidResult:
+def _plan_day(
+    scenario: Scenario, bid: Bid, day_type: int
+) -> tuple[PlanResult, dict[str, FloatArray]]:
+    """Plan one day type of one option, then simulate its schedule over ``bid.days`` days.
+
+    The days' volume varies by ``bid.daily_cv``; their seed is the bid's seed and the day
+    type, so every option meets the same days. Returns the plan and, per simulated day, the
+    contacts ``offered``, answered ``within`` the threshold, and ``abandoned``.
+    """
+    result = plan(scenario)
+    callers = scenario.callers
+    days = simulate(
+        scenario.forecast,
+        shifts=result.best.schedule.shifts,
+        threshold=bid.sla.threshold,
+        patience=callers.patience,
+        patience_distribution=callers.patience_distribution,
+        patience_cv=callers.patience_cv,
+        handle_distribution=callers.handle_distribution,
+        handle_cv=callers.handle_cv,
+        returns=callers.returns,
+        volume_cv=bid.daily_cv,
+        replications=bid.days,
+        seed=np.random.SeedSequence([bid.seed, day_type]),
+    ).day_replications
+    return result, {
+        "offered": days["offered"],
+        "within": days["service_level"] * days["offered"],
+        "abandoned": days["abandoned"],
+    }
+
+
+def price_bid(
+    bid: Bid,
+    *,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BidResult:
     """Plan, cost, price and risk every staffing option of the bid.
 
     Parameters
     ----------
     bid : Bid
         The bid.
+    executor : concurrent.futures.Executor, optional
+        Where the day plans run (one task per option and day type), e.g. a
+        ``ThreadPoolExecutor`` or a Dask cluster's executor. Default: a process pool
+        (:func:`staffing.parallel.run_tasks`). The result is the same whatever runs it.
+    workers : int, optional
+        Size of the default process pool; default: the number of CPUs.
     progress : callable, optional
-        Called as ``progress(stage, done, total)`` as options and day types are done.
+        Called as ``progress(done, total)`` as day plans finish.
 
     Returns
     -------
@@ -520,43 +566,33 @@ def price_bid(bid: Bid, *, progress: Callable[[str, int, int], None] | None = No
     scenario = bid.scenario
     types = bid.day_types()
     per_type_days = {label: len(days) * bid.days_per_month / 7.0 for label, days, _ in types}
-    options = []
-    steps = len(bid.plan_service_levels) * len(types)
-    step = 0
+    tasks = []
     for level in bid.plan_service_levels:
         # the option's service level is the only per-interval target: the SLA is judged
         # over the month, by the risk simulation
         targets = ServiceTargets(service_level=level, threshold=bid.sla.threshold)
+        for k, (_, _, calls) in enumerate(types):
+            tasks.append((replace(scenario, forecast=bid.forecast(calls), targets=targets), bid, k))
+    done = iter(
+        run_tasks(
+            _plan_day,
+            tasks,
+            executor=executor,
+            workers=workers,
+            progress=progress,
+            name=lambda i: (
+                f"{bid.path}: option {bid.plan_service_levels[i // len(types)]:.0%}, "
+                f"{types[i % len(types)][0]}"
+            ),
+        )
+    )
+    options = []
+    for level in bid.plan_service_levels:
         plans: dict[str, PlanResult] = {}
         simulated: dict[int, dict[str, FloatArray]] = {}
-        for k, (label, weekdays, calls) in enumerate(types):
-            if progress is not None:
-                progress(f"plan {level:.0%}: {label}", step, steps)
-            fc = bid.forecast(calls)
-            result = plan(replace(scenario, forecast=fc, targets=targets))
-            plans[label] = result
-            callers = scenario.callers
-            days = simulate(
-                fc,
-                shifts=result.best.schedule.shifts,
-                threshold=bid.sla.threshold,
-                patience=callers.patience,
-                patience_distribution=callers.patience_distribution,
-                patience_cv=callers.patience_cv,
-                handle_distribution=callers.handle_distribution,
-                handle_cv=callers.handle_cv,
-                returns=callers.returns,
-                volume_cv=bid.daily_cv,
-                replications=bid.days,
-                seed=np.random.SeedSequence([bid.seed, k]),
-            ).day_replications
-            sims = {
-                "offered": days["offered"],
-                "within": days["service_level"] * days["offered"],
-                "abandoned": days["abandoned"],
-            }
+        for label, weekdays, _ in types:
+            plans[label], sims = next(done)
             simulated |= dict.fromkeys(weekdays, sims)
-            step += 1
         month = cost_breakdown(
             scenario.costs,
             paid_hours=sum(per_type_days[t] * p.best.costs.paid_hours for t, p in plans.items()),
@@ -583,8 +619,6 @@ def price_bid(bid: Bid, *, progress: Callable[[str, int, int], None] | None = No
         kept = 1.0 - risk.expected_adjustment
         adjusted = price / kept if kept > 0.0 else math.inf
         options.append(Option(level, plans, month, count, price, risk, adjusted))
-    if progress is not None:
-        progress("done", steps, steps)
     best = min(options, key=lambda o: (o.risk_adjusted_price, o.risk.p_miss))
     if math.isinf(best.risk_adjusted_price):
         raise InputError(

@@ -17,10 +17,9 @@ runs it.
 
 import itertools
 import math
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 from staffing import report, units
-from staffing.errors import InputError
+from staffing.parallel import run_tasks
 from staffing.plan import plan
 from staffing.scenario import Scenario
 from staffing.whatif import PARAMETERS, Value, apply_variant, describe, value_text, variants
@@ -79,30 +78,6 @@ def _plan_row(scenario: Scenario) -> dict[str, float]:
     return {column: row[column] for column in RESULT_COLUMNS}
 
 
-def _gather(
-    executor: Executor,
-    scenarios: list[Scenario],
-    grid: list[dict[str, Value]],
-    progress: Callable[[int, int], None] | None,
-) -> list[dict[str, float]]:
-    """Submit one task per variant; return the rows in variant order."""
-    futures: list[Future] = [executor.submit(_plan_row, sc) for sc in scenarios]
-    index = {future: i for i, future in enumerate(futures)}
-    try:
-        for done, future in enumerate(as_completed(futures), start=1):
-            error = future.exception()
-            if isinstance(error, InputError):
-                raise InputError(f"variant {describe(grid[index[future]])}: {error}") from None
-            if error is not None:
-                raise error
-            if progress is not None:
-                progress(done, len(futures))
-    finally:
-        for future in futures:
-            future.cancel()
-    return [future.result() for future in futures]
-
-
 def run_sweep(
     scenario: Scenario,
     varies: Mapping[str, Sequence[Value]],
@@ -147,17 +122,16 @@ def run_sweep(
         For a bad key or value (before anything runs) or a variant that cannot be planned,
         naming the variant.
     """
-    if workers is not None and workers < 1:
-        raise InputError(f"workers = {workers}; give 1 or more processes")
     grid = variants(varies)
     scenarios = [apply_variant(scenario, variant) for variant in grid]
-    if executor is None:
-        size = min(workers or os.cpu_count() or 1, len(grid))
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=size, mp_context=context) as pool:
-            rows = _gather(pool, scenarios, grid, progress)
-    else:
-        rows = _gather(executor, scenarios, grid, progress)
+    rows = run_tasks(
+        _plan_row,
+        [(sc,) for sc in scenarios],
+        executor=executor,
+        workers=workers,
+        progress=progress,
+        name=lambda i: f"variant {describe(grid[i])}",
+    )
     table = pd.DataFrame(
         [
             {**{k: math.inf if v is None else v for k, v in variant.items()}, **row}

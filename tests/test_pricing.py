@@ -127,7 +127,7 @@ def bid_file(tmp_path):
 def priced(tmp_path_factory):
     """The tiny bid, priced once for the module."""
     bid = load_bid(write_files(tmp_path_factory.mktemp("pricing_bid")))
-    return price_bid(bid)
+    return price_bid(bid, workers=1)
 
 
 # --------------------------------------------------------------------------- price_at_margin
@@ -716,17 +716,26 @@ def test_recommended_has_the_lowest_risk_adjusted_price(priced):
 
 
 def test_pricing_is_reproducible(priced):
-    again = price_bid(replace(priced.bid, plan_service_levels=(0.7,)))
+    again = price_bid(replace(priced.bid, plan_service_levels=(0.7,)), workers=1)
     first = priced.options[0]
     assert again.options[0].month.total == first.month.total
     np.testing.assert_array_equal(again.options[0].risk.service_level, first.risk.service_level)
+
+
+def test_a_process_pool_prices_the_bid_as_one_process_does(priced):
+    # the day plans run as separate tasks; results are gathered in task order and every
+    # task is seeded, so two worker processes give exactly the single-process result
+    pooled = price_bid(priced.bid, workers=2)
+    pd.testing.assert_frame_equal(pooled.table(), priced.table())
+    for a, b in zip(pooled.options, priced.options, strict=True):
+        np.testing.assert_array_equal(a.risk.service_level, b.risk.service_level)
 
 
 @pytest.mark.parametrize("unit", sorted(BILLING_UNITS))
 def test_billing_units(priced, unit):
     # one option is enough: the plans do not depend on the billing unit
     bid = replace(priced.bid, billing_unit=unit, plan_service_levels=(0.7,))
-    option = price_bid(bid).options[0]
+    option = price_bid(bid, workers=1).options[0]
     reference = priced.options[0]
     assert option.month.total == pytest.approx(reference.month.total, rel=1e-12)
     month_of = {
@@ -783,7 +792,7 @@ def test_write_bid_sheet(priced, tmp_path):
 def test_cli_bid_writes_and_never_overwrites_without_force(capsys, tmp_path):
     path = write_files(tmp_path)
     out = tmp_path / "out"
-    code = main(["bid", str(path), "--out", str(out)])
+    code = main(["bid", str(path), "--out", str(out), "--workers", "1"])
     stdout, err = capsys.readouterr()
     assert code == 0, err
     options = pd.read_csv(out / "options.csv")
@@ -804,7 +813,7 @@ def test_cli_bid_writes_and_never_overwrites_without_force(capsys, tmp_path):
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     assert after == before
 
-    code = main(["bid", str(path), "--out", str(out), "--force"])
+    code = main(["bid", str(path), "--out", str(out), "--force", "--workers", "1"])
     _, err = capsys.readouterr()
     assert code == 0, err
     assert (out / "bid.md").read_text() == before[out / "bid.md"][0].decode()
@@ -856,7 +865,7 @@ def test_a_bid_credited_in_full_every_month_is_not_a_traceback(bid_file):
     )
     bid = load_bid(path)
     try:
-        result = price_bid(bid)
+        result = price_bid(bid, workers=1)
     except InputError:
         return
     assert not math.isfinite(result.options[0].risk_adjusted_price)
