@@ -13,6 +13,8 @@ Verbs:
   and print the KPIs with 95 % confidence intervals.
 - ``staffing bid BID.toml --out DIR``: price an outsourcing bid: staffing options, monthly
   cost, price per billing unit at the target margin, SLA risk, and a bid sheet.
+- ``staffing whatif SCENARIO.toml --vary KEY=FROM:TO:STEP --out DIR``: plan variants of a
+  scenario in parallel (processes or a Dask cluster) and compare them: table and charts.
 
 Units on the command line are human-friendly (``30min``, ``180s``, ``3m``, ``30%``,
 ``80/20``); the library receives seconds and fractions. A user's mistake is one line on
@@ -537,7 +539,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="staffing",
         description="Contact-center staffing: Erlang B/C/A requirements per interval.",
-        epilog="Durations: 180, 180s, 3m, 3min, 1h30m. Shares: 30%% or 0.3.",
+        epilog="Durations: 180, 180s, 3m, 3min, 1h30m. Shares: 30% or 0.3.",
     )
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 

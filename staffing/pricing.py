@@ -756,7 +756,8 @@ def _sheet(result: BidResult, table: pd.DataFrame) -> str:
         p = rec.plans[label]
         sl = p.best.simulation.kpi("service_level")[0]
         lines.append(
-            f"- {label}: {calls:,.0f} contacts, {len(p.best.schedule.shifts)} shift starts, "
+            f"- {label}: {calls:,.0f} contacts, "
+            f"{sum(x.headcount for x in p.best.schedule.shifts)} agents on shifts, "
             f"simulated day SL {sl:.1%}; report in `plan_{label.lower()}/summary.md`."
         )
     lines.append("")
