@@ -333,3 +333,16 @@ def test_min_headcount_beyond_the_limits_is_an_input_error():
     capped = ShiftPattern("capped", 4 * H, starts=(0,), max_agents=2)
     with pytest.raises(InputError, match="min_headcount = 3 cannot be reached"):
         schedule([1], [0], H, [capped], min_headcount=3)
+
+
+def test_a_tie_in_cost_puts_the_surplus_where_agents_are_required():
+    # 2-hour shifts starting at 0, 1 or 2 h; required [0, 2, 1, 1]. Three shifts are needed
+    # whatever the starts ({0, 0, 2}, {0, 1, 2} and {1, 1, 2} all cost 6 paid hours), but only
+    # {1, 1, 2} leaves nobody in hour 0, which requires nobody: the tie-break (coverage
+    # weighted by 1 / (1 + requirement)) prefers it, and the objective is still the cost.
+    two = ShiftPattern("two hours", 2 * H, starts=(0, H, 2 * H))
+    result = schedule([0, 2, 1, 1], hours(4), H, [two])
+    assert result.status is ScheduleStatus.OPTIMAL
+    np.testing.assert_allclose(result.coverage, [0, 2, 3, 1])
+    assert result.cost == pytest.approx(6.0)
+    assert result.objective == pytest.approx(6.0)
