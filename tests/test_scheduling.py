@@ -336,13 +336,14 @@ def test_min_headcount_beyond_the_limits_is_an_input_error():
 
 
 def test_a_tie_in_cost_puts_the_surplus_where_agents_are_required():
-    # 2-hour shifts starting at 0, 1 or 2 h; required [0, 2, 1, 1]. Three shifts are needed
-    # whatever the starts ({0, 0, 2}, {0, 1, 2} and {1, 1, 2} all cost 6 paid hours), but only
-    # {1, 1, 2} leaves nobody in hour 0, which requires nobody: the tie-break (coverage
-    # weighted by 1 / (1 + requirement)) prefers it, and the objective is still the cost.
-    two = ShiftPattern("two hours", 2 * H, starts=(0, H, 2 * H))
-    result = schedule([0, 2, 1, 1], hours(4), H, [two])
+    # 2-hour shifts starting on any hour 0-4 h; required [3, 1, 2, 0, 3, 1]. Eight shifts
+    # (16 paid hours) are needed however they start: hours 0 and 4 need 3 starts each at 0 h
+    # and 3 h or 4 h, and hour 2 needs 2 more starts at 1 h or 2 h. Without a tie-break HiGHS
+    # returned [3, 3, 2, 2, 3, 3]: two agents idle in hour 3, which requires nobody. Weighting
+    # coverage by 1 / (1 + requirement) moves them to start at 1 h and 4 h instead.
+    two = ShiftPattern("two hours", 2 * H, starts=tuple(h * H for h in range(5)))
+    result = schedule([3, 1, 2, 0, 3, 1], hours(6), H, [two])
     assert result.status is ScheduleStatus.OPTIMAL
-    np.testing.assert_allclose(result.coverage, [0, 2, 3, 1])
-    assert result.cost == pytest.approx(6.0)
-    assert result.objective == pytest.approx(6.0)
+    np.testing.assert_allclose(result.coverage, [3, 5, 2, 0, 3, 3])
+    assert result.cost == pytest.approx(16.0)
+    assert result.objective == pytest.approx(16.0)
