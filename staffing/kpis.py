@@ -64,24 +64,37 @@ def time_in_bins(
 ) -> FloatArray:
     """Weighted time of segments ``[start, end)`` falling in each bin ``[b, b + length)``.
 
-    Uses the integral ``A(t) = sum w * clip(t - start, 0, end - start)``, evaluated at the
-    bin edges with sorted cumulative sums: ``O((segments + bins) log segments)``.
+    The bins lie on one grid of step ``length``, in any order, gaps allowed. Each segment
+    is cut at the grid lines: its first and last slot get their partial times, the slots in
+    between a whole ``length`` each (through a difference array), all by ``bincount``:
+    ``O(segments + slots)``, no sorting. Time outside the bins (before the first, after the
+    last, in a gap) is not counted.
     """
-
-    def integral(t: FloatArray, points: FloatArray, w: FloatArray) -> FloatArray:
-        order = np.argsort(points)
-        p, wp = points[order], w[order]
-        cum_w = np.concatenate(([0.0], np.cumsum(wp)))
-        cum_wp = np.concatenate(([0.0], np.cumsum(wp * p)))
-        k = np.searchsorted(p, t, side="right")
-        return t * cum_w[k] - cum_wp[k]
-
-    def area(t: FloatArray) -> FloatArray:
-        return integral(t, start, weight) - integral(t, end, weight)
-
-    out = area(bin_start + length) - area(bin_start)
-    # The differences of cumulative sums leave rounding residue (~1e-9 agent-seconds over a
-    # week) where nothing overlaps; below a millisecond of agent time, it is zero.
+    if bin_start.size == 0:
+        return np.zeros(0)
+    origin = bin_start.min()
+    slot = np.rint((bin_start - origin) / length).astype(np.int64)
+    slots = int(slot.max()) + 1
+    s = np.clip(start - origin, 0.0, slots * length)
+    e = np.clip(end - origin, 0.0, slots * length)
+    keep = e > s
+    s, e, w = s[keep], e[keep], weight[keep]
+    first = np.minimum((s // length).astype(np.int64), slots - 1)
+    last = np.maximum(np.ceil(e / length).astype(np.int64) - 1, first)
+    one = first == last
+    per_slot = np.zeros(slots)
+    per_slot += np.bincount(first[one], weights=w[one] * (e[one] - s[one]), minlength=slots)
+    many = ~one
+    f, g, wm = first[many], last[many], w[many]
+    per_slot += np.bincount(f, weights=wm * ((f + 1) * length - s[many]), minlength=slots)
+    per_slot += np.bincount(g, weights=wm * (e[many] - g * length), minlength=slots)
+    inner = np.zeros(slots + 1)
+    inner += np.bincount(f + 1, weights=wm, minlength=slots + 1)
+    inner -= np.bincount(g, weights=wm, minlength=slots + 1)
+    per_slot += np.cumsum(inner)[:slots] * length
+    out = per_slot[slot]
+    # Cancelling partial sums leave rounding residue where nothing overlaps; below a
+    # millisecond of agent time, it is zero.
     out[np.abs(out) < _RESIDUE] = 0.0
     return out
 
