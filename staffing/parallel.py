@@ -5,6 +5,10 @@ threads can deadlock); any :class:`concurrent.futures.Executor` can take its pla
 ``ThreadPoolExecutor`` or a Dask cluster's ``distributed.Client(address).get_executor()``.
 Results come back in the order of the tasks whatever finishes first, so a seeded
 computation gives the same answer on every executor.
+
+As with any "spawn" pool, a script using the default pool must call it under
+``if __name__ == "__main__":`` (the workers import the script); notebooks and the
+``staffing`` command need nothing.
 """
 
 import multiprocessing
