@@ -31,10 +31,11 @@ import numpy as np
 from tqdm import tqdm
 
 from staffing import erlang, report, units
+from staffing.bidsheet import write_bid_sheet
 from staffing.errors import InputError
 from staffing.forecast import read_forecast
 from staffing.plan import plan, target_checks, write_report
-from staffing.pricing import load_bid, price_bid, write_bid_sheet
+from staffing.pricing import load_bid, price_bid
 from staffing.requirements import (
     Requirements,
     ServiceTargets,

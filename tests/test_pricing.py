@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from staffing.bidsheet import write_bid_sheet
 from staffing.cli import main
 from staffing.costs import cost_breakdown
 from staffing.errors import InputError
@@ -25,7 +26,6 @@ from staffing.pricing import (
     monthly_risk,
     price_at_margin,
     price_bid,
-    write_bid_sheet,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
