@@ -180,12 +180,12 @@ def plot_tradeoff(
     Left: the list price at the target margin and the risk-adjusted price; right: the
     chance of missing the monthly SLA and the expected credit. Returns the PNG's path.
     """
-    fig = report._figure(report.WIDE)
+    fig = report.new_figure(report.WIDE)
     left, right = fig.subplots(1, 2)
     fte = table["FTE"].to_numpy()
     labels = [f"{v:.0%}" for v in table["plan service level"]]
-    left.plot(fte, table["list price"], "o--", color=report._LIGHT_BLUE, label="list price")
-    left.plot(fte, table["risk-adjusted price"], "o-", color=report._BLUE, label="risk-adjusted")
+    left.plot(fte, table["list price"], "o--", color=report.LIGHT_BLUE, label="list price")
+    left.plot(fte, table["risk-adjusted price"], "o-", color=report.BLUE, label="risk-adjusted")
     rec = table["recommended"].to_numpy()
     left.plot(
         fte[rec],
@@ -202,10 +202,10 @@ def plot_tradeoff(
         ylabel=f"price per {table.attrs.get('unit', 'unit')} [{currency}]",
         title="Price at the target margin",
     )
-    report._legend(left)
-    right.plot(fte, 100 * table["P(miss SLA)"], "o-", color=report._PURPLE, label="P(miss SLA)")
+    report.legend_outside(left)
+    right.plot(fte, 100 * table["P(miss SLA)"], "o-", color=report.PURPLE, label="P(miss SLA)")
     right.plot(
-        fte, 100 * table["expected credit"], "s--", color=report._DARK, label="expected credit"
+        fte, 100 * table["expected credit"], "s--", color=report.DARK, label="expected credit"
     )
     right.set(
         xlabel="staffing [FTE per month]",
@@ -213,15 +213,15 @@ def plot_tradeoff(
         title=f"Monthly SLA risk (target {sla:.0%})",
     )
     right.set_ylim(bottom=0)
-    report._legend(right)
-    return report._save(fig, path)
+    report.legend_outside(right)
+    return report.save_png(fig, path)
 
 
 def plot_monthly_service_level(
     months: dict[str, FloatArray], sla: float, path: str | PathLike[str]
 ) -> Path:
     """Draw the distribution of monthly service level per option, with the SLA target."""
-    fig = report._figure(report.WIDE)
+    fig = report.new_figure(report.WIDE)
     ax = fig.subplots()
     values = np.concatenate(list(months.values()))
     bins = np.linspace(100 * values.min(), 100 * max(values.max(), sla), 60)
@@ -233,5 +233,5 @@ def plot_monthly_service_level(
         ylabel="simulated months",
         title="Monthly service level by staffing option",
     )
-    report._legend(ax)
-    return report._save(fig, path)
+    report.legend_outside(ax)
+    return report.save_png(fig, path)

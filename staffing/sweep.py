@@ -389,7 +389,7 @@ class SweepResult:
         cur = self.scenario.costs.currency
         lead = PARAMETERS[self.keys[0]]
         scale = 100.0 if lead.percent else 1.0
-        fig = report._figure(report.TALL)
+        fig = report.new_figure(report.TALL)
         top, bottom = fig.subplots(2, 1, sharex=True)
         for style, (label, rows) in zip(_styles(), self._series(), strict=False):
             finite = rows[np.isfinite(rows[lead.key])]  # a patience of none has no place
@@ -409,17 +409,17 @@ class SweepResult:
                     label=f"as in the scenario ({lead.text(baseline)})",
                 )
             ax.grid(alpha=0.3)
-            report._legend(ax)
+            report.legend_outside(ax)
         top.set_ylabel("agents on shifts (headcount)")
         bottom.set_ylabel(f"cost over the horizon [{cur}]")
         bottom.set_xlabel(lead.label.format(currency=cur))
         top.set_title(self._title(f"agents and cost by {lead.header}"))
-        return report._save(fig, path)
+        return report.save_png(fig, path)
 
     def _plot_service_level(self, path: Path) -> Path:
         """Draw the simulated service level (95 % CI bars) against agents, points named by key."""
         sc = self.scenario
-        fig = report._figure(report.WIDE)
+        fig = report.new_figure(report.WIDE)
         ax = fig.add_subplot()
         for style, (label, rows) in zip(_styles(), self._series(), strict=False):
             y = rows["service level"] * 100
@@ -448,12 +448,12 @@ class SweepResult:
             self._title(f"simulated service level against agents (labels: {self.keys[0]})")
         )
         ax.grid(alpha=0.3)
-        report._legend(ax)
-        return report._save(fig, path)
+        report.legend_outside(ax)
+        return report.save_png(fig, path)
 
     def _plot_tradeoff(self, path: Path) -> Path:
         """Draw cost per contact against simulated service level: the trade-off curve."""
-        fig = report._figure(report.WIDE)
+        fig = report.new_figure(report.WIDE)
         ax = fig.add_subplot()
         for style, (label, rows) in zip(_styles(), self._series(), strict=False):
             x = rows["service level"] * 100
@@ -465,8 +465,8 @@ class SweepResult:
             self._title(f"cost per contact against service level (labels: {self.keys[0]})")
         )
         ax.grid(alpha=0.3)
-        report._legend(ax)
-        return report._save(fig, path)
+        report.legend_outside(ax)
+        return report.save_png(fig, path)
 
 
 def _styles() -> Iterator[dict[str, object]]:
