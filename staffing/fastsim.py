@@ -205,6 +205,7 @@ def _run(
     due_t = np.zeros(capacity - n)
     due_i = np.zeros(capacity - n, dtype=np.int64)
     due_pos = np.full(capacity, -1, dtype=np.int64)
+    scale_of = np.zeros(capacity)  # AHT a return's handle time was scaled by
     n_due = 0
     generated = 0
     outside = 0
@@ -313,7 +314,12 @@ def _run(
             continue
         slot = n + generated
         arrival[slot] = back
-        handle[slot] = aht[k] * pool_handle[generated]
+        # an interval forecast to have no calls may have no AHT: the cause's AHT then
+        scale = aht[k]
+        if scale <= 0.0:
+            scale = aht[interval[i]] if i < n else scale_of[i]
+        scale_of[slot] = scale
+        handle[slot] = scale * pool_handle[generated]
         patience[slot] = pool_patience[generated]
         interval[slot] = k
         kind[slot] = REDIAL if status[i] == ABANDONED else REPEAT
@@ -410,7 +416,8 @@ def run_day_returning(
     ``returns.repeat_delay``, measured from the end of the call. A caller who hangs up calls
     again with probability ``returns.redial`` after an exponential delay of mean
     ``returns.redial_delay``. A return has the handle-time shape and patience of any caller,
-    scaled by the AHT of the interval it arrives in; one that would arrive outside the
+    scaled by the AHT of the interval it arrives in (by its cause's AHT where that is 0, an
+    interval forecast to have no calls); one that would arrive outside the
     forecast's intervals is counted in ``Outcome.returns_outside`` and not simulated. So at
     FCR ``f`` with no abandonment, an issue takes a geometric number of contacts with mean
     ``1 / f``.

@@ -433,9 +433,7 @@ def load_bid(path: str | PathLike[str]) -> Bid:
         raise InputError(f"{price.field('margin')}: the margin must be below 100%")
     options = _options(top.sub("risk", "risk"), sla)
     risk = top.sub("risk", "risk")
-    fte_hours = price.duration("fte_hours_per_month", 2080.0 / 12.0 * 3600.0) / 3600.0
-    if fte_hours <= 0:
-        raise InputError(f"{price.field('fte_hours_per_month')}: must be > 0 hours")
+    fte_hours = price.hours("fte_hours_per_month", 2080.0 / 12.0)
     return Bid(
         name=top.text("name", path.stem),
         client=top.text("client", ""),

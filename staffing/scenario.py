@@ -29,6 +29,7 @@ Example::
     hourly_wage = 18.0
 """
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from os import PathLike
@@ -255,6 +256,20 @@ class TableReader:
             )
         return units.parse_duration(str(value), self.field(key))
 
+    def hours(self, key: str, default: float) -> float:
+        """Read a number of hours: a bare number is hours (``8``), text a duration (``"8h"``)."""
+        value = self.table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise InputError(f'{self.field(key)} = {value!r}; expected hours like 8 or "8h"')
+        hours = (
+            units.parse_duration(value, self.field(key)) / 3600.0
+            if isinstance(value, str)
+            else float(value)
+        )
+        if not (math.isfinite(hours) and hours > 0):
+            raise InputError(f"{self.field(key)} = {value!r}; must be more than 0 hours")
+        return hours
+
     def fraction(self, key: str, default: float | None = None) -> float | None:
         """Read a share (``"30%"`` or 0.3) as a fraction."""
         if key not in self.table:
@@ -469,7 +484,7 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
     shrinkage = staffing.fraction("shrinkage", 0.0)
     if shrinkage >= 1.0:
         raise InputError(f"{staffing.field('shrinkage')}: shrinkage must be below 100%")
-    fte_hours = staffing.duration("fte_hours", 8 * 3600.0) / 3600.0
+    fte_hours = staffing.hours("fte_hours", 8.0)
     raw_shifts = data.get("shifts", [])
     if not isinstance(raw_shifts, list) or not raw_shifts:
         raise InputError(

@@ -869,3 +869,9 @@ def test_a_bid_credited_in_full_every_month_is_not_a_traceback(bid_file):
     except InputError:
         return
     assert not math.isfinite(result.options[0].risk_adjusted_price)
+
+
+@pytest.mark.parametrize(("text", "hours"), [("160", 160.0), ('"160h"', 160.0), ("173.5", 173.5)])
+def test_fte_hours_per_month_bare_numbers_are_hours(bid_file, text, hours):
+    bid = load_bid(bid_file(('fte_hours_per_month = "160h"', f"fte_hours_per_month = {text}")))
+    assert bid.fte_hours_per_month == hours

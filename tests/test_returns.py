@@ -579,3 +579,25 @@ def test_scenario_return_errors_name_file_and_key(tmp_path, text, pattern):
         load_scenario(path)
     assert str(path) in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_a_return_into_an_interval_forecast_empty_takes_its_cause_aht():
+    # the forecast allows AHT 0 where no calls are forecast; a repeat landing there still
+    # needs a handle time: its cause's interval's AHT (here 300 s, deterministic shape)
+    starts = np.datetime64("2026-03-03T08:00", "s") + np.arange(4) * np.timedelta64(900, "s")
+    fc = Forecast(
+        start=starts, calls=[40.0, 0.0, 0.0, 0.0], aht=[300.0, 0.0, 0.0, 0.0], interval=900
+    )
+    r = simulate(
+        fc,
+        agents=[20] * 4,
+        handle_distribution="deterministic",
+        replications=3,
+        seed=4,
+        returns=Returns(fcr=0.5, repeat_delay=600.0),
+        keep_records=True,
+    )
+    for callers in r.callers:
+        assert (callers.handle == 300.0).all()
+        assert (callers.kind == REPEAT).any()
+        assert (callers.interval[callers.kind == REPEAT] > 0).any()

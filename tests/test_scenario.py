@@ -155,3 +155,17 @@ def test_cost_keys_are_validated(tiny):
     path = tiny('[costs]\nhourly_wage = 20\noverhead = "300%"\n')
     with pytest.raises(InputError, match="overhead"):
         load_scenario(path)
+
+
+@pytest.mark.parametrize(("text", "hours"), [("8", 8.0), ("7.5", 7.5), ('"7h30m"', 7.5)])
+def test_fte_hours_bare_numbers_are_hours(tiny, text, hours):
+    # a bare number under a key named in hours is hours, not seconds (8 s would make
+    # FTE 3600 times too large, silently)
+    sc = load_scenario(tiny(f"[staffing]\nfte_hours = {text}\n"))
+    assert sc.fte_hours == hours
+
+
+@pytest.mark.parametrize("text", ["0", "-8", '"soon"', "true"])
+def test_bad_fte_hours_name_the_key(tiny, text):
+    with pytest.raises(InputError, match=r"staffing\.fte_hours"):
+        load_scenario(tiny(f"[staffing]\nfte_hours = {text}\n"))
