@@ -62,11 +62,20 @@ def write_bid_sheet(
         out / "monthly_sl.png",
     )
     for label, p in result.recommended.plans.items():
-        folder = out / f"plan_{label.lower()}"
+        folder = out / _folder(label)
         written |= {f"{folder.name}/{k}": v for k, v in write_report(p, folder).items()}
     written["bid.md"] = out / "bid.md"
     written["bid.md"].write_text(_sheet(result, table), encoding="utf-8")
     return written
+
+
+def _folder(label: str) -> str:
+    """Folder of a day type's plan report: ``plan_tue-fri``, ``plan_mon_wed``."""
+    return "plan_" + label.lower().replace(",", "_")
+
+
+def _range(bounds: tuple[float, float]) -> str:
+    return f"{bounds[0]:.1%}-{bounds[1]:.1%}"
 
 
 def _money(value: float, currency: str) -> str:
@@ -94,10 +103,12 @@ def _sheet(result: BidResult, table: pd.DataFrame) -> str:
         f"**{_money(rec.risk_adjusted_price, c)} per {unit}**, staffing planned to "
         f"{rec.plan_service_level:.0%} per interval ({rec.month.fte:,.1f} FTE).",
         "",
-        f"- Target margin {bid.margin:.1%} after expected SLA credits and bonuses; in 19 "
-        f"months of 20 the margin is at least {np.quantile(margins, 0.05):.1%}.",
-        f"- Chance of missing the monthly SLA: {rec.risk.p_miss:.1%}; expected credit "
-        f"{np.mean(rec.risk.credit):.2%} of the bill, expected bonus "
+        f"- Target margin {bid.margin:.1%} after expected SLA credits"
+        + (" and bonuses" if bid.count_bonus else " (bonuses are upside, not priced in)")
+        + f"; in 19 months of 20 the margin is at least {np.quantile(margins, 0.05):.1%}.",
+        f"- Chance of missing the monthly SLA: {rec.risk.p_miss:.1%} "
+        f"({_range(rec.risk.p_miss_range)} over bootstrap replicates of the simulated days); "
+        f"expected credit {np.mean(rec.risk.credit):.2%} of the bill, expected bonus "
         f"{np.mean(rec.risk.bonus):.2%}.",
         f"- Monthly cost {_money(rec.month.total, c)}; list price at the target margin "
         f"before SLA risk {_money(rec.price, c)} per {unit}; cost per contact "
@@ -111,8 +122,11 @@ def _sheet(result: BidResult, table: pd.DataFrame) -> str:
         f"point missed, capped at {sla.credit_cap:.1%}; bonus {sla.bonus_per_point:.2%} per "
         f"point above target, capped at {sla.bonus_cap:.1%}.",
         f"- Billing: per {unit}; target margin {bid.margin:.1%} (profit / revenue).",
-        f"- Risk: {bid.days} simulated days per weekday and option, composed into "
-        f"{bid.months:,} months of {round(bid.days_per_month)} days.",
+        f"- Risk: {bid.days} simulated days per day type and option, composed into "
+        f"{bid.months:,} months of {round(bid.days_per_month)} days. Options missing the SLA in "
+        f"more than {bid.max_p_miss:.0%} of months are not recommended; of the others, those "
+        f"priced within {bid.price_tolerance:.1%} of the lowest are alike, and the least likely "
+        "to miss is recommended.",
         "",
         "## Price and risk by staffing option",
         "",
@@ -142,9 +156,9 @@ def _sheet(result: BidResult, table: pd.DataFrame) -> str:
         p = rec.plans[label]
         sl = p.best.simulation.kpi("service_level")[0]
         lines.append(
-            f"- {label}: {calls:,.0f} contacts, "
+            f"- {label}: {calls:,.0f} contacts a day, "
             f"{sum(x.headcount for x in p.best.schedule.shifts)} agents on shifts, "
-            f"simulated day SL {sl:.1%}; report in `plan_{label.lower()}/summary.md`."
+            f"simulated day SL {sl:.1%}; report in `{_folder(label)}/summary.md`."
         )
     lines.append("")
     return "\n".join(lines)
@@ -158,6 +172,10 @@ def _display(table: pd.DataFrame, currency: str) -> pd.DataFrame:
             f"monthly cost {currency}": table["monthly cost"].map("{:,.0f}".format),
             "list price": table["list price"].map("{:,.2f}".format),
             "P(miss)": table["P(miss SLA)"].map("{:.1%}".format),
+            "P(miss) 90% range": [
+                _range((a, b))
+                for a, b in zip(table["P(miss) 5%"], table["P(miss) 95%"], strict=True)
+            ],
             "E[credit]": table["expected credit"].map("{:.2%}".format),
             "E[bonus]": table["expected bonus"].map("{:.2%}".format),
             "monthly SL 5%-median": [

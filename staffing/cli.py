@@ -439,12 +439,23 @@ def _cmd_bid(args: argparse.Namespace) -> int:
             f"{r['monthly cost']:,.0f}",
             f"{r['list price']:,.2f}",
             _pct(r["P(miss SLA)"]),
+            f"{_pct(r['P(miss) 5%'])}-{_pct(r['P(miss) 95%'])}",
             f"{100 * r['expected credit']:.2f}%",
+            f"{100 * r['expected bonus']:.2f}%",
             f"{r['risk-adjusted price']:,.2f}",
         ]
         for _, r in table.iterrows()
     ]
-    header = ["plan SL", "FTE", f"month {currency}", "list price", "P(miss)", "E[credit]"]
+    header = [
+        "plan SL",
+        "FTE",
+        f"month {currency}",
+        "list price",
+        "P(miss)",
+        "90% range",
+        "E[credit]",
+        "E[bonus]",
+    ]
     print(
         _render(
             rows,

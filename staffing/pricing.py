@@ -18,12 +18,17 @@ For each **staffing option** (the per-interval service level the schedule is pla
    consecutive days from a random weekday, each day drawn from its weekday's simulated
    days), and each month's SLA result is the month's answered-within-T over offered contacts.
    The credit or bonus of each month follows the contract terms, giving the distribution of
-   the SLA adjustment: its mean, its spread, and the chance of missing the SLA;
-4. the **risk-adjusted price** keeps the target margin after the expected adjustment:
-   ``price = cost / ((1 - margin) (1 - E[credit - bonus]))``.
+   the SLA adjustment: its mean, its spread, and the chance of missing the SLA, with a
+   bootstrap range showing how much that chance owes to the finite sample of days;
+4. the **risk-adjusted price** keeps the target margin after the expected credits:
+   ``price = cost / ((1 - margin) (1 - E[credit]))``; with ``count_bonus`` the expected
+   bonus counts as income too, ``1 - E[credit - bonus]``.
 
-Staffing more costs more per unit but credits less; the option with the lowest risk-adjusted
-price is recommended, and the bid sheet shows the whole trade-off.
+Staffing more costs more per unit but credits less. Options missing the SLA in more than
+``max_p_miss`` (10 %) of months are not recommended; of the others, those whose
+risk-adjusted price is within ``price_tolerance`` (0.5 %) of the lowest are alike (equal
+within the simulation's noise), and the one least likely to miss the SLA is recommended. The
+bid sheet shows the whole trade-off.
 
 Days are independent given their volume factors: a month-level forecast bias (all days of a
 month high together) is not modelled here; run a what-if on ``volume`` for that.
@@ -70,8 +75,15 @@ _SECTIONS: dict[str, set[str]] = {
     "sla": {"service_level", "threshold", "abandon_rate", "credit", "bonus"},
     "credit": {"per_point", "cap"},
     "bonus": {"per_point", "cap"},
-    "price": {"billing_unit", "margin", "fte_hours_per_month"},
-    "risk": {"plan_service_levels", "days", "months", "seed"},
+    "price": {"billing_unit", "margin", "count_bonus", "fte_hours_per_month"},
+    "risk": {
+        "plan_service_levels",
+        "days",
+        "months",
+        "seed",
+        "price_tolerance",
+        "max_p_miss",
+    },
 }
 
 
@@ -155,14 +167,23 @@ class Bid:
         One of :data:`BILLING_UNITS`.
     margin : float
         Target margin on revenue, in [0, 1).
+    count_bonus : bool
+        Whether the risk-adjusted price counts expected bonuses as income (by default only
+        expected credits are priced in; bonuses are upside).
     fte_hours_per_month : float
         Paid hours of one FTE per month [h], for billing per FTE.
     plan_service_levels : tuple of float
         Staffing options: the per-interval service level each is planned to.
     days, months : int
-        Simulated days per weekday and option; simulated months.
+        Simulated days per day type and option; simulated months.
     seed : int
         Root seed of the risk simulation.
+    price_tolerance : float
+        Options whose risk-adjusted price is within this share of the lowest are priced
+        alike; of those, the one least likely to miss the SLA is recommended.
+    max_p_miss : float
+        Options missing the SLA in more than this share of months are not recommended
+        (a provider that misses most months loses the client whatever the credits cost).
     """
 
     name: str
@@ -177,11 +198,14 @@ class Bid:
     sla: SlaTerms
     billing_unit: str
     margin: float
+    count_bonus: bool
     fte_hours_per_month: float
     plan_service_levels: tuple[float, ...]
     days: int
     months: int
     seed: int
+    price_tolerance: float = 0.005
+    max_p_miss: float = 0.1
 
     def day_types(self) -> list[tuple[str, tuple[int, ...], float]]:
         """Weekdays with the same volume share one plan: ``(label, weekdays, calls)``."""
@@ -245,6 +269,10 @@ class MonthlyRisk:
         Each month's percentage points missed (:meth:`SlaTerms.missed_points`).
     credit, bonus : ndarray
         Each month's credit and bonus, shares of the monthly bill.
+    p_miss_range, credit_range : tuple of float
+        5th and 95th percentiles of :attr:`p_miss` and of the mean credit over bootstrap
+        replicates of the simulated days: how much the figures owe to the finite sample of
+        days (NaN when not computed).
     """
 
     service_level: FloatArray
@@ -252,6 +280,8 @@ class MonthlyRisk:
     missed: FloatArray
     credit: FloatArray
     bonus: FloatArray
+    p_miss_range: tuple[float, float] = (math.nan, math.nan)
+    credit_range: tuple[float, float] = (math.nan, math.nan)
 
     @property
     def adjustment(self) -> FloatArray:
@@ -269,35 +299,10 @@ class MonthlyRisk:
         return float(np.mean(self.adjustment))
 
 
-def monthly_risk(
-    days: dict[int, dict[str, FloatArray]],
-    sla: SlaTerms,
-    *,
-    month_days: int,
-    months: int,
-    rng: np.random.Generator,
-) -> MonthlyRisk:
-    """Compose months from simulated days and price their SLA results.
-
-    Parameters
-    ----------
-    days : dict
-        Per weekday (0 = Monday) open: simulated days as arrays ``offered``, ``within``
-        (answered within the threshold) and ``abandoned`` (one value per simulated day).
-        Closed weekdays are absent.
-    sla : SlaTerms
-        The terms.
-    month_days : int
-        Consecutive days in a month, starting on a random weekday.
-    months : int
-        Months to compose.
-    rng : numpy.random.Generator
-        Draws the start weekdays and which simulated day fills each day of each month.
-
-    Returns
-    -------
-    MonthlyRisk
-    """
+def _compose(
+    days: dict[int, dict[str, FloatArray]], month_days: int, months: int, rng: np.random.Generator
+) -> tuple[FloatArray, FloatArray]:
+    """Monthly service level and abandonment of ``months`` months composed of the days."""
     start = rng.integers(0, 7, size=months)
     weekday = (start[:, None] + np.arange(month_days)[None, :]) % 7
     totals = {name: np.zeros(months) for name in ("offered", "within", "abandoned")}
@@ -307,9 +312,73 @@ def monthly_risk(
         for name, total in totals.items():
             total += np.sum(np.where(here, sims[name][pick], 0.0), axis=1)
     offered = np.maximum(totals["offered"], 1e-300)
-    sl = totals["within"] / offered
-    ab = totals["abandoned"] / offered
-    return MonthlyRisk(sl, ab, sla.missed_points(sl, ab), sla.credit(sl, ab), sla.bonus(sl, ab))
+    return totals["within"] / offered, totals["abandoned"] / offered
+
+
+def monthly_risk(
+    days: dict[int, dict[str, FloatArray]],
+    sla: SlaTerms,
+    *,
+    month_days: int,
+    months: int,
+    rng: np.random.Generator,
+    bootstrap: int = 0,
+) -> MonthlyRisk:
+    """Compose months from simulated days and price their SLA results.
+
+    Parameters
+    ----------
+    days : dict
+        Per weekday (0 = Monday) open: simulated days as arrays ``offered``, ``within``
+        (answered within the threshold) and ``abandoned`` (one value per simulated day).
+        Weekdays sharing a plan may share one pool. Closed weekdays are absent.
+    sla : SlaTerms
+        The terms.
+    month_days : int
+        Consecutive days in a month, starting on a random weekday.
+    months : int
+        Months to compose.
+    rng : numpy.random.Generator
+        Draws the start weekdays and which simulated day fills each day of each month.
+    bootstrap : int, default 0
+        Replicates for :attr:`MonthlyRisk.p_miss_range`: each pool of days is resampled
+        with replacement and months are composed again (Efron's bootstrap), so the range
+        shows how much P(miss) owes to the finite sample of simulated days. Drawn after the
+        months, so the months do not depend on it.
+
+    Returns
+    -------
+    MonthlyRisk
+
+    References
+    ----------
+    .. [1] B. Efron and R. J. Tibshirani, An Introduction to the Bootstrap, Chapman & Hall,
+       1993, chapter 13 (percentile intervals).
+    """
+    sl, ab = _compose(days, month_days, months, rng)
+    p_miss, credit = [], []
+    pools = {id(sims): sims for sims in days.values()}
+    for _ in range(bootstrap):
+        redrawn = {}
+        for key, sims in pools.items():
+            pick = rng.integers(0, sims["offered"].size, size=sims["offered"].size)
+            redrawn[key] = {name: values[pick] for name, values in sims.items()}
+        sl_b, ab_b = _compose({d: redrawn[id(s)] for d, s in days.items()}, month_days, months, rng)
+        p_miss.append(np.mean(sla.missed_points(sl_b, ab_b) > 0.0))
+        credit.append(np.mean(sla.credit(sl_b, ab_b)))
+    ranges = [
+        (float(np.quantile(v, 0.05)), float(np.quantile(v, 0.95))) if v else (math.nan, math.nan)
+        for v in (p_miss, credit)
+    ]
+    return MonthlyRisk(
+        sl,
+        ab,
+        sla.missed_points(sl, ab),
+        sla.credit(sl, ab),
+        sla.bonus(sl, ab),
+        ranges[0],
+        ranges[1],
+    )
 
 
 @dataclass(frozen=True)
@@ -331,7 +400,8 @@ class Option:
     risk : MonthlyRisk
         Simulated months.
     risk_adjusted_price : float
-        Price per unit keeping the target margin after the expected SLA adjustment.
+        Price per unit keeping the target margin after the expected credits (and bonuses,
+        with ``count_bonus``); inf when credits take the whole bill.
     """
 
     plan_service_level: float
@@ -372,9 +442,11 @@ class BidResult:
                     "cost per contact": o.month.per_contact,
                     "list price": o.price,
                     "P(miss SLA)": o.risk.p_miss,
+                    "P(miss) 5%": o.risk.p_miss_range[0],
+                    "P(miss) 95%": o.risk.p_miss_range[1],
                     "expected credit": float(np.mean(o.risk.credit)),
                     "expected bonus": float(np.mean(o.risk.bonus)),
-                    "credit sd": float(np.std(o.risk.adjustment)),
+                    "adjustment sd": float(np.std(o.risk.adjustment)),
                     "monthly SL median": float(np.median(o.risk.service_level)),
                     "monthly SL 5%": float(np.quantile(o.risk.service_level, 0.05)),
                     "margin at list price": float(np.mean(list_margins)),
@@ -447,11 +519,14 @@ def load_bid(path: str | PathLike[str]) -> Bid:
         sla=sla,
         billing_unit=price.choice("billing_unit", tuple(BILLING_UNITS), "hour"),
         margin=margin,
+        count_bonus=price.boolean("count_bonus", False),
         fte_hours_per_month=fte_hours,
         plan_service_levels=options,
-        days=int(risk.number("days", 200, low=10, whole=True)),
+        days=int(risk.number("days", 400, low=10, whole=True)),
         months=int(risk.number("months", 4000, low=100, whole=True)),
         seed=int(risk.number("seed", 0, whole=True)),
+        price_tolerance=risk.fraction("price_tolerance", 0.005),
+        max_p_miss=risk.fraction("max_p_miss", 0.1),
     )
 
 
@@ -530,9 +605,14 @@ def _plan_day(
     ).day_replications
     return result, {
         "offered": days["offered"],
-        "within": days["service_level"] * days["offered"],
+        # a day with no contact has no service level, and nothing answered in time
+        "within": np.where(days["offered"] > 0, days["service_level"] * days["offered"], 0.0),
         "abandoned": days["abandoned"],
     }
+
+
+_BOOTSTRAP = 60
+"""Bootstrap replicates behind the range of P(miss SLA) of every option."""
 
 
 def price_bid(
@@ -612,15 +692,33 @@ def price_bid(
             month_days=round(bid.days_per_month),
             months=bid.months,
             rng=np.random.default_rng([bid.seed, 1_000]),
+            bootstrap=_BOOTSTRAP,
         )
         # a bill wholly lost to credits cannot be priced to a margin
-        kept = 1.0 - risk.expected_adjustment
+        priced_in = risk.expected_adjustment if bid.count_bonus else float(np.mean(risk.credit))
+        kept = 1.0 - priced_in
         adjusted = price / kept if kept > 0.0 else math.inf
         options.append(Option(level, plans, month, count, price, risk, adjusted))
-    best = min(options, key=lambda o: (o.risk_adjusted_price, o.risk.p_miss))
+    return BidResult(bid, options, _recommend(bid, options), types)
+
+
+def _recommend(bid: Bid, options: list[Option]) -> Option:
+    """Choose the cheapest option that keeps the SLA; near-ties go to the safer option.
+
+    Options missing the SLA in more than ``max_p_miss`` of months are set aside (unless all
+    do: then the least likely to miss is kept); of the rest, those priced within
+    ``price_tolerance`` of the lowest risk-adjusted price are alike, and the one least
+    likely to miss is recommended.
+    """
+    keeping = [o for o in options if o.risk.p_miss <= bid.max_p_miss]
+    if not keeping:
+        keeping = [min(options, key=lambda o: (o.risk.p_miss, o.risk_adjusted_price))]
+    lowest = min(o.risk_adjusted_price for o in keeping)
+    alike = [o for o in keeping if o.risk_adjusted_price <= lowest * (1.0 + bid.price_tolerance)]
+    best = min(alike, key=lambda o: (o.risk.p_miss, o.risk_adjusted_price))
     if math.isinf(best.risk_adjusted_price):
         raise InputError(
             f"{bid.path}: every staffing option loses the whole bill to SLA credits; plan to "
             "higher service levels ([risk] plan_service_levels) or check the credit terms"
         )
-    return BidResult(bid, options, best, types)
+    return best

@@ -22,6 +22,7 @@ from staffing.pricing import (
     BILLING_UNITS,
     MonthlyRisk,
     SlaTerms,
+    _recommend,
     load_bid,
     monthly_risk,
     price_at_margin,
@@ -484,7 +485,7 @@ def test_bundled_bid_loads():
     assert bid.margin == pytest.approx(0.18)
     assert bid.fte_hours_per_month == pytest.approx(2080 / 12)
     assert bid.plan_service_levels == pytest.approx((0.6, 0.7, 0.8, 0.9))
-    assert (bid.days, bid.months, bid.seed) == (150, 4000, 7)
+    assert (bid.days, bid.months, bid.seed) == (400, 4000, 7)
     assert [label for label, _, _ in bid.day_types()] == ["Mon", "Tue-Fri", "Sat-Sun"]
     month = sum(len(d) * 30.4 / 7 * c for _, d, c in bid.day_types())
     assert month == pytest.approx(480_000, rel=1e-12)
@@ -505,7 +506,9 @@ def test_defaults_of_a_minimal_bid(tmp_path):
     assert bid.margin == 0.0
     # default options: the SLA's level -5, 0, +5 and +10 points
     assert bid.plan_service_levels == pytest.approx((0.75, 0.80, 0.85, 0.90))
-    assert (bid.days, bid.months, bid.seed) == (200, 4000, 0)
+    assert (bid.days, bid.months, bid.seed) == (400, 4000, 0)
+    assert not bid.count_bonus
+    assert (bid.price_tolerance, bid.max_p_miss) == (0.005, 0.1)
 
 
 # --------------------------------------------------------------------------- load_bid errors
@@ -651,7 +654,9 @@ def test_month_cost_is_the_cost_model_over_a_month_of_days(priced):
         assert month.fte == pytest.approx(hours["paid_hours"] / 160.0, rel=1e-12)
 
 
-def test_prices_at_the_margin_and_after_expected_sla_adjustment(priced):
+def test_prices_at_the_margin_and_after_expected_credits(priced):
+    # by default only expected credits are priced in; bonuses are upside, so the margin
+    # over the simulated months is at least the target
     margin = priced.bid.margin
     assert margin == pytest.approx(0.20)
     for option in priced.options:
@@ -659,6 +664,17 @@ def test_prices_at_the_margin_and_after_expected_sla_adjustment(priced):
         assert option.units == pytest.approx(option.month.paid_hours, rel=1e-12)
         list_price = option.month.total / (1 - margin) / option.month.paid_hours
         assert option.price == pytest.approx(list_price, rel=1e-12)
+        credit = np.mean(option.risk.credit)
+        assert option.risk_adjusted_price == pytest.approx(option.price / (1 - credit), rel=1e-12)
+        revenue = option.risk_adjusted_price * option.units * (1 - option.risk.adjustment)
+        profit = revenue - option.month.total
+        assert profit.sum() / revenue.sum() >= margin - 1e-12
+
+
+def test_counting_bonuses_prices_to_the_margin_exactly(priced):
+    bid = replace(priced.bid, count_bonus=True, plan_service_levels=(0.9,))
+    margin = bid.margin
+    for option in price_bid(bid, workers=1).options:
         adjustment = np.mean(option.risk.credit - option.risk.bonus)
         assert option.risk.expected_adjustment == pytest.approx(adjustment, abs=1e-15)
         assert option.risk_adjusted_price == pytest.approx(
@@ -706,9 +722,35 @@ def test_more_staffing_costs_more_and_risks_less(priced):
     assert low.risk.p_miss > 0
 
 
-def test_recommended_has_the_lowest_risk_adjusted_price(priced):
+def variant(option, price, p_miss):
+    """The option with this risk-adjusted price and share of months missing (of 100)."""
+    missed = np.zeros(100)
+    missed[: round(100 * p_miss)] = 1.0
+    return replace(option, risk=replace(option.risk, missed=missed), risk_adjusted_price=price)
+
+
+@pytest.mark.parametrize(
+    ("options", "chosen"),
+    [
+        # the cheapest misses most months: set aside (max_p_miss 10 %)
+        ([(100.0, 0.5), (100.3, 0.05), (103.0, 0.0)], 1),
+        # within 0.5 % of the lowest price, the safer one
+        ([(100.0, 0.09), (100.4, 0.02), (101.0, 0.0)], 1),
+        # beyond 0.5 %, the cheaper one
+        ([(100.0, 0.09), (100.6, 0.02)], 0),
+        # none keeps the SLA: the least likely to miss
+        ([(100.0, 0.6), (101.0, 0.3), (99.0, 0.4)], 1),
+    ],
+)
+def test_the_recommendation_keeps_the_sla_then_is_cheapest(priced, options, chosen):
+    base = priced.options[0]
+    made = [variant(base, price, p) for price, p in options]
+    assert _recommend(priced.bid, made) is made[chosen]
+
+
+def test_the_recommended_option_is_marked_in_the_table(priced):
     prices = [o.risk_adjusted_price for o in priced.options]
-    assert priced.recommended.risk_adjusted_price == min(prices)
+    assert priced.recommended in priced.options
     table = priced.table()
     assert table["recommended"].tolist() == [o is priced.recommended for o in priced.options]
     assert table["risk-adjusted price"].tolist() == pytest.approx(prices)
@@ -875,3 +917,37 @@ def test_a_bid_credited_in_full_every_month_is_not_a_traceback(bid_file):
 def test_fte_hours_per_month_bare_numbers_are_hours(bid_file, text, hours):
     bid = load_bid(bid_file(('fte_hours_per_month = "160h"', f"fte_hours_per_month = {text}")))
     assert bid.fte_hours_per_month == hours
+
+
+def test_days_without_contacts_do_not_poison_the_months(bid_file):
+    # about 1.3 contacts a day: a quarter of the simulated days have none, and no service
+    # level; they count as nothing offered and nothing answered, not as NaN months (which
+    # made every price infinite and a false "credits take the whole bill" error)
+    bid = load_bid(bid_file(("monthly = 12000", "monthly = 40")))
+    result = price_bid(replace(bid, plan_service_levels=(0.8,)), workers=1)
+    risk = result.options[0].risk
+    assert np.isfinite(risk.service_level).all()
+    assert math.isfinite(result.options[0].risk_adjusted_price)
+
+
+def test_the_bootstrap_range_is_a_point_for_identical_days_and_brackets_otherwise():
+    terms = SlaTerms(service_level=0.86, threshold=20.0)
+    days = _constant_days(dict.fromkeys(range(5), WEEKDAY) | {5: WEEKEND, 6: WEEKEND})
+    risk = monthly_risk(
+        days, terms, month_days=28, months=50, rng=np.random.default_rng(1), bootstrap=20
+    )
+    assert risk.p_miss_range == (1.0, 1.0)
+    rng = np.random.default_rng(2)
+    pool = {
+        "offered": np.full(60, 100.0),
+        "within": rng.binomial(100, 0.86, 60).astype(float),
+        "abandoned": np.zeros(60),
+    }
+    risk = monthly_risk(
+        dict.fromkeys(range(7), pool), terms, month_days=30, months=2000, rng=rng, bootstrap=40
+    )
+    low, high = risk.p_miss_range
+    assert 0.0 < low < high < 1.0
+    # without bootstrap, no range (and the months drawn first are the same)
+    plain = monthly_risk(dict.fromkeys(range(7), pool), terms, month_days=30, months=10, rng=rng)
+    assert all(math.isnan(v) for v in plain.p_miss_range)
