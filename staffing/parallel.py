@@ -63,8 +63,11 @@ def run_tasks(
         raise InputError(f"workers = {workers}; give 1 or more processes")
     if executor is None:
         size = min(workers or os.cpu_count() or 1, max(len(tasks), 1))
-        if size == 1:  # one process: no pool to start
-            return run_tasks(function, tasks, executor=_Inline(), progress=progress, name=name)
+        if size == 1:  # one process: no pool to start, tasks one after the other
+            return [
+                _inline(function, task, i, len(tasks), progress, name)
+                for i, task in enumerate(tasks)
+            ]
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=size, mp_context=context) as pool:
             return run_tasks(function, tasks, executor=pool, progress=progress, name=name)
@@ -85,14 +88,19 @@ def run_tasks(
     return [future.result() for future in futures]
 
 
-class _Inline(Executor):
-    """Run each call at once in this process (the one-worker case)."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        """Call ``fn`` now; return a finished future holding its result or exception."""
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as error:  # handed to the caller through the future
-            future.set_exception(error)
-        return future
+def _inline(
+    function: Callable[..., Any],
+    task: tuple[Any, ...],
+    i: int,
+    total: int,
+    progress: Callable[[int, int], None] | None,
+    name: Callable[[int], str],
+) -> Any:
+    """Run task ``i`` in this process, reporting it as a pool would."""
+    try:
+        result = function(*task)
+    except InputError as error:
+        raise InputError(f"{name(i)}: {error}") from None
+    if progress is not None:
+        progress(i + 1, total)
+    return result

@@ -32,7 +32,15 @@ from staffing import report, units
 from staffing.parallel import run_tasks
 from staffing.plan import plan
 from staffing.scenario import Scenario
-from staffing.whatif import PARAMETERS, Value, apply_variant, describe, value_text, variants
+from staffing.whatif import (
+    PARAMETERS,
+    Value,
+    apply_variant,
+    check_effect,
+    describe,
+    value_text,
+    variants,
+)
 
 RESULT_COLUMNS = (
     "agents",
@@ -44,6 +52,7 @@ RESULT_COLUMNS = (
     "contacts offered",
     "repeats",
     "redials",
+    "returns outside",
     "service level",
     "service level 95% CI",
     "ASA s",
@@ -68,13 +77,15 @@ def _plan_row(scenario: Scenario) -> dict[str, float]:
     day = result.best.simulation.day
     row = {}
     for column in RESULT_COLUMNS:
-        if column in ("repeats", "redials"):
-            row[column] = float(day.loc[column, "mean"])
+        if column in ("repeats", "redials", "returns outside"):
+            row[column] = float(day.loc[column.replace(" ", "_"), "mean"])
         elif column != "cost per issue":
             row[column] = float(totals[_FROM_TOTALS.get(column, column)])
-    # an issue is a first contact: repeats and redials are the same issues again
+    # an issue is a first contact (repeats and redials are the same issues again): the cost
+    # per contact handled times the contacts per issue, so without returns the two agree
     first = row["contacts offered"] - row["repeats"] - row["redials"]
-    row["cost per issue"] = row["cost"] / first if first > 0 else math.nan
+    per_issue = row["contacts offered"] / first if first > 0 else math.nan
+    row["cost per issue"] = row["cost per contact"] * per_issue
     return {column: row[column] for column in RESULT_COLUMNS}
 
 
@@ -124,6 +135,7 @@ def run_sweep(
     """
     grid = variants(varies)
     scenarios = [apply_variant(scenario, variant) for variant in grid]
+    check_effect(varies, scenarios)
     rows = run_tasks(
         _plan_row,
         [(sc,) for sc in scenarios],
@@ -155,6 +167,7 @@ _SHOWN = (
     ("contacts offered", "offered", ",.0f"),
     ("repeats", "repeats", ",.0f"),
     ("redials", "redials", ",.0f"),
+    ("returns outside", "returns after close", ",.0f"),
     ("service level", "SL", ".1%"),
     ("service level 95% CI", "± CI", ".1%"),
     ("ASA s", "ASA s", ".1f"),
@@ -164,7 +177,7 @@ _SHOWN = (
     ("intervals missing a target", "missing", ",.0f"),
 )
 
-_RETURNS = ("cost per issue", "repeats", "redials")
+_RETURNS = ("cost per issue", "repeats", "redials", "returns outside")
 """Columns shown only when contacts come back."""
 
 CHART_FILES = {
@@ -195,9 +208,11 @@ class SweepResult:
         the package's units; a patience of none is ``inf``), then :data:`RESULT_COLUMNS`
         for the kept plan of the variant: ``agents`` (headcount on shifts), ``paid hours``
         [h] (shrinkage included), ``FTE``, ``cost`` and ``cost per contact`` (per contact
-        handled) and ``cost per issue`` (per first contact: repeats and redials are the
-        same issues again) in the scenario's currency, ``contacts offered`` (of which
-        ``repeats`` and ``redials``), ``service level`` with its ``service level 95% CI``
+        handled) and ``cost per issue`` (cost per contact handled times contacts offered
+        per first contact: repeats and redials are the same issues again) in the scenario's
+        currency, ``contacts offered`` (of which ``repeats`` and ``redials``), ``returns
+        outside`` (returns due after closing, not simulated), ``service level`` with its
+        ``service level 95% CI``
         half-width, ``ASA s`` [s], ``abandon rate``, ``occupancy`` and ``utilization``
         (fractions, whole horizon, simulated means), and ``intervals missing a target``.
     keys : tuple of str
@@ -214,7 +229,7 @@ class SweepResult:
         return [
             (column, header.format(currency=currency), spec)
             for column, header, spec in _SHOWN
-            if column not in _RETURNS or self.table[list(_RETURNS[1:])].to_numpy().any()
+            if column not in _RETURNS or self.table[list(_RETURNS[1:3])].to_numpy().any()
         ]
 
     def _keys_text(self) -> dict[str, list[str]]:

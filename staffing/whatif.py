@@ -135,7 +135,7 @@ def _set_returns(name: str) -> Callable[[Scenario, Value], Scenario]:
 
 
 def _share_text(value: Value) -> str:
-    return f"{100 * value:.4g}%"
+    return "none" if value is None else f"{100 * value:.4g}%"
 
 
 def _duration_text(value: Value) -> str:
@@ -473,6 +473,38 @@ def value_text(key: str, value: float | None) -> str:
 def describe(variant: Mapping[str, Value]) -> str:
     """Format a variant as text: ``volume=1.1, shrinkage=30%``."""
     return ", ".join(f"{k}={PARAMETERS[k].text(v)}" for k, v in variant.items())
+
+
+_NEEDS: dict[str, tuple[Callable[[Scenario], bool], str]] = {
+    "repeat_delay": (
+        lambda sc: sc.callers.returns.fcr < 1.0,
+        "no variant has fcr below 100% (vary fcr too, or set [callers] fcr)",
+    ),
+    "redial_delay": (
+        lambda sc: sc.callers.returns.redial > 0.0 and sc.callers.patience is not None,
+        "no variant has callers who hang up and redial (vary redial, or set [callers] "
+        "redial and patience)",
+    ),
+    "redial": (
+        lambda sc: sc.callers.patience is not None,
+        "callers never hang up in any variant (set [callers] patience, or vary it)",
+    ),
+}
+"""Keys that only act through another input, and what they need to act at all."""
+
+
+def check_effect(varies: Mapping[str, Sequence[Value]], scenarios: Sequence[Scenario]) -> None:
+    """Refuse a varied key that changes nothing in any of the variants.
+
+    Raises
+    ------
+    InputError
+        E.g. ``repeat_delay`` varied while FCR is 100 % everywhere (nobody calls back), which
+        would otherwise give identical rows and a "+0 %" headline.
+    """
+    for key, (acts, why) in _NEEDS.items():
+        if key in varies and not any(acts(sc) for sc in scenarios):
+            raise InputError(f"--vary {key}: changes nothing, as {why}")
 
 
 def apply_variant(scenario: Scenario, variant: Mapping[str, Value]) -> Scenario:

@@ -55,3 +55,23 @@ def test_an_input_error_names_the_task_and_other_errors_pass_through():
 def test_workers_below_one_is_an_input_error(workers):
     with pytest.raises(InputError, match="workers"):
         run_tasks(power, TASKS, workers=workers)
+
+
+def test_one_worker_reports_each_task_as_it_finishes_and_stops_at_an_error():
+    events = []
+
+    def note(i: int) -> int:
+        events.append(f"ran {i}")
+        if i == 2:
+            raise InputError("bad")
+        return i
+
+    with pytest.raises(InputError, match=r"^task 2: bad$"):
+        run_tasks(
+            note,
+            [(i,) for i in range(4)],
+            workers=1,
+            progress=lambda done, total: events.append(f"done {done}/{total}"),
+            name=lambda i: f"task {i}",
+        )
+    assert events == ["ran 0", "done 1/4", "ran 1", "done 2/4", "ran 2"]

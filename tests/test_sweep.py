@@ -1,5 +1,6 @@
 """What-if sweeps: running variants anywhere with the same results, the table, output, CLI."""
 
+import dataclasses
 import sys
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 
@@ -69,6 +70,31 @@ def test_a_dask_cluster_gives_the_thread_table(desk, across_threads):
     pd.testing.assert_frame_equal(on_dask.table, across_threads)
 
 
+@pytest.mark.parametrize(
+    ("varies", "needs"),
+    [
+        ({"repeat_delay": [1800.0, 7200.0]}, "fcr"),
+        ({"redial_delay": [60.0, 600.0]}, "redial"),
+        ({"patience": [None], "redial": [0.0, 0.3]}, "patience"),
+    ],
+)
+def test_a_key_that_changes_nothing_is_refused_before_planning(desk, varies, needs):
+    # the desk has FCR 100 % and no redials: these keys would give identical rows
+    with pytest.raises(InputError, match=rf"^--vary \w+: changes nothing, .*{needs}"):
+        sweep.run_sweep(desk, varies, workers=1)
+
+
+def test_an_unset_target_varied_from_none_is_written(desk, tmp_path):
+    # with no abandonment target in the scenario, its value reads "none" in the summary
+    result = sweep.run_sweep(
+        dataclasses.replace(desk, targets=dataclasses.replace(desk.targets, abandon_rate=None)),
+        {"abandon_rate": [0.05, 0.10]},
+        workers=1,
+    )
+    paths = result.write(tmp_path / "out")
+    assert "abandon_rate" in paths["summary"].read_text()
+
+
 def test_a_variant_failing_in_its_worker_is_named(desk):
     class Failing(Executor):
         def submit(self, fn, /, *args, **kwargs):
@@ -123,10 +149,13 @@ def test_fcr_shows_up_as_volume(desk):
     # the fresh callers are the same (common random numbers): the extra is the repeats
     assert unresolved["contacts offered"] - unresolved["repeats"] == resolved["contacts offered"]
     assert unresolved["agents"] > resolved["agents"]  # Erlang sized for calls / fcr
-    # cost per issue: the cost over first contacts (the same fresh callers in both rows)
+    # cost per issue: cost per contact handled x contacts per first contact (the same fresh
+    # callers in both rows); without returns it is the cost per contact
     first = resolved["contacts offered"]
     for row in (unresolved, resolved):
-        assert row["cost per issue"] == pytest.approx(row["cost"] / first, rel=1e-12)
+        expected = row["cost per contact"] * row["contacts offered"] / first
+        assert row["cost per issue"] == pytest.approx(expected, rel=1e-12)
+    assert resolved["cost per issue"] == resolved["cost per contact"]
     assert unresolved["cost per issue"] > resolved["cost per issue"]
 
 
