@@ -32,6 +32,7 @@ References
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -166,6 +167,28 @@ def _totals(scenario: Scenario, r: Round) -> dict[str, float]:
     }
 
 
+def simulate_schedule(scenario: Scenario, shifts: list[Shift], **options: Any) -> SimulationResult:
+    """Simulate shifts against the scenario's forecast, threshold and callers.
+
+    The callers' patience and handle-time distributions and their returns (FCR, redials)
+    come from the scenario; ``options`` go to :func:`staffing.simulation.simulate`
+    (replications, seed, volume_cv, progress...).
+    """
+    callers = scenario.callers
+    return simulate(
+        scenario.forecast,
+        shifts=shifts,
+        threshold=scenario.targets.threshold,
+        patience=callers.patience,
+        patience_distribution=callers.patience_distribution,
+        patience_cv=callers.patience_cv,
+        handle_distribution=callers.handle_distribution,
+        handle_cv=callers.handle_cv,
+        returns=callers.returns,
+        **options,
+    )
+
+
 def plan(
     scenario: Scenario,
     *,
@@ -217,18 +240,11 @@ def plan(
                 f"{scenario.path}: no shift could be scheduled: " + "; ".join(result.messages)
             )
         stage = "Erlang-only schedule" if number == 0 else f"round {number}"
-        simulation = simulate(
-            fc,
-            shifts=result.shifts,
-            threshold=scenario.targets.threshold,
-            patience=callers.patience,
-            patience_distribution=callers.patience_distribution,
-            patience_cv=callers.patience_cv,
-            handle_distribution=callers.handle_distribution,
-            handle_cv=callers.handle_cv,
+        simulation = simulate_schedule(
+            scenario,
+            result.shifts,
             replications=sim.replications,
             seed=sim.seed,
-            returns=callers.returns,
             progress=None
             if progress is None
             else (lambda done, s=stage: progress(s, done, sim.replications)),

@@ -50,10 +50,9 @@ from staffing.costs import CostBreakdown, cost_breakdown
 from staffing.errors import InputError
 from staffing.forecast import Forecast
 from staffing.parallel import run_tasks
-from staffing.plan import PlanResult, plan
+from staffing.plan import PlanResult, plan, simulate_schedule
 from staffing.requirements import ServiceTargets
 from staffing.scenario import Scenario, TableReader, load_scenario, read_toml
-from staffing.simulation import simulate
 
 FloatArray = NDArray[np.float64]
 
@@ -588,17 +587,9 @@ def _plan_day(
     contacts ``offered``, answered ``within`` the threshold, and ``abandoned``.
     """
     result = plan(scenario)
-    callers = scenario.callers
-    days = simulate(
-        scenario.forecast,
-        shifts=result.best.schedule.shifts,
-        threshold=bid.sla.threshold,
-        patience=callers.patience,
-        patience_distribution=callers.patience_distribution,
-        patience_cv=callers.patience_cv,
-        handle_distribution=callers.handle_distribution,
-        handle_cv=callers.handle_cv,
-        returns=callers.returns,
+    days = simulate_schedule(
+        scenario,
+        result.best.schedule.shifts,
         volume_cv=bid.daily_cv,
         replications=bid.days,
         seed=np.random.SeedSequence([bid.seed, day_type]),
