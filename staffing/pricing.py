@@ -422,8 +422,7 @@ def _plan_day(
     ).day_replications
     return result, {
         "offered": days["offered"],
-        # a day with no contact has no service level, and nothing answered in time
-        "within": np.where(days["offered"] > 0, days["service_level"] * days["offered"], 0.0),
+        "within": days["answered_in_time"],
         "abandoned": days["abandoned"],
     }
 
@@ -488,15 +487,13 @@ def price_bid(
         for label, weekdays, _ in types:
             plans[label], sims = next(done)
             simulated |= dict.fromkeys(weekdays, sims)
+        totals = {
+            name: sum(per_type_days[t] * getattr(p.best.costs, name) for t, p in plans.items())
+            for name in ("paid_hours", "handled_calls", "handle_hours")
+        }
         month = cost_breakdown(
             scenario.costs,
-            paid_hours=sum(per_type_days[t] * p.best.costs.paid_hours for t, p in plans.items()),
-            handled_calls=sum(
-                per_type_days[t] * p.best.costs.handled_calls for t, p in plans.items()
-            ),
-            handle_hours=sum(
-                per_type_days[t] * p.best.costs.handle_hours for t, p in plans.items()
-            ),
+            **totals,
             period_days=bid.days_per_month,
             fte_hours_per_day=bid.fte_hours_per_month / bid.days_per_month,
             days_per_month=bid.days_per_month,

@@ -510,8 +510,9 @@ class SimulationResult:
     replications : dict of str to ndarray
         Per-replication, per-interval KPI values (shape ``(replications, intervals)``).
     day_replications : dict of str to ndarray
-        Per-replication whole-horizon values: counts of ``offered``, ``answered`` and
-        ``abandoned`` contacts, of which ``repeats`` and ``redials``; ``returns_outside``
+        Per-replication whole-horizon values: counts of ``offered``, ``answered``,
+        ``answered_in_time`` (within the threshold) and ``abandoned`` contacts, of which
+        ``repeats`` and ``redials``; ``returns_outside``
         (returns falling outside the forecast's intervals); ``volume_factor`` (the day's
         draw of volume uncertainty, 1 without); then every KPI.
     callers, outcomes : list or None
@@ -743,8 +744,12 @@ def simulate(
     )
 
 
-_COUNTED = ("offered", "answered", "abandoned", "logged", "repeats", "redials")
-_DAY_COUNTS = ("offered", "answered", "abandoned", "repeats", "redials")
+_SUMMED = ("offered", "answered", "answered_in_time", "abandoned", "logged")
+"""Per-interval counts taken from a replication's :class:`staffing.kpis.Sums`."""
+_KINDS = {"repeats": REPEAT, "redials": REDIAL}
+"""Per-interval counts of returning contacts, by kind."""
+_COUNTED = (*_SUMMED, *_KINDS)
+_DAY_COUNTS = ("offered", "answered", "answered_in_time", "abandoned", *_KINDS)
 _DAY_ONLY = ("volume_factor", "returns_outside")
 
 
@@ -795,9 +800,9 @@ def _replicate(job: _Job, seed: np.random.SeedSequence) -> _Replication:
             callers, job.windows, job.returns, draws, job.aht, job.grid
         )
     sums, day = _sums(callers, outcome, job.windows, job.grid, job.threshold)
-    counts = {name: getattr(sums, name) for name in _COUNTED[:4]}
+    counts = {name: getattr(sums, name) for name in _SUMMED}
     kind = np.full(callers.size, FRESH, dtype=np.int8) if callers.kind is None else callers.kind
-    for name, code in (("repeats", REPEAT), ("redials", REDIAL)):
+    for name, code in _KINDS.items():
         counts[name] = np.bincount(callers.interval[kind == code], minlength=job.calls.size)
     return _Replication(
         interval_kpis=kpis.ratios(sums),

@@ -3,9 +3,8 @@
 A sweep varies one or more inputs of a scenario over a grid (``volume=0.9:1.2:0.05``) or a
 list (``shrinkage=0.25,0.35``), plans every combination with :func:`staffing.plan.plan`, and
 reduces each plan to one row of headline numbers: agents, paid hours, FTE, cost, cost per
-contact and the simulated KPIs. :data:`PARAMETERS` lists what can vary; each entry parses
-the text a person types and applies a value onto a :class:`~staffing.scenario.Scenario` with
-:func:`dataclasses.replace`, so the scenario's objects validate the variant themselves.
+contact and the simulated KPIs. What can vary, and how a value is parsed and applied, is
+:mod:`staffing.whatif`.
 
 Variants are planned in parallel, one task per variant, on any
 :class:`concurrent.futures.Executor`: by default a process pool started with "spawn" (a
@@ -68,6 +67,9 @@ _FROM_TOTALS = {
     "cost per contact": "cost per contact handled",
     "contacts offered": "calls offered",
 }
+"""Columns read from :meth:`PlanResult.totals` under another name."""
+_FROM_DAY = {"repeats": "repeats", "redials": "redials", "returns outside": "returns_outside"}
+"""Columns read from the kept plan's simulated day, by row name."""
 
 
 def _plan_row(scenario: Scenario) -> dict[str, float]:
@@ -77,8 +79,8 @@ def _plan_row(scenario: Scenario) -> dict[str, float]:
     day = result.best.simulation.day
     row = {}
     for column in RESULT_COLUMNS:
-        if column in ("repeats", "redials", "returns outside"):
-            row[column] = float(day.loc[column.replace(" ", "_"), "mean"])
+        if column in _FROM_DAY:
+            row[column] = float(day.loc[_FROM_DAY[column], "mean"])
         elif column != "cost per issue":
             row[column] = float(totals[_FROM_TOTALS.get(column, column)])
     # an issue is a first contact (repeats and redials are the same issues again): the cost
@@ -110,8 +112,8 @@ def run_sweep(
     scenario
         The base scenario.
     varies
-        Values per key of :data:`PARAMETERS`, in the package's units (as
-        :func:`parse_vary` returns them), e.g. ``{"volume": [0.9, 1.0, 1.1]}``.
+        Values per key of :data:`staffing.whatif.PARAMETERS`, in the package's units (as
+        :func:`staffing.whatif.parse_vary` returns them), e.g. ``{"volume": [0.9, 1.0, 1.1]}``.
     executor
         Where the plans run: any :class:`concurrent.futures.Executor`, e.g. a
         ``ThreadPoolExecutor`` or a Dask cluster's ``Client(address).get_executor()``; it is
@@ -125,7 +127,8 @@ def run_sweep(
     Returns
     -------
     SweepResult
-        One row per variant, in the order of :func:`variants`, whatever the executor.
+        One row per variant, in the order of :func:`staffing.whatif.variants`, whatever the
+        executor.
 
     Raises
     ------
