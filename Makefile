@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   install the package in .venv and plan the bundled e-commerce weekday (report/)
-#   make test   install the package with its dev tools in .venv, lint, run the whole test suite
+#   make test   install the package with its dev tools in .venv, lint (ruff, import contracts),
+#               run the whole test suite
 # Python >= 3.12 is found on the PATH or in pyenv; set PYTHON=/path/to/python3.12 to choose one.
 
 VENV := .venv
@@ -18,6 +19,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2
 
 bench: $(VENV)/.installed-dev
