@@ -8,7 +8,7 @@ and patience):
   staffing only;
 - **simpy**: our SimPy engine (``staffing.simulation.run_day``: agents as processes with
   on-phone windows, shifts, breaks, closing time, per-caller records);
-- **fast**: the compiled engine (``staffing.fastsim.run_day_fast``), same outcomes.
+- **fast**: the compiled engine (``staffing.simulation.fast_engine.run_day_fast``), same outcomes.
 
 Cases: stationary hours at about 100, 1,000 and 10,000 Erlangs, and a 96-interval day with
 shifts and breaks (the bundled e-commerce day and schedule scaled to a peak of ~1,000
@@ -38,9 +38,9 @@ from staffing.simulation import (
     Callers,
     Grid,
     draw_callers,
-    run_day,
     windows_from_shifts,
 )
+from staffing.simulation.simpy_engine import run_day
 
 ROOT = Path(__file__).resolve().parent.parent
 AHT, PATIENCE, INTERVAL = 180.0, 120.0, 900.0
@@ -109,7 +109,7 @@ def draw(fc: Forecast, seed: int) -> Callers:
 
 
 def main() -> None:
-    from staffing import fastsim
+    from staffing.simulation import fast_engine as fastsim
 
     t0 = time.perf_counter()
     fc, windows, _ = stationary(10.0, 1.0)

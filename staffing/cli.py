@@ -30,12 +30,15 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from staffing import erlang, report, units
-from staffing.bidsheet import write_bid_sheet
+from staffing import erlang, units
+from staffing.callers import CallerBehaviour
 from staffing.errors import InputError
 from staffing.forecast import read_forecast
-from staffing.plan import plan, target_checks, write_report
+from staffing.plan import plan, target_checks
 from staffing.pricing import load_bid, price_bid
+from staffing.report.bid_sheet import write_bid_sheet
+from staffing.report.output import check_out_dir
+from staffing.report.plan_report import write_report
 from staffing.requirements import (
     Requirements,
     ServiceTargets,
@@ -277,11 +280,13 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             forecast,
             **plan,
             threshold=targets.threshold,
-            patience=patience,
-            patience_distribution=args.patience_dist,
-            patience_cv=patience_cv,
-            handle_distribution=args.handle_dist,
-            handle_cv=handle_cv,
+            callers=CallerBehaviour(
+                patience=patience,
+                patience_distribution=args.patience_dist,
+                patience_cv=patience_cv,
+                handle_distribution=args.handle_dist,
+                handle_cv=handle_cv,
+            ),
             replications=args.replications,
             seed=args.seed,
             engine=args.engine,
@@ -344,7 +349,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 def _new_folder(args: argparse.Namespace) -> Path:
     """Return the ``--out`` folder: new or empty, unless ``--force`` allows writing."""
     try:
-        return report.check_out_dir(args.out, force=args.force)
+        return check_out_dir(args.out, force=args.force)
     except InputError as error:
         raise InputError(f"--out {error}") from None
 
@@ -471,6 +476,7 @@ def _cmd_bid(args: argparse.Namespace) -> int:
 
 def _cmd_whatif(args: argparse.Namespace) -> int:
     from staffing import sweep, whatif
+    from staffing.report import whatif_report
 
     out = _new_folder(args)
     if args.workers is not None and args.workers < 1:
@@ -505,14 +511,14 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
         bars.close()
         if client is not None:
             client.close()
-    paths = result.write(out, force=args.force)
+    paths = whatif_report.write_whatif(result, out, force=args.force)
     print(
         f"{scenario.name}: {total} variants of {whatif.describe_varies(varies)}; every variant "
         f"meets the same simulated callers (seed {scenario.simulation.seed})"
     )
-    shown = result.display()
+    shown = whatif_report.display(result)
     print(_render(shown.values.tolist(), list(shown.columns)))
-    print("", *result.headlines(), sep="\n")
+    print("", *whatif_report.headlines(result), sep="\n")
     print(f"\nwrote {', '.join(str(path) for path in paths.values())}")
     return 0
 

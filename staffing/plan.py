@@ -11,7 +11,8 @@
    Every round meets the same simulated callers (common random numbers), so rounds differ
    by staffing only. The plan kept is the cheapest round with no interval missing a target,
    or else the one with the fewest misses.
-4. **Report** (:func:`write_report`): CSV tables, PNG charts and a one-page ``summary.md``.
+The pipeline returns a :class:`PlanResult` and never draws: the report folder (CSV tables,
+PNG charts, ``summary.md``) is written by :func:`staffing.report.plan_report.write_report`.
 
 With first-contact resolution below 1 (``[callers] fcr``), the forecast counts first
 contacts: the Erlang requirement is sized for ``calls / fcr`` contacts per interval (an issue
@@ -31,20 +32,18 @@ References
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from staffing import report
 from staffing.costs import CostBreakdown, cost_breakdown
 from staffing.errors import InputError
 from staffing.requirements import Requirements, compute_requirements
 from staffing.scenario import Scenario
 from staffing.scheduling import ScheduleResult, schedule
-from staffing.shifts import Shift, write_shifts
+from staffing.shifts import Shift
 from staffing.simulation import Grid, SimulationResult, simulate
 
 IntArray = NDArray[np.int64]
@@ -109,16 +108,15 @@ class PlanResult:
 
 
 def _misses(scenario: Scenario, sim: SimulationResult) -> IntArray:
-    """Intervals with calls whose simulated mean misses a target."""
-    t = scenario.targets
+    """Intervals with calls whose simulated mean misses a service target.
+
+    The occupancy cap shapes the Erlang requirement; rounds correct the service targets.
+    """
     table = sim.intervals
     miss = np.zeros(len(table), dtype=bool)
-    if t.service_level is not None:
-        miss |= table.service_level.to_numpy() < t.service_level
-    if t.asa is not None:
-        miss |= table.asa.to_numpy() > t.asa
-    if t.abandon_rate is not None:
-        miss |= table.abandon_rate.to_numpy() > t.abandon_rate
+    for t in scenario.targets.given():
+        if t.kpi != "occupancy":
+            miss |= t.missed(table[t.kpi].to_numpy())
     return np.flatnonzero(miss & (table.offered.to_numpy() > 0))
 
 
@@ -174,17 +172,11 @@ def simulate_schedule(scenario: Scenario, shifts: list[Shift], **options: Any) -
     come from the scenario; ``options`` go to :func:`staffing.simulation.simulate`
     (replications, seed, volume_cv, progress...).
     """
-    callers = scenario.callers
     return simulate(
         scenario.forecast,
         shifts=shifts,
         threshold=scenario.targets.threshold,
-        patience=callers.patience,
-        patience_distribution=callers.patience_distribution,
-        patience_cv=callers.patience_cv,
-        handle_distribution=callers.handle_distribution,
-        handle_cv=callers.handle_cv,
-        returns=callers.returns,
+        callers=scenario.callers,
         **options,
     )
 
@@ -276,80 +268,12 @@ def plan(
     return PlanResult(scenario, erlang, rounds, best)
 
 
-# --------------------------------------------------------------------------- report
-
-
-def _fmt_pct(value: float) -> str:
-    return "-" if np.isnan(value) else f"{100 * value:.1f}%"
-
-
-def write_report(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:
-    """Write the plan's tables (CSV), charts (PNG) and ``summary.md`` into ``out_dir``.
-
-    Returns the paths written, by name.
-    """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    sc, best = result.scenario, result.best
-    fc = sc.forecast
-    paths: dict[str, Path] = {}
-
-    frame = fc.to_frame()
-    frame["erlang_agents"] = result.erlang.agents
-    frame["required"] = best.requirement
-    frame["coverage"] = np.asarray(best.schedule.coverage)
-    frame["shortfall"] = np.asarray(best.schedule.shortfall)
-    paths["requirements"] = out / "requirements.csv"
-    frame.to_csv(paths["requirements"], index=False)
-
-    paths["shifts"] = out / "shifts.csv"
-    write_shifts(paths["shifts"], best.schedule.shifts, fc)
-
-    paths["kpis"] = out / "kpis.csv"
-    best.simulation.intervals.to_csv(paths["kpis"], index=False)
-
-    totals = result.totals()
-    paths["totals"] = out / "totals.csv"
-    totals.to_csv(paths["totals"], index_label="measure")
-
-    rounds = pd.DataFrame(
-        [
-            {
-                "round": r.number,
-                "agent-intervals required": int(r.requirement.sum()),
-                "headcount": sum(s.headcount for s in r.schedule.shifts),
-                "paid hours": round(r.paid_hours, 2),
-                "cost": round(r.cost, 2),
-                "service level": float(r.simulation.day.loc["service_level", "mean"]),
-                "intervals missing a target": int(r.missing.size),
-            }
-            for r in result.rounds
-        ]
-    )
-    paths["rounds"] = out / "rounds.csv"
-    rounds.to_csv(paths["rounds"], index=False)
-
-    charts = report.write_charts(
-        out,
-        best.simulation.intervals,
-        sc.targets,
-        required=best.requirement,
-        scheduled=np.asarray(best.schedule.coverage),
-        erlang_required=result.erlang.agents,
-        title=sc.name,
-    )
-    paths.update(charts)
-    paths["summary"] = out / "summary.md"
-    paths["summary"].write_text(_summary(result, totals, rounds, charts), encoding="utf-8")
-    return paths
-
-
 @dataclass(frozen=True)
 class TargetCheck:
     """One service target against the kept plan's simulated whole-horizon value.
 
     ``status`` is ``"met"``, ``"within tolerance"`` or ``"missed"``
-    (:func:`staffing.report.kpi_status`); ``half`` is the 95 % half-width.
+    (:func:`staffing.requirements.kpi_status`); ``half`` is the 95 % half-width.
     """
 
     label: str
@@ -364,140 +288,10 @@ class TargetCheck:
 def target_checks(result: PlanResult) -> list[TargetCheck]:
     """Check every target given in the scenario against the kept plan's simulation."""
     sc = result.scenario
-    t = sc.targets
     day = result.best.simulation.day
     checks = []
-    for label, target, key, higher in (
-        ("service level", t.service_level, "service_level", True),
-        ("ASA", t.asa, "asa", False),
-        ("abandon rate", t.abandon_rate, "abandon_rate", False),
-        ("occupancy", t.max_occupancy, "occupancy", False),
-    ):
-        if target is None:
-            continue
-        value, half = float(day.loc[key, "mean"]), float(day.loc[key, "ci"])
-        status = report.kpi_status(value, target, higher_is_better=higher, tolerance=sc.tolerance)
-        checks.append(TargetCheck(label, key, target, value, half, higher, status))
+    for t in sc.targets.given():
+        value, half = float(day.loc[t.kpi, "mean"]), float(day.loc[t.kpi, "ci"])
+        status = t.status(value, sc.tolerance)
+        checks.append(TargetCheck(t.label, t.kpi, t.value, value, half, t.higher_is_better, status))
     return checks
-
-
-def _status_rows(result: PlanResult) -> list[dict[str, str]]:
-    """Format the target checks as rows of the summary table."""
-    rows = []
-    for c in target_checks(result):
-        fmt = (lambda v: f"{v:.1f} s") if c.key == "asa" else _fmt_pct
-        rows.append(
-            {
-                "KPI": c.label,
-                "target": ("≥ " if c.higher_is_better else "≤ ") + fmt(c.target),
-                "simulated (95% CI)": f"{fmt(c.value)} ± {fmt(c.half)}",
-                "status": report.STATUS_MARKS[c.status],
-            }
-        )
-    return rows
-
-
-_TOTAL_FORMATS = {
-    "headcount on shifts": "{:,.0f}",
-    "paid hours": "{:,.1f}",
-    "FTE": "{:,.1f}",
-    "cost": "{:,.0f}",
-    "cost per contact handled": "{:,.2f}",
-    "calls offered": "{:,.0f}",
-    "ASA s": "{:.1f}",
-    "intervals missing a target": "{:.0f}",
-    "shortfall agent-intervals": "{:.1f}",
-}
-
-
-def _display_totals(totals: pd.DataFrame, currency: str) -> pd.DataFrame:
-    """Format the totals as text, each measure in its own unit (shares as percentages)."""
-
-    def text(measure: str, value: float) -> str:
-        fmt = _TOTAL_FORMATS.get(measure)
-        return fmt.format(value) if fmt else _fmt_pct(value)
-
-    names = {"cost": f"cost {currency}", "cost per contact handled": f"cost per contact {currency}"}
-    shown = pd.DataFrame(
-        {
-            column: [text(m, float(totals.loc[m, column])) for m in totals.index]
-            for column in totals.columns
-        },
-        index=[names.get(m, m) for m in totals.index],
-    )
-    return shown.reset_index(names="measure")
-
-
-def _summary(
-    result: PlanResult, totals: pd.DataFrame, rounds: pd.DataFrame, charts: dict[str, Path]
-) -> str:
-    sc = result.scenario
-    best = result.best
-    t = sc.targets
-    target = (
-        f"{_fmt_pct(t.service_level)} of calls answered within {t.threshold:g} s"
-        if t.service_level is not None
-        else "no service-level target"
-    )
-    cur = sc.costs.currency
-    lines = [
-        f"# Staffing plan: {sc.name}",
-        "",
-        sc.description,
-        "",
-        f"Forecast: {sc.forecast.total_calls:,.0f} calls over {sc.forecast.n_intervals} "
-        f"intervals of {sc.forecast.interval / 60:g} min ({len(sc.forecast.days)} day(s)). "
-        f"Target: {target}. Caller patience: "
-        + (f"{sc.callers.patience:g} s mean." if sc.callers.patience else "none (Erlang C).")
-        + f" Shrinkage besides breaks: {_fmt_pct(sc.shrinkage)}.",
-        "",
-        f"Kept plan: round {best.number} "
-        + (
-            "(the Erlang-only schedule met every target in simulation)."
-            if best.number == 0
-            else f"of {len(result.rounds) - 1} simulation-verified rounds."
-        )
-        + f" {sum(s.headcount for s in best.schedule.shifts)} agents on "
-        f"{len(best.schedule.shifts)} shift(s), {best.paid_hours:,.1f} paid hours, "
-        f"cost {best.cost:,.2f} {cur}.",
-        "",
-        "## Targets",
-        "",
-        report.markdown_table(pd.DataFrame(_status_rows(result))),
-        "",
-        "## Totals",
-        "",
-        report.markdown_table(_display_totals(totals, sc.costs.currency)),
-        "",
-        "## Rounds",
-        "",
-        report.markdown_table(rounds, {"service level": "{:.1%}"}),
-        "",
-    ]
-    if best.missing.size:
-        starts = pd.to_datetime(sc.forecast.start[best.missing]).strftime("%a %H:%M")
-        lines += [f"Intervals still missing a target in simulation: {', '.join(starts)}.", ""]
-    if best.schedule.messages:
-        lines += ["## Scheduler notes", "", *[f"- {m}" for m in best.schedule.messages], ""]
-    costs = best.costs
-    lines += [
-        "## Costs",
-        "",
-        report.markdown_table(
-            pd.DataFrame(
-                [(item, f"{value:,.2f}", unit) for item, value, unit in costs.rows()],
-                columns=["item", "value", "unit"],
-            )
-        ),
-        "",
-    ]
-    lines += [f"- check: {w}" for w in costs.warnings] + ([""] if costs.warnings else [])
-    lines += ["## Charts", ""]
-    lines += [f"![{name}]({path.name})" for name, path in charts.items()]
-    lines += [
-        "",
-        "Tables: requirements.csv, shifts.csv (replay with `staffing simulate "
-        "--shifts`), kpis.csv, totals.csv, rounds.csv.",
-        "",
-    ]
-    return "\n".join(lines)

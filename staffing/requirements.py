@@ -28,6 +28,106 @@ from staffing.forecast import Forecast
 _ROUNDING_SLACK = 1e-9
 
 
+MET = "met"
+WITHIN_TOLERANCE = "within tolerance"
+MISSED = "missed"
+NO_DATA = "no data"
+
+
+def kpi_status(value: float, target: float, *, higher_is_better: bool, tolerance: float) -> str:
+    """Classify a KPI against its target: met, within tolerance, or missed.
+
+    Parameters
+    ----------
+    value
+        The KPI achieved, in the target's unit; NaN when undefined (no calls), giving
+        ``"no data"``. An infinite value (e.g. an unstable queue's ASA) is allowed.
+    target
+        The target, finite.
+    higher_is_better
+        True for service level (a floor), False for ASA, abandonment or occupancy (a cap).
+    tolerance
+        Width of the yellow band as a share of the target, ``>= 0``: 0.05 means within 5 % of
+        the target, so a service level of 0.77 against 0.80 is within tolerance (0.76 is the
+        edge) and an ASA of 21 s against 20 s is too (21 s is the edge).
+
+    Returns
+    -------
+    str
+        ``"met"`` (target reached, the edge included), ``"within tolerance"``, ``"missed"``
+        or ``"no data"``; the colours and marks of :mod:`staffing.report`.
+
+    Raises
+    ------
+    InputError
+        If ``target`` is not finite, or ``tolerance`` is not a finite number >= 0.
+
+    Notes
+    -----
+    The band is relative to the target rather than a fixed number of points so that one
+    tolerance serves KPIs in different units (shares, seconds). Planners' dashboards show
+    these three states as green, yellow and red; industry guides report that a new
+    program's targets are commonly set 5-10 % below the long-term goal, which makes 0.05 to
+    0.10 a natural tolerance.
+
+    Examples
+    --------
+    >>> kpi_status(0.80, 0.80, higher_is_better=True, tolerance=0.05)
+    'met'
+    >>> kpi_status(0.77, 0.80, higher_is_better=True, tolerance=0.05)
+    'within tolerance'
+    >>> kpi_status(25.0, 20.0, higher_is_better=False, tolerance=0.05)
+    'missed'
+    """
+    if not np.isfinite(target):
+        raise InputError(f"kpi_status: target = {target!r}; target must be a finite number")
+    if not (np.isfinite(tolerance) and tolerance >= 0.0):
+        raise InputError(
+            f"kpi_status: tolerance = {tolerance!r}; tolerance must be a share of the target "
+            ">= 0, e.g. 0.05 for 5 %"
+        )
+    if np.isnan(value):
+        return NO_DATA
+    band = abs(target) * tolerance
+    if higher_is_better:
+        return MET if value >= target else WITHIN_TOLERANCE if value >= target - band else MISSED
+    return MET if value <= target else WITHIN_TOLERANCE if value <= target + band else MISSED
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target on one KPI, and which way is better.
+
+    Attributes
+    ----------
+    kpi : str
+        The KPI's name (DESIGN.md section 4): ``service_level``, ``asa``, ``abandon_rate``
+        or ``occupancy``.
+    label : str
+        Its name in reports.
+    value : float
+        The target, in the KPI's unit (a share, or seconds for ASA).
+    higher_is_better : bool
+        True for a floor (service level), False for a cap (ASA, abandonment, occupancy).
+    """
+
+    kpi: str
+    label: str
+    value: float
+    higher_is_better: bool
+
+    def missed(self, achieved: ArrayLike) -> NDArray[np.bool_]:
+        """Where ``achieved`` misses the target (NaN, no contacts, misses nothing)."""
+        a = np.asarray(achieved, dtype=float)
+        return a < self.value if self.higher_is_better else a > self.value
+
+    def status(self, achieved: float, tolerance: float) -> str:
+        """``met``, ``within tolerance``, ``missed`` or ``no data`` (:func:`kpi_status`)."""
+        return kpi_status(
+            achieved, self.value, higher_is_better=self.higher_is_better, tolerance=tolerance
+        )
+
+
 @dataclass(frozen=True)
 class ServiceTargets:
     """The service targets an interval must meet (a target left None is not applied).
@@ -64,6 +164,16 @@ class ServiceTargets:
             raise InputError(
                 f"threshold = {self.threshold:g}; threshold must be a number >= 0 seconds"
             )
+
+    def given(self) -> tuple["Target", ...]:
+        """Return the targets set, each with its KPI and direction (service level first)."""
+        specs = (
+            ("service_level", "service level", self.service_level, True),
+            ("asa", "ASA", self.asa, False),
+            ("abandon_rate", "abandon rate", self.abandon_rate, False),
+            ("occupancy", "occupancy", self.max_occupancy, False),
+        )
+        return tuple(Target(k, label, v, up) for k, label, v, up in specs if v is not None)
 
     def as_kwargs(self) -> dict[str, float | None]:
         """Keyword arguments for :func:`staffing.erlang.required_agents`."""

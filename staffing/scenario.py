@@ -30,6 +30,7 @@ Example::
 """
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from os import PathLike
@@ -37,38 +38,14 @@ from pathlib import Path
 from typing import Any
 
 from staffing import distributions, units
+from staffing.callers import CallerBehaviour, Returns
 from staffing.costs import CostModel
 from staffing.errors import InputError
 from staffing.forecast import Forecast, read_forecast
 from staffing.requirements import ServiceTargets
-from staffing.scheduling import BreakRule, ShiftPattern
-from staffing.simulation import Returns
+from staffing.shifts import BreakRule, ShiftPattern
 
 _DAY = 86_400.0
-
-
-@dataclass(frozen=True)
-class Callers:
-    """How callers behave: patience and handle-time distributions.
-
-    Attributes
-    ----------
-    patience : float or None
-        Mean patience [s]; None: nobody hangs up (Erlang C).
-    patience_distribution, handle_distribution : str
-        ``exponential``, ``lognormal``, ``gamma`` or ``deterministic``.
-    patience_cv, handle_cv : float or None
-        Coefficients of variation (lognormal and gamma).
-    returns : Returns
-        First-contact resolution and redials: contacts that come back (in simulation).
-    """
-
-    patience: float | None = None
-    patience_distribution: str = "exponential"
-    patience_cv: float | None = None
-    handle_distribution: str = "exponential"
-    handle_cv: float | None = None
-    returns: Returns = field(default_factory=Returns)
 
 
 @dataclass(frozen=True)
@@ -116,8 +93,8 @@ class Scenario:
         Service targets every interval must meet.
     tolerance : float
         Relative band around a target reported as "within tolerance" (0.05 = 5 %).
-    callers : Callers
-        Patience and handle-time distributions.
+    callers : CallerBehaviour
+        Patience and handle-time distributions, and the contacts that come back.
     shrinkage : float
         Share of paid time off the phones, for scheduled positions and FTE.
     fte_hours : float
@@ -138,7 +115,7 @@ class Scenario:
     forecast: Forecast
     targets: ServiceTargets
     tolerance: float
-    callers: Callers
+    callers: CallerBehaviour
     shrinkage: float
     fte_hours: float
     patterns: tuple[ShiftPattern, ...]
@@ -331,16 +308,12 @@ def _targets(r: TableReader) -> tuple[ServiceTargets, float]:
     return targets, r.fraction("tolerance", 0.05)
 
 
-def _callers(r: TableReader) -> Callers:
+def _callers(r: TableReader) -> CallerBehaviour:
     kinds = tuple(distributions.KINDS)
-    patience = r.duration("patience")
-    if patience is not None and patience <= 0:
-        raise InputError(
-            f"{r.field('patience')} = {patience:g}; patience must be > 0 "
-            "seconds (leave it out for callers who never hang up)"
-        )
-    out = Callers(
-        patience=patience,
+    return _build(
+        CallerBehaviour,
+        r.field(""),
+        patience=r.duration("patience"),
         patience_distribution=r.choice("patience_distribution", kinds, "exponential"),
         patience_cv=r.number("patience_cv"),
         handle_distribution=r.choice("handle_distribution", kinds, "exponential"),
@@ -354,14 +327,6 @@ def _callers(r: TableReader) -> Callers:
             redial_delay=r.duration("redial_delay", 300.0),
         ),
     )
-    for prefix in ("patience", "handle"):
-        try:
-            distributions.make(
-                getattr(out, f"{prefix}_distribution"), 1.0, getattr(out, f"{prefix}_cv")
-            )
-        except InputError as error:
-            raise InputError(f"{r.field(prefix + '_distribution')}: {error}") from None
-    return out
 
 
 def _times_of_day(r: TableReader, key: str) -> tuple[float, ...]:
@@ -442,11 +407,18 @@ def _pattern(r: TableReader, index: int) -> ShiftPattern:
 
 
 def _build(cls: type, where: str, **kwargs: Any) -> Any:
-    """Construct a validated dataclass, prefixing its message with the place in the file."""
+    """Construct a validated dataclass, prefixing its message with the place in the file.
+
+    ``where`` is ``file: section.`` (:meth:`TableReader.field` of ``""``); a message that
+    starts with a key (``patience = 0; ...``) reads ``file: section.patience = 0; ...``.
+    """
     try:
         return cls(**kwargs)
     except InputError as error:
-        raise InputError(f"{where.rstrip('.: ')}: {error}") from None
+        message = str(error)
+        if re.match(r"[a-z_]+( = |: )", message):
+            raise InputError(f"{where.rstrip(': ')}{message}") from None
+        raise InputError(f"{where.rstrip('.: ')}: {message}") from None
 
 
 def read_toml(path: Path) -> dict[str, Any]:

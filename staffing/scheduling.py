@@ -49,7 +49,7 @@ References
 import math
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -58,9 +58,10 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from staffing._checks import count, number
 from staffing.errors import InputError
 from staffing.forecast import INTERVALS
-from staffing.shifts import Break, Shift, coverage
+from staffing.shifts import Break, BreakRule, Shift, ShiftPattern, coverage, in_day
 
 _DAY = 86_400.0
 _TOL = 1e-9
@@ -68,173 +69,11 @@ _TOL = 1e-9
 _PENALTY_FACTOR = 10.0
 
 
-def _number(value: object, field: str, rule: str, ok: Callable[[float], bool]) -> float:
-    """Return ``value`` as a float, or raise InputError naming ``field`` and ``rule``."""
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-        raise InputError(f"{field} = {value!r}; {field} must be {rule}")
-    number = float(value)
-    if not (math.isfinite(number) and ok(number)):
-        raise InputError(f"{field} = {value!r}; {field} must be {rule}")
-    return number
-
-
-def _count(value: object, field: str) -> int:
-    """Return ``value`` as an int >= 0, or raise InputError naming ``field``."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float | np.number)
-        or not math.isfinite(float(value))
-        or float(value) != int(value)
-        or value < 0
-    ):
-        raise InputError(f"{field} = {value!r}; {field} must be a whole number >= 0")
-    return int(value)
-
-
 def _clock(t: float, days: int) -> str:
     """``HH:MM`` of a time [s from midnight of day one], with ``day N`` on a multi-day horizon."""
     day, rest = divmod(round(t), int(_DAY))
     label = f"{rest // 3600:02d}:{rest % 3600 // 60:02d}"
     return label if days == 1 else f"day {day + 1} {label}"
-
-
-@dataclass(frozen=True)
-class BreakRule:
-    """A break each agent of a pattern takes once, somewhere in a window after the shift start.
-
-    Attributes
-    ----------
-    duration : float
-        Length of the break [s], > 0.
-    earliest, latest : float
-        Earliest and latest break start [s after the shift start], ``0 <= earliest <=
-        latest``; the optimizer places each agent's break at one of ``earliest``,
-        ``earliest + break_step``, ... up to ``latest`` (see :func:`schedule`).
-    paid : bool
-        Paid breaks count in paid hours and cost; unpaid ones do not.
-    """
-
-    duration: float
-    earliest: float
-    latest: float
-    paid: bool = False
-
-    def __post_init__(self) -> None:
-        """Check the duration and the window when the rule is built."""
-        _number(self.duration, "BreakRule.duration", "a number of seconds > 0", lambda v: v > 0)
-        earliest = _number(
-            self.earliest, "BreakRule.earliest", "a number of seconds >= 0", lambda v: v >= 0
-        )
-        _number(
-            self.latest,
-            "BreakRule.latest",
-            f"a number of seconds >= earliest ({earliest:g})",
-            lambda v: v >= earliest,
-        )
-        if not isinstance(self.paid, bool):
-            raise InputError(f"BreakRule.paid = {self.paid!r}; paid must be True or False")
-
-    def offsets(self, step: float) -> NDArray[np.float64]:
-        """Return the allowed break starts [s after the shift start], every ``step``."""
-        n = math.floor((self.latest - self.earliest) / step + _TOL) + 1
-        return self.earliest + step * np.arange(n)
-
-
-@dataclass(frozen=True)
-class ShiftPattern:
-    """A kind of shift: its length, allowed start times of day, break rules and cost.
-
-    Attributes
-    ----------
-    name : str
-        Unique label; the scheduled shifts are named ``"<name> HH:MM"`` after it.
-    length : float
-        Shift length including breaks [s], ``0 < length <= 86400``.
-    starts : tuple of float
-        Allowed start times of day [s after midnight, in ``[0, 86400)``], repeated on every
-        day of the horizon. Any sequence is accepted and stored as a sorted tuple.
-    breaks : tuple of BreakRule
-        Breaks every agent of the pattern takes; their windows must not overlap (each break
-        ends, at its latest, no later than the next one's earliest start) and the last must
-        end inside the shift.
-    hourly_cost : float
-        Cost of one paid hour [currency/h, or a multiplier], > 0; with the default 1.0 the
-        cost of a schedule is its paid hours.
-    max_agents : int or None
-        Most agents starting this pattern at any one start time (per day), or no limit.
-    part_time : bool
-        Whether the pattern counts as part-time for ``max_part_time_share``.
-    """
-
-    name: str
-    length: float
-    starts: tuple[float, ...]
-    breaks: tuple[BreakRule, ...] = ()
-    hourly_cost: float = 1.0
-    max_agents: int | None = None
-    part_time: bool = False
-
-    def __post_init__(self) -> None:
-        """Check every field, naming the pattern and the field at fault."""
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise InputError(f"ShiftPattern.name = {self.name!r}; give a non-empty name")
-        where = f"shift pattern {self.name!r}"
-        length = _number(
-            self.length,
-            f"{where}: length",
-            "a number of seconds in (0, 86400]",
-            lambda v: 0 < v <= _DAY,
-        )
-        if isinstance(self.starts, str) or not isinstance(self.starts, Sequence | np.ndarray):
-            raise InputError(
-                f"{where}: starts = {self.starts!r}; give a sequence of times of day [s]"
-            )
-        starts = [
-            _number(s, f"{where}: starts", "seconds after midnight in [0, 86400)", _in_day)
-            for s in self.starts
-        ]
-        if not starts:
-            raise InputError(f"{where}: starts is empty; give at least one start time of day")
-        if len(set(starts)) != len(starts):
-            raise InputError(f"{where}: starts has a time twice; list each start once")
-        object.__setattr__(self, "starts", tuple(sorted(starts)))
-        if isinstance(self.breaks, BreakRule) or not all(
-            isinstance(b, BreakRule) for b in self.breaks
-        ):
-            raise InputError(f"{where}: breaks must be a sequence of BreakRule")
-        rules = tuple(sorted(self.breaks, key=lambda b: b.earliest))
-        object.__setattr__(self, "breaks", rules)
-        for i, rule in enumerate(rules):
-            if rule.latest + rule.duration > length:
-                raise InputError(
-                    f"{where}: break {i + 1} may end at {rule.latest + rule.duration:g} s, "
-                    f"after the shift's length ({length:g} s); lower its latest start"
-                )
-            if i + 1 < len(rules) and rule.latest + rule.duration > rules[i + 1].earliest:
-                raise InputError(
-                    f"{where}: break windows {i + 1} and {i + 2} overlap (break {i + 1} may "
-                    f"end at {rule.latest + rule.duration:g} s, break {i + 2} may start at "
-                    f"{rules[i + 1].earliest:g} s); separate them"
-                )
-        _number(self.hourly_cost, f"{where}: hourly_cost", "a number > 0", lambda v: v > 0)
-        if self.max_agents is not None:
-            _count(self.max_agents, f"{where}: max_agents")
-        if not isinstance(self.part_time, bool):
-            raise InputError(f"{where}: part_time = {self.part_time!r}; must be True or False")
-
-    @property
-    def paid_seconds(self) -> float:
-        """Paid time of one agent on this pattern [s]: its length less unpaid breaks."""
-        return self.length - sum(b.duration for b in self.breaks if not b.paid)
-
-    @property
-    def shift_cost(self) -> float:
-        """Cost of one agent's shift [currency]: paid hours x hourly cost."""
-        return self.paid_seconds / 3600 * self.hourly_cost
-
-
-def _in_day(seconds: float) -> bool:
-    return 0 <= seconds < _DAY
 
 
 class ScheduleStatus(Enum):
@@ -372,8 +211,8 @@ def _check_opening(opening: tuple[float, float] | None) -> tuple[float, float] |
         return None
     if isinstance(opening, str) or not isinstance(opening, Sequence) or len(opening) != 2:
         raise InputError(f"opening = {opening!r}; give (open, close) in seconds after midnight")
-    start = _number(opening[0], "opening[0] (open)", "seconds in [0, 86400)", _in_day)
-    close = _number(
+    start = number(opening[0], "opening[0] (open)", "seconds in [0, 86400)", in_day)
+    close = number(
         opening[1],
         "opening[1] (close)",
         "seconds after open and at most 24 h after it",
@@ -495,25 +334,25 @@ def schedule(
     req, grid, interval = _check_grid(requirement, grid_start, interval)
     patterns = _check_patterns(patterns)
     opening = _check_opening(opening)
-    break_step = _number(break_step, "break_step", "a number of seconds > 0", lambda v: v > 0)
-    time_limit = _number(time_limit, "time_limit", "a number of seconds > 0", lambda v: v > 0)
-    mip_gap = _number(mip_gap, "mip_gap", "a number in [0, 1)", lambda v: 0 <= v < 1)
+    break_step = number(break_step, "break_step", "a number of seconds > 0", lambda v: v > 0)
+    time_limit = number(time_limit, "time_limit", "a number of seconds > 0", lambda v: v > 0)
+    mip_gap = number(mip_gap, "mip_gap", "a number in [0, 1)", lambda v: 0 <= v < 1)
     dearest = max(p.shift_cost for p in patterns)
     if shortfall_penalty is None:
         shortfall_penalty = _PENALTY_FACTOR * dearest * 3600 / interval
-    penalty = _number(
+    penalty = number(
         shortfall_penalty,
         "shortfall_penalty",
         "a number > 0 [currency/agent-hour]",
         lambda v: v > 0,
     )
-    hi = None if max_headcount is None else _count(max_headcount, "max_headcount")
-    lo = None if min_headcount is None else _count(min_headcount, "min_headcount")
+    hi = None if max_headcount is None else count(max_headcount, "max_headcount")
+    lo = None if min_headcount is None else count(min_headcount, "min_headcount")
     if hi is not None and lo is not None and lo > hi:
         raise InputError(f"min_headcount = {lo} is above max_headcount = {hi}; lower min_headcount")
     share = None
     if max_part_time_share is not None:
-        share = _number(
+        share = number(
             max_part_time_share, "max_part_time_share", "a share in [0, 1]", lambda v: 0 <= v <= 1
         )
     days = int(grid[-1] // _DAY) + 1

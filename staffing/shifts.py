@@ -2,10 +2,14 @@
 
 A :class:`Shift` is one working pattern (start, end, breaks) with a headcount. Times are
 seconds from the start of the planning horizon (midnight of its first day), so a night
-shift may cross midnight. Breaks take agents off the phones; an agent whose break or shift
+shift may cross midnight. A :class:`ShiftPattern` (with its :class:`BreakRule` s) is a kind
+of shift the schedule may use: its length, allowed start times of day, breaks and cost.
+
+Breaks take agents off the phones; an agent whose break or shift
 end comes during a call finishes the call first (see :mod:`staffing.simulation`).
 """
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from staffing._checks import count, number
 from staffing.errors import InputError
 from staffing.forecast import Forecast, parse_start, read_rows
 
@@ -127,6 +132,7 @@ SHIFT_COLUMNS: dict[str, tuple[str, ...]] = {
 """Accepted headers of a shift CSV; breaks are optional columns."""
 
 _DAY = 86_400.0
+_TOL = 1e-9
 _BREAK = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
 
 
@@ -263,3 +269,146 @@ def write_shifts(path: str | PathLike[str], shifts: Sequence[Shift], forecast: F
             f"{name},{moment(shift.start)},{moment(shift.end)},{shift.headcount},{unpaid},{paid}"
         )
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+@dataclass(frozen=True)
+class BreakRule:
+    """A break each agent of a pattern takes once, somewhere in a window after the shift start.
+
+    Attributes
+    ----------
+    duration : float
+        Length of the break [s], > 0.
+    earliest, latest : float
+        Earliest and latest break start [s after the shift start], ``0 <= earliest <=
+        latest``; the optimizer places each agent's break at one of ``earliest``,
+        ``earliest + break_step``, ... up to ``latest`` (see :func:`schedule`).
+    paid : bool
+        Paid breaks count in paid hours and cost; unpaid ones do not.
+    """
+
+    duration: float
+    earliest: float
+    latest: float
+    paid: bool = False
+
+    def __post_init__(self) -> None:
+        """Check the duration and the window when the rule is built."""
+        number(self.duration, "BreakRule.duration", "a number of seconds > 0", lambda v: v > 0)
+        earliest = number(
+            self.earliest, "BreakRule.earliest", "a number of seconds >= 0", lambda v: v >= 0
+        )
+        number(
+            self.latest,
+            "BreakRule.latest",
+            f"a number of seconds >= earliest ({earliest:g})",
+            lambda v: v >= earliest,
+        )
+        if not isinstance(self.paid, bool):
+            raise InputError(f"BreakRule.paid = {self.paid!r}; paid must be True or False")
+
+    def offsets(self, step: float) -> NDArray[np.float64]:
+        """Return the allowed break starts [s after the shift start], every ``step``."""
+        n = math.floor((self.latest - self.earliest) / step + _TOL) + 1
+        return self.earliest + step * np.arange(n)
+
+
+@dataclass(frozen=True)
+class ShiftPattern:
+    """A kind of shift: its length, allowed start times of day, break rules and cost.
+
+    Attributes
+    ----------
+    name : str
+        Unique label; the scheduled shifts are named ``"<name> HH:MM"`` after it.
+    length : float
+        Shift length including breaks [s], ``0 < length <= 86400``.
+    starts : tuple of float
+        Allowed start times of day [s after midnight, in ``[0, 86400)``], repeated on every
+        day of the horizon. Any sequence is accepted and stored as a sorted tuple.
+    breaks : tuple of BreakRule
+        Breaks every agent of the pattern takes; their windows must not overlap (each break
+        ends, at its latest, no later than the next one's earliest start) and the last must
+        end inside the shift.
+    hourly_cost : float
+        Cost of one paid hour [currency/h, or a multiplier], > 0; with the default 1.0 the
+        cost of a schedule is its paid hours.
+    max_agents : int or None
+        Most agents starting this pattern at any one start time (per day), or no limit.
+    part_time : bool
+        Whether the pattern counts as part-time for ``max_part_time_share``.
+    """
+
+    name: str
+    length: float
+    starts: tuple[float, ...]
+    breaks: tuple[BreakRule, ...] = ()
+    hourly_cost: float = 1.0
+    max_agents: int | None = None
+    part_time: bool = False
+
+    def __post_init__(self) -> None:
+        """Check every field, naming the pattern and the field at fault."""
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise InputError(f"ShiftPattern.name = {self.name!r}; give a non-empty name")
+        where = f"shift pattern {self.name!r}"
+        length = number(
+            self.length,
+            f"{where}: length",
+            "a number of seconds in (0, 86400]",
+            lambda v: 0 < v <= _DAY,
+        )
+        if isinstance(self.starts, str) or not isinstance(self.starts, Sequence | np.ndarray):
+            raise InputError(
+                f"{where}: starts = {self.starts!r}; give a sequence of times of day [s]"
+            )
+        starts = [
+            number(s, f"{where}: starts", "seconds after midnight in [0, 86400)", in_day)
+            for s in self.starts
+        ]
+        if not starts:
+            raise InputError(f"{where}: starts is empty; give at least one start time of day")
+        if len(set(starts)) != len(starts):
+            raise InputError(f"{where}: starts has a time twice; list each start once")
+        object.__setattr__(self, "starts", tuple(sorted(starts)))
+        if isinstance(self.breaks, BreakRule) or not all(
+            isinstance(b, BreakRule) for b in self.breaks
+        ):
+            raise InputError(f"{where}: breaks must be a sequence of BreakRule")
+        rules = tuple(sorted(self.breaks, key=lambda b: b.earliest))
+        object.__setattr__(self, "breaks", rules)
+        for i, rule in enumerate(rules):
+            if rule.latest + rule.duration > length:
+                raise InputError(
+                    f"{where}: break {i + 1} may end at {rule.latest + rule.duration:g} s, "
+                    f"after the shift's length ({length:g} s); lower its latest start"
+                )
+            if i + 1 < len(rules) and rule.latest + rule.duration > rules[i + 1].earliest:
+                raise InputError(
+                    f"{where}: break windows {i + 1} and {i + 2} overlap (break {i + 1} may "
+                    f"end at {rule.latest + rule.duration:g} s, break {i + 2} may start at "
+                    f"{rules[i + 1].earliest:g} s); separate them"
+                )
+        number(self.hourly_cost, f"{where}: hourly_cost", "a number > 0", lambda v: v > 0)
+        if self.max_agents is not None:
+            count(self.max_agents, f"{where}: max_agents")
+        if not isinstance(self.part_time, bool):
+            raise InputError(f"{where}: part_time = {self.part_time!r}; must be True or False")
+
+    @property
+    def paid_seconds(self) -> float:
+        """Paid time of one agent on this pattern [s]: its length less unpaid breaks."""
+        return self.length - sum(b.duration for b in self.breaks if not b.paid)
+
+    @property
+    def shift_cost(self) -> float:
+        """Cost of one agent's shift [currency]: paid hours x hourly cost."""
+        return self.paid_seconds / 3600 * self.hourly_cost
+
+
+def in_day(seconds: float) -> bool:
+    """Whether a time of day [s after midnight] lies in ``[0, 86400)``."""
+    return 0 <= seconds < _DAY

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from staffing.cli import main
-from staffing.plan import plan, write_report
+from staffing.plan import plan
+from staffing.report.plan_report import write_report
 from staffing.scenario import load_scenario
 from staffing.shifts import coverage, read_shifts
 

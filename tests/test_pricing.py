@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from staffing.bidsheet import write_bid_sheet
 from staffing.cli import main
 from staffing.costs import cost_breakdown
 from staffing.errors import InputError
@@ -25,6 +24,7 @@ from staffing.pricing import (
     price_at_margin,
     price_bid,
 )
+from staffing.report.bid_sheet import write_bid_sheet
 from staffing.sla import SlaTerms
 
 ROOT = Path(__file__).resolve().parent.parent

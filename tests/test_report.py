@@ -8,22 +8,20 @@ import pytest
 from matplotlib import dates as mdates
 from matplotlib import image
 
-from staffing import report
+from staffing.callers import CallerBehaviour
 from staffing.errors import InputError
 from staffing.forecast import Forecast
-from staffing.report import (
-    CHART_FILES,
+from staffing.report import charts
+from staffing.report.charts import (
     STATUS_COLOURS,
-    STATUS_MARKS,
-    kpi_status,
-    markdown_table,
     plot_coverage,
     plot_occupancy,
     plot_service_level,
     plot_waits,
-    write_charts,
 )
-from staffing.requirements import ServiceTargets
+from staffing.report.plan_report import CHART_FILES, write_charts
+from staffing.report.tables import STATUS_MARKS, markdown_table
+from staffing.requirements import ServiceTargets, kpi_status
 from staffing.simulation import simulate
 
 WIDE_PX = (540, 1320)  # 11 x 4.5 in at 120 dpi, (rows, columns)
@@ -205,7 +203,7 @@ def test_multi_day_hourly_charts(tmp_path):
 def test_days_with_closed_nights_leave_the_night_blank(tmp_path):
     # A desk open 07:00-21:00 on two days: 28 half-hours each, a 10-hour gap between them.
     start = np.concatenate([starts(28, step_min=30, first=f"2026-03-0{d}T07:00") for d in (2, 3)])
-    _, (y,) = report._steps(start, np.arange(56.0))
+    _, (y,) = charts._steps(start, np.arange(56.0))
     assert np.isnan(y).sum() == 1  # one break, at the night
     out = plot_occupancy(tmp_path / "o.png", start, np.full(56, 0.8), np.full(56, 0.02))
     assert_png(out, WIDE_PX)
@@ -214,7 +212,7 @@ def test_days_with_closed_nights_leave_the_night_blank(tmp_path):
 def test_multi_day_tick_labels_name_the_day_at_midnight_and_first_tick():
     def label(when):
         x = mdates.date2num(np.datetime64(when))
-        return report._day_and_time(x, dated_before=np.datetime64("2026-03-02T13:00"))
+        return charts._day_and_time(x, dated_before=np.datetime64("2026-03-02T13:00"))
 
     assert label("2026-03-02T12:00") == "12:00\nMon 2 Mar"  # first tick of an axis from 07:00
     assert label("2026-03-03T00:00") == "00:00\nTue 3 Mar"
@@ -256,7 +254,9 @@ def simulated():
         interval=1800,
     )
     agents = np.array([0, 5, 7, 9, 6, 3])
-    return simulate(fc, agents=agents, patience=120, replications=3, seed=1), agents
+    return simulate(
+        fc, agents=agents, replications=3, seed=1, callers=CallerBehaviour(patience=120)
+    ), agents
 
 
 def test_write_charts_all_four(tmp_path, simulated):

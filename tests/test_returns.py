@@ -43,8 +43,8 @@ import pytest
 from scipy import stats
 
 from staffing import distributions
+from staffing.callers import CallerBehaviour, Returns
 from staffing.errors import InputError
-from staffing.fastsim import run_day_fast, run_day_returning
 from staffing.forecast import Forecast
 from staffing.scenario import load_scenario
 from staffing.shifts import Break, Shift
@@ -57,13 +57,13 @@ from staffing.simulation import (
     Callers,
     Grid,
     ReturnDraws,
-    Returns,
     draw_callers,
-    run_day,
     simulate,
     windows_from_counts,
     windows_from_shifts,
 )
+from staffing.simulation.fast_engine import run_day_fast, run_day_returning
+from staffing.simulation.simpy_engine import run_day
 
 Z = 4.0  # two-sided z bound: a false alarm about once in 16,000 runs per check
 
@@ -304,10 +304,10 @@ def test_fcr_gives_a_geometric_number_of_contacts_per_issue(fcr):
     res = simulate(
         day(np.full(WEEK, lam), aht=aht),
         agents=np.full(WEEK, 30),
-        returns=Returns(fcr=fcr, repeat_delay=delay),
         replications=reps,
         seed=7,
         keep_records=True,
+        callers=CallerBehaviour(returns=Returns(fcr=fcr, repeat_delay=delay)),
     )
     d = {name: res.day_replications[name] for name in COUNTS}
     fresh = np.array([(c.kind == FRESH).sum() for c in res.callers], dtype=float)
@@ -350,11 +350,13 @@ def test_hang_ups_redial_with_the_redial_probability(fcr):
     res = simulate(
         day(np.full(96, 40.0)),
         agents=np.full(96, 8),
-        patience=60.0,
-        returns=Returns(fcr=fcr, repeat_delay=600.0, redial=p, redial_delay=300.0),
         replications=reps,
         seed=3,
         keep_records=True,
+        callers=CallerBehaviour(
+            patience=60.0,
+            returns=Returns(fcr=fcr, repeat_delay=600.0, redial=p, redial_delay=300.0),
+        ),
     )
     d = {name: res.day_replications[name] for name in COUNTS}
     fresh = np.array([(c.kind == FRESH).sum() for c in res.callers], dtype=float)
@@ -406,7 +408,12 @@ def test_volume_factor_is_gamma_and_daily_counts_negative_binomial():
 
 def test_no_volume_uncertainty_leaves_the_streams_unchanged():
     fc = day([30, 60, 30])
-    kw = {"agents": [8, 14, 8], "patience": 90.0, "replications": 5, "seed": 4}
+    kw = {
+        "agents": [8, 14, 8],
+        "callers": CallerBehaviour(patience=90.0),
+        "replications": 5,
+        "seed": 4,
+    }
     base = simulate(fc, keep_records=True, **kw)
     zero = simulate(fc, keep_records=True, volume_cv=0.0, **kw)
     assert_same_result(base, zero)
@@ -420,21 +427,25 @@ def test_no_volume_uncertainty_leaves_the_streams_unchanged():
 
 def test_same_seed_same_day_and_inactive_returns_change_nothing():
     fc = day([30, 60, 90, 60, 30])
-    kw = {"agents": [8, 14, 18, 14, 8], "patience": 90.0, "replications": 4, "seed": 12}
-    on = {"returns": Returns(fcr=0.7, repeat_delay=600.0, redial=0.4), "volume_cv": 0.2}
+    kw = {"agents": [8, 14, 18, 14, 8], "replications": 4, "seed": 12}
+    returning = CallerBehaviour(
+        patience=90.0, returns=Returns(fcr=0.7, repeat_delay=600.0, redial=0.4)
+    )
+    on = {"callers": returning, "volume_cv": 0.2}
     one = simulate(fc, keep_records=True, **kw, **on)
     assert_same_result(one, simulate(fc, keep_records=True, **kw, **on))
     # threads: each replication's draws are its own
     assert_same_result(one, simulate(fc, keep_records=True, workers=2, **kw, **on))
     assert one.day_replications["repeats"].sum() > 0
     assert one.day_replications["redials"].sum() > 0
-    plain = simulate(fc, keep_records=True, **kw)
-    for returns in (None, Returns(), Returns(fcr=1.0, repeat_delay=5.0, redial_delay=9.0)):
-        same = simulate(fc, keep_records=True, returns=returns, **kw)
+    plain = simulate(fc, keep_records=True, **kw, callers=CallerBehaviour(patience=90.0))
+    for returns in (Returns(), Returns(fcr=1.0, repeat_delay=5.0, redial_delay=9.0)):
+        callers = CallerBehaviour(patience=90.0, returns=returns)
+        same = simulate(fc, keep_records=True, **kw, callers=callers)
         assert_same_result(plain, same)
         assert same.callers[0].kind is None
     # the fresh callers of a day with returns are the callers of the day without
-    with_returns = simulate(fc, keep_records=True, returns=on["returns"], **kw)
+    with_returns = simulate(fc, keep_records=True, **kw, callers=returning)
     for c, p in zip(with_returns.callers, plain.callers, strict=True):
         fresh = c.kind == FRESH
         np.testing.assert_array_equal(c.arrival[fresh], p.arrival)
@@ -475,8 +486,9 @@ def test_a_pool_that_runs_out_gives_the_same_day(monkeypatch, chunk):
     fc = day(np.full(96, 30.0))
     kw = {
         "agents": np.full(96, 12),
-        "patience": 200.0,
-        "returns": Returns(fcr=0.5, repeat_delay=900.0, redial=0.3),
+        "callers": CallerBehaviour(
+            patience=200.0, returns=Returns(fcr=0.5, repeat_delay=900.0, redial=0.3)
+        ),
         "replications": 2,
         "seed": 8,
         "keep_records": True,
@@ -518,10 +530,18 @@ def test_returns_errors_name_the_field(kwargs, field):
 
 def test_returns_are_for_the_fast_engine_only():
     with pytest.raises(InputError, match="fast") as info:
-        simulate(day([10]), agents=[3], engine="simpy", returns=Returns(fcr=0.8))
+        simulate(
+            day([10]), agents=[3], engine="simpy", callers=CallerBehaviour(returns=Returns(fcr=0.8))
+        )
     assert "engine" in str(info.value)
     # inactive returns are no returns: SimPy is fine
-    simulate(day([10]), agents=[3], engine="simpy", returns=Returns(), replications=1)
+    simulate(
+        day([10]),
+        agents=[3],
+        engine="simpy",
+        replications=1,
+        callers=CallerBehaviour(returns=Returns()),
+    )
 
 
 @pytest.mark.parametrize("cv", [-0.1, math.nan, math.inf])
@@ -591,11 +611,12 @@ def test_a_return_into_an_interval_forecast_empty_takes_its_cause_aht():
     r = simulate(
         fc,
         agents=[20] * 4,
-        handle_distribution="deterministic",
         replications=3,
         seed=4,
-        returns=Returns(fcr=0.5, repeat_delay=600.0),
         keep_records=True,
+        callers=CallerBehaviour(
+            handle_distribution="deterministic", returns=Returns(fcr=0.5, repeat_delay=600.0)
+        ),
     )
     for callers in r.callers:
         assert (callers.handle == 300.0).all()

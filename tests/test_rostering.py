@@ -7,8 +7,8 @@ import pytest
 
 from staffing.errors import InputError
 from staffing.rostering import Agent, RosterStatus, read_agents, roster
-from staffing.scheduling import ShiftPattern, schedule
-from staffing.shifts import Shift
+from staffing.scheduling import schedule
+from staffing.shifts import Shift, ShiftPattern
 
 H = 3600.0
 DAY = 86_400.0

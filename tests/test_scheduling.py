@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from staffing.errors import InputError
-from staffing.scheduling import BreakRule, ScheduleStatus, ShiftPattern, schedule
-from staffing.shifts import coverage
+from staffing.scheduling import ScheduleStatus, schedule
+from staffing.shifts import BreakRule, ShiftPattern, coverage
 
 H = 3600.0
 

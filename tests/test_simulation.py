@@ -56,6 +56,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from staffing import distributions, erlang
+from staffing.callers import CallerBehaviour
 from staffing.errors import InputError
 from staffing.forecast import Forecast
 from staffing.shifts import Break, Shift, coverage
@@ -68,11 +69,11 @@ from staffing.simulation import (
     Grid,
     SimulationResult,
     draw_callers,
-    run_day,
     simulate,
     windows_from_counts,
     windows_from_shifts,
 )
+from staffing.simulation.simpy_engine import run_day
 
 H = 3600.0
 INF = math.inf
@@ -417,19 +418,6 @@ def test_draw_order_keeps_callers_common_across_distributions():
         ({"agents": [3, 3], "threshold": math.nan}, r"threshold = nan; threshold must be >= 0"),
         ({"agents": [3, 3], "shrinkage": 1.0}, r"shrinkage = 1.0; shrinkage must be >= 0 and < 1"),
         ({"agents": [3, 3], "shrinkage": -0.1}, r"shrinkage = -0.1; shrinkage must be >= 0"),
-        (
-            {"agents": [3, 3], "handle_distribution": "weibull"},
-            r"distribution = 'weibull'; choose one of",
-        ),
-        (
-            {"agents": [3, 3], "patience": 60.0, "patience_distribution": "weibull"},
-            r"distribution = 'weibull'; choose one of",
-        ),
-        ({"agents": [3, 3], "handle_distribution": "lognormal"}, r"lognormal needs a cv"),
-        ({"agents": [3, 3], "handle_distribution": "gamma", "handle_cv": -1.0}, r"gamma cv = -1.0"),
-        ({"agents": [3, 3], "handle_cv": 0.5}, r"exponential has cv 1; cv = 0.5 is not possible"),
-        ({"agents": [3, 3], "patience": -5.0}, r"mean = -5.0; .* must be a number > 0"),
-        ({"agents": [3, 3], "patience": 0.0}, r"mean = 0.0; .* must be a number > 0"),
     ],
 )
 def test_simulate_input_errors(kwargs, message):
@@ -438,24 +426,44 @@ def test_simulate_input_errors(kwargs, message):
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "field"),
+    ("kwargs", "message"),
     [
-        ({"handle_distribution": "weibull"}, r"handle.*distribution = 'weibull'"),
-        ({"patience": 60.0, "patience_distribution": "weibull"}, r"patience.*distribution = 'weib"),
-        ({"patience": 0.0}, r"patience.*mean = 0.0"),
-        ({"patience": 60.0, "patience_distribution": "gamma"}, r"patience.*gamma needs a cv"),
-        ({"handle_distribution": "gamma"}, r"handle.*gamma needs a cv"),
+        ({"handle_distribution": "weibull"}, r"handle_distribution: distribution = 'weibull'"),
+        (
+            {"patience": 60.0, "patience_distribution": "weibull"},
+            r"patience_distribution: distribution = 'weibull'; choose one of",
+        ),
+        ({"handle_distribution": "lognormal"}, r"handle_distribution: lognormal needs a cv"),
+        ({"handle_distribution": "gamma", "handle_cv": -1.0}, r"gamma cv = -1.0"),
+        ({"handle_cv": 0.5}, r"exponential has cv 1; cv = 0.5 is not possible"),
+        ({"patience": -5.0}, r"patience = -5.0; patience must be > 0 seconds"),
+        ({"patience": 0.0}, r"patience = 0.0; patience must be > 0 seconds"),
+        ({"patience": math.nan}, r"patience = nan; patience must be > 0 seconds"),
+        ({"patience": 60.0, "patience_distribution": "gamma"}, r"patience_.*gamma needs a cv"),
+        ({"handle_distribution": "gamma"}, r"handle_.*gamma needs a cv"),
     ],
 )
-def test_simulate_distribution_errors_name_the_argument(kwargs, field):
-    # DESIGN.md section 7: a message names the field at fault.
-    with pytest.raises(InputError, match=field):
-        simulate(forecast([10, 10]), agents=[3, 3], **kwargs)
+def test_caller_behaviour_errors_name_the_field(kwargs, message):
+    # DESIGN.md section 7: checked once, when the behaviour is built, naming the field.
+    with pytest.raises(InputError, match=message):
+        CallerBehaviour(**kwargs)
 
 
 def test_infinite_patience_is_no_patience():
-    a = simulate(forecast([40, 40]), agents=[4, 4], patience=math.inf, replications=3, seed=5)
-    b = simulate(forecast([40, 40]), agents=[4, 4], patience=None, replications=3, seed=5)
+    a = simulate(
+        forecast([40, 40]),
+        agents=[4, 4],
+        replications=3,
+        seed=5,
+        callers=CallerBehaviour(patience=math.inf),
+    )
+    b = simulate(
+        forecast([40, 40]),
+        agents=[4, 4],
+        replications=3,
+        seed=5,
+        callers=CallerBehaviour(patience=None),
+    )
     pd.testing.assert_frame_equal(a.day, b.day)
     assert a.kpi("abandon_rate") == (0.0, 0.0)
 
@@ -577,7 +585,7 @@ def small_day() -> Forecast:
 
 
 def test_same_seed_gives_identical_results():
-    kw = {"agents": [3, 5, 6, 5, 3], "patience": 90.0, "replications": 6}
+    kw = {"agents": [3, 5, 6, 5, 3], "callers": CallerBehaviour(patience=90.0), "replications": 6}
     a = simulate(small_day(), seed=42, **kw)
     b = simulate(small_day(), seed=42, **kw)
     pd.testing.assert_frame_equal(a.intervals, b.intervals)
@@ -589,7 +597,7 @@ def test_same_seed_gives_identical_results():
 
 
 def test_different_seeds_give_different_days():
-    kw = {"agents": [3, 5, 6, 5, 3], "patience": 90.0, "replications": 6}
+    kw = {"agents": [3, 5, 6, 5, 3], "callers": CallerBehaviour(patience=90.0), "replications": 6}
     a = simulate(small_day(), seed=1, **kw)
     b = simulate(small_day(), seed=2, **kw)
     assert not np.array_equal(a.intervals["offered"], b.intervals["offered"])
@@ -606,7 +614,12 @@ def test_same_seed_sequence_object_twice_gives_the_same_callers():
 
 
 def test_more_replications_extend_without_changing_the_first_ones():
-    kw = {"agents": [3, 5, 6, 5, 3], "patience": 90.0, "seed": 9, "keep_records": True}
+    kw = {
+        "agents": [3, 5, 6, 5, 3],
+        "callers": CallerBehaviour(patience=90.0),
+        "seed": 9,
+        "keep_records": True,
+    }
     a = simulate(small_day(), replications=3, **kw)
     b = simulate(small_day(), replications=5, **kw)
     for r in range(3):
@@ -619,7 +632,12 @@ def test_more_replications_extend_without_changing_the_first_ones():
 
 def test_common_random_numbers_same_callers_whatever_the_staffing():
     f = small_day()
-    kw = {"patience": 90.0, "replications": 4, "seed": 7, "keep_records": True}
+    kw = {
+        "callers": CallerBehaviour(patience=90.0),
+        "replications": 4,
+        "seed": 7,
+        "keep_records": True,
+    }
     a = simulate(f, agents=[3, 5, 6, 5, 3], **kw)
     b = simulate(f, agents=[4, 6, 7, 6, 4], **kw)
     shifts = [Shift(8 * H, 10.5 * H, headcount=5, breaks=(Break(9 * H, 9.25 * H),))]
@@ -685,11 +703,13 @@ def peaked_days(draw) -> Day:
         )
     )
     kwargs = {
-        "handle_distribution": handle[0],
-        "handle_cv": handle[1],
-        "patience": patience,
-        "patience_distribution": patience_dist[0],
-        "patience_cv": patience_dist[1],
+        "callers": CallerBehaviour(
+            handle_distribution=handle[0],
+            handle_cv=handle[1],
+            patience=patience,
+            patience_distribution=patience_dist[0],
+            patience_cv=patience_dist[1],
+        ),
         "threshold": draw(st.sampled_from([0.0, 20.0, 60.0])),
         "shrinkage": draw(st.sampled_from([0.0, 0.3])),
         "seed": draw(st.integers(0, 2**32 - 1)),
@@ -963,15 +983,17 @@ def test_invariants_on_a_busy_day_with_shifts_and_overruns(engine_name):
     result = simulate(
         f,
         shifts=shifts,
-        patience=150.0,
-        patience_distribution="lognormal",
-        patience_cv=1.0,
-        handle_distribution="lognormal",
-        handle_cv=0.9,
         replications=3,
         seed=123,
         keep_records=True,
         engine=engine_name,
+        callers=CallerBehaviour(
+            patience=150.0,
+            patience_distribution="lognormal",
+            patience_cv=1.0,
+            handle_distribution="lognormal",
+            handle_cv=0.9,
+        ),
     )
     agents = agent_windows(day)
     for c, out in zip(result.callers, result.outcomes, strict=True):
@@ -1021,17 +1043,16 @@ POINTS = {
 }
 
 
-def stationary_day(p: Point, **kwargs) -> SimulationResult:
+def stationary_day(p: Point, **behaviour) -> SimulationResult:
     """A long day with constant calls, AHT and agents, starting at midnight."""
     f = forecast([p.calls] * p.intervals, p.aht, start="2026-03-02T00:00")
     return simulate(
         f,
         agents=[p.agents] * p.intervals,
-        patience=p.patience,
         replications=p.replications,
         seed=p.seed,
         keep_records=True,
-        **kwargs,
+        callers=CallerBehaviour(patience=p.patience, **behaviour),
     )
 
 

@@ -11,6 +11,7 @@ import pytest
 from staffing import sweep, whatif
 from staffing.cli import main
 from staffing.errors import InputError
+from staffing.report import whatif_report
 
 
 def threads(scenario, varies, workers=2):
@@ -91,7 +92,7 @@ def test_an_unset_target_varied_from_none_is_written(desk, tmp_path):
         {"abandon_rate": [0.05, 0.10]},
         workers=1,
     )
-    paths = result.write(tmp_path / "out")
+    paths = whatif_report.write_whatif(result, tmp_path / "out")
     assert "abandon_rate" in paths["summary"].read_text()
 
 
@@ -187,13 +188,13 @@ def test_write_refuses_a_folder_in_use_and_writes_the_files(volume_by_shrinkage,
     out.mkdir()
     (out / "notes.txt").write_text("mine")
     with pytest.raises(InputError, match="--force"):
-        volume_by_shrinkage.write(out)
-    paths = volume_by_shrinkage.write(out, force=True)
+        whatif_report.write_whatif(volume_by_shrinkage, out)
+    paths = whatif_report.write_whatif(volume_by_shrinkage, out, force=True)
     assert set(paths) == {"table", "summary", "agents_cost", "service_level", "tradeoff"}
     assert (out / "notes.txt").read_text() == "mine"
     for path in paths.values():
         assert path.stat().st_size > 0
-    for name in sweep.CHART_FILES:
+    for name in whatif_report.CHART_FILES:
         assert paths[name].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     back = pd.read_csv(paths["table"])
     pd.testing.assert_frame_equal(back, volume_by_shrinkage.table)
@@ -208,7 +209,7 @@ def test_write_refuses_a_folder_in_use_and_writes_the_files(volume_by_shrinkage,
 
 
 def test_headlines_compare_the_ends_of_each_key(volume_by_shrinkage):
-    lines = volume_by_shrinkage.headlines()
+    lines = whatif_report.headlines(volume_by_shrinkage)
     assert len(lines) == 2
     assert lines[0].startswith("volume 0.8 → 1.4: agents ")
     assert lines[1].startswith("shrinkage 20% → 30%: agents ")
@@ -220,9 +221,9 @@ def test_patience_none_is_infinite_in_the_table(desk, tmp_path):
     result = threads(desk, {"patience": [60.0, None]})
     assert result.table["patience"].tolist() == [60.0, np.inf]
     assert result.table["abandon rate"].iloc[1] == 0.0
-    assert result.display()["patience"].tolist() == ["60 s", "none"]
-    assert "patience 60 s → none" in result.headlines()[0]
-    result.write(tmp_path / "out")
+    assert whatif_report.display(result)["patience"].tolist() == ["60 s", "none"]
+    assert "patience 60 s → none" in whatif_report.headlines(result)[0]
+    whatif_report.write_whatif(result, tmp_path / "out")
 
 
 # ----------------------------------------------------------------------------- CLI

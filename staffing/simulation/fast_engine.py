@@ -14,9 +14,10 @@ Hebuterne 1981). The agents sit in a min-heap keyed by ``(time available, agent 
   after the call, unless the window ends at closing time and callers are waiting (then it
   serves them first); a window wholly taken by an overrunning call is skipped.
 
-These are the rules of :func:`staffing.simulation.run_day`, so both engines give the same
-outcome for every caller (waits equal to rounding), as the tests check. Each caller costs
-O(log agents); the loop is compiled with numba (cached on disk after the first run).
+These are the rules of :func:`staffing.simulation.simpy_engine.run_day`, so both engines
+give the same outcome for every caller (waits equal to rounding), as the tests check. Each
+caller costs O(log agents); the loop is compiled with numba (cached on disk after the first
+run).
 
 References
 ----------
@@ -29,7 +30,8 @@ from dataclasses import replace
 import numpy as np
 from numba import njit
 
-from staffing.simulation import (
+from staffing.callers import Returns
+from staffing.simulation.model import (
     ABANDONED,
     ANSWERED,
     REDIAL,
@@ -40,11 +42,8 @@ from staffing.simulation import (
     Grid,
     Outcome,
     ReturnDraws,
-    Returns,
-    _close_day,
+    close_day,
 )
-
-WAITING = 0
 
 
 @njit(cache=True)
@@ -368,7 +367,7 @@ def run_day_fast(callers: Callers, agents: AgentWindows) -> Outcome:
     Returns
     -------
     Outcome
-        As :func:`staffing.simulation.run_day`; ``queue_area`` is the sum of waits (by
+        As :func:`staffing.simulation.simpy_engine.run_day`; ``queue_area`` is the sum of waits (by
         Little's law on the sample path, what the SimPy engine measures).
     """
     none, no_ints = np.zeros(0), np.zeros(0, dtype=np.int64)
@@ -397,7 +396,7 @@ def run_day_fast(callers: Callers, agents: AgentWindows) -> Outcome:
         1.0,
         none,
     )
-    out = _close_day(callers, status, wait, agent_of, logged, 0.0, 0.0)
+    out = close_day(callers, status, wait, agent_of, logged, 0.0, 0.0)
     return replace(out, queue_area=float(out.wait.sum()))
 
 
@@ -492,5 +491,5 @@ def run_day_returning(
         interval[:total][order],
         kind[:total][order],
     )
-    out = _close_day(everyone, status[order], wait[order], agent_of[order], logged, 0.0, 0.0)
+    out = close_day(everyone, status[order], wait[order], agent_of[order], logged, 0.0, 0.0)
     return everyone, replace(out, queue_area=float(out.wait.sum()), returns_outside=outside)

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from staffing import distributions
-from staffing.fastsim import run_day_fast
+from staffing.callers import CallerBehaviour
 from staffing.forecast import Forecast, read_forecast
 from staffing.shifts import Break, Shift, read_shifts
 from staffing.simulation import (
@@ -20,11 +20,12 @@ from staffing.simulation import (
     Callers,
     Grid,
     draw_callers,
-    run_day,
     simulate,
     windows_from_counts,
     windows_from_shifts,
 )
+from staffing.simulation.fast_engine import run_day_fast
+from staffing.simulation.simpy_engine import run_day
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -136,9 +137,7 @@ def test_simulate_gives_the_same_kpis_with_either_engine(seed):
     ]
     kw = {
         "shifts": shifts,
-        "patience": 120.0,
-        "handle_distribution": "lognormal",
-        "handle_cv": 0.8,
+        "callers": CallerBehaviour(patience=120.0, handle_distribution="lognormal", handle_cv=0.8),
         "replications": 3,
         "seed": seed,
     }
@@ -173,7 +172,12 @@ def test_unknown_engine_is_named():
 
 def test_replications_spread_over_processes_give_the_same_result():
     fc = day([50, 120, 200, 120])
-    kw = {"agents": [8, 14, 20, 14], "patience": 90.0, "replications": 5, "seed": 11}
+    kw = {
+        "agents": [8, 14, 20, 14],
+        "callers": CallerBehaviour(patience=90.0),
+        "replications": 5,
+        "seed": 11,
+    }
     one = simulate(fc, workers=1, keep_records=True, **kw)
     two = simulate(fc, workers=2, keep_records=True, **kw)
     pd.testing.assert_frame_equal(one.intervals, two.intervals)

@@ -12,9 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from staffing import report
-from staffing.plan import write_report
 from staffing.pricing import BILLING_UNITS, WEEKDAYS, BidResult, FloatArray
+from staffing.report import charts
+from staffing.report.output import check_out_dir
+from staffing.report.plan_report import write_report
+from staffing.report.tables import markdown_table
+from staffing.requirements import MET, MISSED
 
 
 def write_bid_sheet(
@@ -23,14 +26,15 @@ def write_bid_sheet(
     """Write the bid sheet: ``bid.md``, ``options.csv``, ``months.csv`` and charts.
 
     The recommended option's plans are written as plan reports in ``plan_<day type>/``.
-    ``out_dir`` must be new or empty unless ``force`` (:func:`staffing.report.check_out_dir`).
+    ``out_dir`` must be new or empty unless ``force``
+    (:func:`staffing.report.output.check_out_dir`).
 
     Returns
     -------
     dict of str to Path
         What was written, by name.
     """
-    out = report.check_out_dir(out_dir, force=force)
+    out = check_out_dir(out_dir, force=force)
     out.mkdir(parents=True, exist_ok=True)
     bid = result.bid
     written: dict[str, Path] = {}
@@ -132,7 +136,7 @@ def _sheet(result: BidResult, table: pd.DataFrame) -> str:
         "",
         "Planning each interval to a higher service level costs more and risks less.",
         "",
-        report.markdown_table(_display(table, c)),
+        markdown_table(_display(table, c)),
         "",
         "![trade-off](tradeoff.png)",
         "",
@@ -140,7 +144,7 @@ def _sheet(result: BidResult, table: pd.DataFrame) -> str:
         "",
         "## Cost of an average month (recommended option)",
         "",
-        report.markdown_table(
+        markdown_table(
             pd.DataFrame(
                 [(item, f"{value:,.2f}", u) for item, value, u in rec.month.rows()],
                 columns=["item", "value", "unit"],
@@ -198,19 +202,19 @@ def plot_tradeoff(
     Left: the list price at the target margin and the risk-adjusted price; right: the
     chance of missing the monthly SLA and the expected credit. Returns the PNG's path.
     """
-    fig = report.new_figure(report.WIDE)
+    fig = charts.new_figure(charts.WIDE)
     left, right = fig.subplots(1, 2)
     fte = table["FTE"].to_numpy()
     labels = [f"{v:.0%}" for v in table["plan service level"]]
-    left.plot(fte, table["list price"], "o--", color=report.LIGHT_BLUE, label="list price")
-    left.plot(fte, table["risk-adjusted price"], "o-", color=report.BLUE, label="risk-adjusted")
+    left.plot(fte, table["list price"], "o--", color=charts.LIGHT_BLUE, label="list price")
+    left.plot(fte, table["risk-adjusted price"], "o-", color=charts.BLUE, label="risk-adjusted")
     rec = table["recommended"].to_numpy()
     left.plot(
         fte[rec],
         table["risk-adjusted price"][rec],
         "*",
         ms=16,
-        color=report.STATUS_COLOURS[report.MET],
+        color=charts.STATUS_COLOURS[MET],
         label="recommended",
     )
     for x, y, text in zip(fte, table["risk-adjusted price"], labels, strict=True):
@@ -220,10 +224,10 @@ def plot_tradeoff(
         ylabel=f"price per {table.attrs.get('unit', 'unit')} [{currency}]",
         title="Price at the target margin",
     )
-    report.legend_outside(left)
-    right.plot(fte, 100 * table["P(miss SLA)"], "o-", color=report.PURPLE, label="P(miss SLA)")
+    charts.legend_outside(left)
+    right.plot(fte, 100 * table["P(miss SLA)"], "o-", color=charts.PURPLE, label="P(miss SLA)")
     right.plot(
-        fte, 100 * table["expected credit"], "s--", color=report.DARK, label="expected credit"
+        fte, 100 * table["expected credit"], "s--", color=charts.DARK, label="expected credit"
     )
     right.set(
         xlabel="staffing [FTE per month]",
@@ -231,25 +235,25 @@ def plot_tradeoff(
         title=f"Monthly SLA risk (target {sla:.0%})",
     )
     right.set_ylim(bottom=0)
-    report.legend_outside(right)
-    return report.save_png(fig, path)
+    charts.legend_outside(right)
+    return charts.save_png(fig, path)
 
 
 def plot_monthly_service_level(
     months: dict[str, FloatArray], sla: float, path: str | PathLike[str]
 ) -> Path:
     """Draw the distribution of monthly service level per option, with the SLA target."""
-    fig = report.new_figure(report.WIDE)
+    fig = charts.new_figure(charts.WIDE)
     ax = fig.subplots()
     values = np.concatenate(list(months.values()))
     bins = np.linspace(100 * values.min(), 100 * max(values.max(), sla), 60)
     for name, sl in months.items():
         ax.hist(100 * sl, bins=bins, histtype="step", linewidth=1.6, label=name)
-    ax.axvline(100 * sla, color=report.STATUS_COLOURS[report.MISSED], ls="--", label="SLA")
+    ax.axvline(100 * sla, color=charts.STATUS_COLOURS[MISSED], ls="--", label="SLA")
     ax.set(
         xlabel="service level over the month [%]",
         ylabel="simulated months",
         title="Monthly service level by staffing option",
     )
-    report.legend_outside(ax)
-    return report.save_png(fig, path)
+    charts.legend_outside(ax)
+    return charts.save_png(fig, path)

@@ -1,4 +1,4 @@
-"""Charts and tables of a plan: coverage, service level, waits, occupancy; KPI status.
+"""The chart kit, and the charts of a plan: coverage, service level, waits, occupancy.
 
 Every chart function draws one PNG of per-interval values against time of day and returns
 its path. Intervals are drawn where they are: a value belongs to the interval
@@ -10,11 +10,10 @@ Charts are drawn on :class:`matplotlib.figure.Figure` objects directly, rendered
 non-interactive Agg canvas: no window, no pyplot figure registry, nothing left open between
 calls. Shares are drawn in percent, durations in seconds.
 
-Status words follow the planners' dashboards of the project's KPI benchmarks note (industry
+Status colours follow the planners' dashboards of the project's KPI benchmarks note (industry
 guides from ICMI and SQM Group): green = target met, yellow = within tolerance, red = missed.
 """
 
-from collections.abc import Mapping
 from datetime import datetime
 from functools import partial
 from os import PathLike
@@ -29,15 +28,10 @@ from numpy.typing import ArrayLike, NDArray
 
 from staffing.errors import InputError
 from staffing.forecast import PLACEHOLDER_DATE
-from staffing.requirements import ServiceTargets
+from staffing.requirements import MET, MISSED, NO_DATA, WITHIN_TOLERANCE
 
 FloatArray = NDArray[np.float64]
 TimeArray = NDArray[np.datetime64]
-
-MET = "met"
-WITHIN_TOLERANCE = "within tolerance"
-MISSED = "missed"
-NO_DATA = "no data"
 
 STATUS_COLOURS: dict[str, str] = {
     MET: "#2e7d32",
@@ -47,18 +41,6 @@ STATUS_COLOURS: dict[str, str] = {
 }
 """Colour of each status (Material green 800, yellow 800, red 800, grey 500)."""
 
-STATUS_MARKS: dict[str, str] = {
-    MET: "🟢 met",
-    WITHIN_TOLERANCE: "🟡 within tolerance",
-    MISSED: "🔴 missed",
-    NO_DATA: "⚪ no data",
-}
-"""Text for each status in Markdown tables: a coloured disc, then the word.
-
-The word is always there, so the table reads the same in a terminal without emoji and for
-readers who do not tell red from green.
-"""
-
 DPI = 120
 """Resolution of every PNG [dots per inch]."""
 
@@ -67,28 +49,6 @@ WIDE = (11.0, 4.5)
 
 TALL = (11.0, 6.5)
 """Size of a two-panel chart [in]: 1320 x 780 pixels at :data:`DPI`."""
-
-INTERVAL_COLUMNS = (
-    "start",
-    "service_level",
-    "service_level_ci",
-    "asa",
-    "asa_ci",
-    "abandon_rate",
-    "abandon_rate_ci",
-    "occupancy",
-    "occupancy_ci",
-    "utilization",
-)
-"""Columns of :attr:`staffing.simulation.SimulationResult.intervals` the charts read."""
-
-CHART_FILES = {
-    "coverage": "coverage.png",
-    "service_level": "service_level.png",
-    "waits": "waits.png",
-    "occupancy": "occupancy.png",
-}
-"""File name of each chart written by :func:`write_charts`."""
 
 BLUE = "#1565c0"
 LIGHT_BLUE = "#90caf9"
@@ -101,69 +61,6 @@ _SHORT_TOLERANCE = 1e-9  # agents: coverage within this of the requirement is no
 _SINGLE_INTERVAL = np.timedelta64(1800, "s")  # drawn width of a lone interval
 _TICK_HOURS = (1, 2, 3, 4, 6, 12, 24, 48)
 _MAX_TICKS = 14
-
-
-# --------------------------------------------------------------------------- status
-
-
-def kpi_status(value: float, target: float, *, higher_is_better: bool, tolerance: float) -> str:
-    """Classify a KPI against its target: met, within tolerance, or missed.
-
-    Parameters
-    ----------
-    value
-        The KPI achieved, in the target's unit; NaN when undefined (no calls), giving
-        ``"no data"``. An infinite value (e.g. an unstable queue's ASA) is allowed.
-    target
-        The target, finite.
-    higher_is_better
-        True for service level (a floor), False for ASA, abandonment or occupancy (a cap).
-    tolerance
-        Width of the yellow band as a share of the target, ``>= 0``: 0.05 means within 5 % of
-        the target, so a service level of 0.77 against 0.80 is within tolerance (0.76 is the
-        edge) and an ASA of 21 s against 20 s is too (21 s is the edge).
-
-    Returns
-    -------
-    str
-        ``"met"`` (target reached, the edge included), ``"within tolerance"``, ``"missed"``
-        or ``"no data"``; keys of :data:`STATUS_COLOURS` and :data:`STATUS_MARKS`.
-
-    Raises
-    ------
-    InputError
-        If ``target`` is not finite, or ``tolerance`` is not a finite number >= 0.
-
-    Notes
-    -----
-    The band is relative to the target rather than a fixed number of points so that one
-    tolerance serves KPIs in different units (shares, seconds). Planners' dashboards show
-    these three states as green, yellow and red; industry guides report that a new
-    program's targets are commonly set 5-10 % below the long-term goal, which makes 0.05 to
-    0.10 a natural tolerance.
-
-    Examples
-    --------
-    >>> kpi_status(0.80, 0.80, higher_is_better=True, tolerance=0.05)
-    'met'
-    >>> kpi_status(0.77, 0.80, higher_is_better=True, tolerance=0.05)
-    'within tolerance'
-    >>> kpi_status(25.0, 20.0, higher_is_better=False, tolerance=0.05)
-    'missed'
-    """
-    if not np.isfinite(target):
-        raise InputError(f"kpi_status: target = {target!r}; target must be a finite number")
-    if not (np.isfinite(tolerance) and tolerance >= 0.0):
-        raise InputError(
-            f"kpi_status: tolerance = {tolerance!r}; tolerance must be a share of the target "
-            ">= 0, e.g. 0.05 for 5 %"
-        )
-    if np.isnan(value):
-        return NO_DATA
-    band = abs(target) * tolerance
-    if higher_is_better:
-        return MET if value >= target else WITHIN_TOLERANCE if value >= target - band else MISSED
-    return MET if value <= target else WITHIN_TOLERANCE if value <= target + band else MISSED
 
 
 # --------------------------------------------------------------------------- inputs
@@ -300,28 +197,6 @@ def _middles(start: TimeArray) -> TimeArray:
     """Middle of each interval."""
     end, _ = _intervals(start)
     return start + (end - start) // 2
-
-
-def check_out_dir(out: str | PathLike[str], *, force: bool = False) -> Path:
-    """Refuse a file, or an existing non-empty folder unless ``force``; return the path.
-
-    Outputs go to a new or explicitly named folder: nothing a user wrote is overwritten
-    without ``force`` (``--force`` on the command line).
-
-    Raises
-    ------
-    InputError
-        If ``out`` is a file, or a folder with anything in it and not ``force``.
-    """
-    path = Path(out)
-    if path.exists() and not path.is_dir():
-        raise InputError(f"{path} is a file; choose a folder for the output")
-    if path.exists() and not force and any(path.iterdir()):
-        raise InputError(
-            f"{path} exists and is not empty; choose a new folder, or write into it with "
-            "--force (force=True)"
-        )
-    return path
 
 
 def new_figure(size: tuple[float, float]) -> Figure:
@@ -665,198 +540,6 @@ def plot_occupancy(
     return save_png(fig, path)
 
 
-def write_charts(
-    out_dir: str | PathLike[str],
-    intervals: pd.DataFrame,
-    targets: ServiceTargets,
-    *,
-    required: ArrayLike | None = None,
-    scheduled: ArrayLike | None = None,
-    erlang_required: ArrayLike | None = None,
-    title: str = "",
-) -> dict[str, Path]:
-    """Write the charts of a simulated plan into ``out_dir``.
-
-    Parameters
-    ----------
-    out_dir
-        Folder for the PNG files, created if missing; files of the same names in it are
-        overwritten.
-    intervals
-        Per-interval KPIs as in :attr:`staffing.simulation.SimulationResult.intervals`
-        (the columns of :data:`INTERVAL_COLUMNS` are read).
-    targets
-        Service targets: the service level (with its threshold), ASA and abandonment
-        targets and the occupancy cap become the charts' target lines.
-    required, scheduled
-        Agents required and scheduled on the phones per interval; the coverage chart is
-        drawn only when both are given.
-    erlang_required
-        The initial Erlang (SIPP) requirement for the coverage chart.
-    title
-        Name of the plan, put in front of each chart's title.
-
-    Returns
-    -------
-    dict of str to pathlib.Path
-        The files written, keyed ``coverage`` (when drawn), ``service_level``, ``waits``
-        and ``occupancy`` (file names in :data:`CHART_FILES`).
-
-    Raises
-    ------
-    InputError
-        If a column is missing, only one of ``required`` and ``scheduled`` is given, or
-        ``erlang_required`` comes without them.
-    """
-    missing = [c for c in INTERVAL_COLUMNS if c not in intervals.columns]
-    if missing:
-        raise InputError(
-            f"write_charts: intervals lacks column(s) {', '.join(missing)}; expected the "
-            "columns of SimulationResult.intervals"
-        )
-    if (required is None) != (scheduled is None):
-        raise InputError("write_charts: give both required and scheduled, or neither")
-    if erlang_required is not None and required is None:
-        raise InputError("write_charts: erlang_required needs required and scheduled too")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-
-    def named(chart: str) -> str:
-        return f"{title}: {chart}" if title else chart[0].upper() + chart[1:]
-
-    start = intervals["start"].to_numpy()
-    paths: dict[str, Path] = {}
-    if required is not None:
-        paths["coverage"] = plot_coverage(
-            out / CHART_FILES["coverage"],
-            start,
-            required,
-            scheduled,
-            erlang_required=erlang_required,
-            title=named("agents required and scheduled on the phones"),
-        )
-    paths["service_level"] = plot_service_level(
-        out / CHART_FILES["service_level"],
-        start,
-        intervals["service_level"],
-        intervals["service_level_ci"],
-        target=targets.service_level,
-        threshold=targets.threshold,
-        title=named("simulated service level per interval"),
-    )
-    paths["waits"] = plot_waits(
-        out / CHART_FILES["waits"],
-        start,
-        intervals["asa"],
-        intervals["asa_ci"],
-        intervals["abandon_rate"],
-        intervals["abandon_rate_ci"],
-        asa_target=targets.asa,
-        abandon_target=targets.abandon_rate,
-        title=named("simulated waits and abandonment per interval"),
-    )
-    paths["occupancy"] = plot_occupancy(
-        out / CHART_FILES["occupancy"],
-        start,
-        intervals["occupancy"],
-        intervals["occupancy_ci"],
-        max_occupancy=targets.max_occupancy,
-        utilization=intervals["utilization"],
-        title=named("simulated occupancy per interval"),
-    )
-    return paths
-
-
 def _percent(share: float | None) -> str:
     """Label a share as a short percentage: 0.8 -> '80%', 0.025 -> '2.5%'."""
     return "" if share is None else f"{100.0 * share:.3g}%"
-
-
-# --------------------------------------------------------------------------- tables
-
-
-def _cell(value: object, spec: str | None, column: str) -> str:
-    """One table cell: formatted, missing values as an em dash, pipes escaped."""
-    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
-        return "—"
-    try:
-        if spec is None:
-            text = str(value)
-        elif "{" in spec:
-            text = spec.format(value)
-        else:
-            text = format(value, spec)
-    except (TypeError, ValueError, KeyError, IndexError):
-        raise InputError(
-            f"markdown_table: format {spec!r} of column {column!r} does not fit value {value!r}"
-        ) from None
-    return text.replace("|", "\\|").replace("\n", "<br>")
-
-
-def markdown_table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None) -> str:
-    """Render a frame as a GitHub-flavoured Markdown table.
-
-    Parameters
-    ----------
-    frame
-        The table. Its index becomes the first column unless it is an unnamed integer
-        index (the default ``0, 1, 2...``).
-    formats
-        Format per column name: a format spec as for :func:`format` (``".1%"``, ``",d"``)
-        or a :meth:`str.format` template (``"{:.1f} s"``); other columns use ``str``.
-        Missing values (None, NaN, NaT) print as an em dash.
-
-    Returns
-    -------
-    str
-        The table, one line per row, columns padded to equal width, numeric columns
-        right-aligned; ends with a newline. A frame without columns gives ``""``.
-
-    Raises
-    ------
-    InputError
-        If ``formats`` names a column the frame lacks, or a format does not fit a value.
-
-    Examples
-    --------
-    >>> frame = pd.DataFrame({"interval": ["09:00", "09:30"], "service level": [0.8123, 0.75]})
-    >>> print(markdown_table(frame, {"service level": ".1%"}), end="")
-    | interval | service level |
-    | -------- | ------------: |
-    | 09:00    |         81.2% |
-    | 09:30    |         75.0% |
-    """
-    formats = dict(formats or {})
-    unknown = [name for name in formats if name not in frame.columns]
-    if unknown:
-        raise InputError(
-            f"markdown_table: formats name column(s) {', '.join(map(repr, unknown))} that the "
-            f"table lacks; columns are {', '.join(map(repr, map(str, frame.columns)))}"
-        )
-    index = frame.index
-    show_index = index.name is not None or not pd.api.types.is_integer_dtype(index)
-    columns: list[tuple[str, list[str], bool]] = []
-    if show_index:
-        header = "" if index.name is None else str(index.name)
-        columns.append((header, [_cell(v, None, header) for v in index], False))
-    for name in frame.columns:
-        series = frame[name]
-        numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
-        spec = formats.get(name)
-        cells = [_cell(v, spec, str(name)) for v in series]
-        columns.append((_cell(name, None, str(name)), cells, numeric))
-    if not columns:
-        return ""
-    widths = [max(3, len(header), *map(len, cells)) for header, cells, _ in columns]
-
-    def row(texts: list[str], right: list[bool]) -> str:
-        padded = (
-            t.rjust(w) if r else t.ljust(w) for t, w, r in zip(texts, widths, right, strict=True)
-        )
-        return "| " + " | ".join(padded) + " |"
-
-    align = [numeric for _, _, numeric in columns]
-    rule = ["-" * (w - 1) + ":" if r else "-" * w for w, r in zip(widths, align, strict=True)]
-    lines = [row([header for header, _, _ in columns], align), row(rule, align)]
-    lines += [row([cells[i] for _, cells, _ in columns], align) for i in range(len(frame))]
-    return "\n".join(lines) + "\n"
