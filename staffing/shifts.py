@@ -231,11 +231,12 @@ def shift_from_row(where: str, cells: dict[str, str], origin: int) -> Shift:
     day = np.floor(start / _DAY) * _DAY
     breaks = _breaks(cells["breaks"], where, day, start, paid=False)
     breaks += _breaks(cells["paid_breaks"], where, day, start, paid=True)
+    headcount = _whole(cells["headcount"], where, "headcount")
     try:
         return Shift(
             start=start,
             end=end,
-            headcount=_whole(cells["headcount"], where, "headcount"),
+            headcount=headcount,
             breaks=tuple(sorted(breaks, key=lambda b: b.start)),
             name=cells["name"] or f"{cells['start']}-{cells['end']}",
         )
