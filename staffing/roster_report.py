@@ -147,7 +147,7 @@ def _markdown(
         lines.append(
             f"| {_escape(agent.agent)} | "
             + " | ".join(cells)
-            + f" | {agent.hours:g} | {agent.contract_hours:g} |"
+            + f" | {agent.hours:,g} | {agent.contract_hours:,g} |"
         )
     rostered = result.roster.groupby("day").size()
     needed = result.needed.groupby("day")["headcount"].sum()
@@ -155,7 +155,7 @@ def _markdown(
     lines.append(
         "| **shifts rostered / needed** | "
         + " | ".join(totals)
-        + f" | {result.hours['hours'].sum():g} | {result.hours['contract_hours'].sum():g} |"
+        + f" | {result.hours['hours'].sum():,g} | {result.hours['contract_hours'].sum():,g} |"
     )
     if result.messages:
         lines += ["", *(f"- {message}" for message in result.messages)]
@@ -169,8 +169,8 @@ def _summary(result: RosterResult, first_day: date | None) -> str:
         span += f", {_day_label(1, first_day)} to {_day_label(result.days, first_day)}"
     table = result.roster
     return (
-        f"{span}; {len(result.hours)} agents; {len(table)} shifts "
-        f"({table['hours'].sum():g} paid hours); {result.status.value}."
+        f"{span}; {len(result.hours):,} agents; {len(table):,} shifts "
+        f"({table['hours'].sum():,g} paid hours); {result.status.value}."
     )
 
 
