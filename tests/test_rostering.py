@@ -495,3 +495,12 @@ def test_missing_ortools_is_one_line(monkeypatch, hand):
         roster(shifts, agents, days=days)
     assert str(error.value) == MISSING_ORTOOLS
     assert MISSING_ORTOOLS == "rostering needs OR-Tools: pip install 'staffing[roster]'"
+
+
+def test_bundled_ecommerce_agents_read():
+    path = ROOT / "simulations" / "ecommerce_agents.csv"
+    agents = read_agents(path, first_day=TUESDAY, days=7)
+    assert len(agents) == 427
+    assert sum(a.contract for a in agents) / H == 256 * 40 + 171 * 20
+    ft002 = next(a for a in agents if a.name == "FT002")
+    assert ft002.days_off == (3,)  # unavailable 2026-03-05, day 3 of the week from Tuesday
