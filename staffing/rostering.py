@@ -675,8 +675,8 @@ def _unavailable(text: str, where: str, first_day: date | None, days: int | None
         raise InputError(f"{where}: unavailable = {text!r}; not a valid date ({error})") from None
     if first_day is None:
         raise InputError(
-            f"{where}: unavailable = {text!r}; a date needs the roster's first day (a plan "
-            "with dates, or first_day); give day numbers counted from 1 instead"
+            f"{where}: unavailable = {text!r}; a date needs the roster's first day (a dated plan, "
+            "or first_day / --first-day); give day numbers counted from 1 instead"
         )
     number = (day - first_day).days + 1
     return number if number >= 1 and (days is None or number <= days) else None
