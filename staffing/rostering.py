@@ -5,7 +5,12 @@
 day, and assigns named :class:`Agent` s to them: every shift filled, at most one shift a day
 per agent, each agent's contracted hours reached, days off, banned shifts and the most
 working days respected, and a minimum rest between the end of one shift and the start of the
-next. Among such rosters it finds one with the fewest paid hours.
+next. Among such rosters it finds one with the fewest paid hours. :func:`read_plan_shifts`
+reads the shifts from a plan's ``shifts.csv`` (a one-day plan repeated over a week) and
+:func:`read_agents` the agents from a CSV; :mod:`staffing.report.roster` writes the roster.
+
+OR-Tools is an optional extra (``pip install 'staffing[roster]'``): it is imported by
+:func:`roster` alone, so loading this module does not load it.
 
 Notes
 -----
@@ -40,23 +45,33 @@ column              meaning                                                     
 ``days_off``        day numbers the agent cannot work, counted from 1 (``6 7``)  none
 ``banned``          shifts or patterns the agent cannot work, separated by ``|``  none
                     (``night`` bans every shift named ``night HH:MM``)
+``unavailable``     other days the agent cannot work (holidays, training): day   none
+                    numbers or dates (``3 2026-03-05``)
 ==================  ===========================================================  ==========
+
+``contract_hours`` is the least the agent works; ``max_days`` and ``banned`` (e.g. a
+part-timer banned from ``full-time``) bound what more they may be given. ``unavailable``
+days join ``days_off``: a date becomes the day number counted from the roster's first day
+(``first_day`` of :func:`read_agents`), and dates outside the roster's days are skipped, so
+one file can list a year's holidays. Day numbers beyond the roster's days are errors.
 """
 
 import math
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import Enum
 from os import PathLike
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
-from ortools.sat.python import cp_model
 
 from staffing.errors import InputError
-from staffing.forecast import read_rows
-from staffing.shifts import Shift
+from staffing.forecast import parse_start, read_rows
+from staffing.shifts import SHIFT_COLUMNS, Break, Shift, shift_from_row
 
 AGENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("name", "agent"),
@@ -64,13 +79,21 @@ AGENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "max_days?": ("max_days",),
     "days_off?": ("days_off",),
     "banned?": ("banned", "banned_shifts"),
+    "unavailable?": ("unavailable", "unavailable_days"),
 }
-"""Accepted headers of an agents CSV; the last three columns are optional."""
+"""Accepted headers of an agents CSV; the last four columns are optional."""
+
+PLAN_DAYS = 7
+"""Days a one-day plan is repeated over by :func:`read_plan_shifts` unless told: a week."""
+
+MISSING_ORTOOLS = "rostering needs OR-Tools: pip install 'staffing[roster]'"
+"""The message of the :class:`InputError` raised by :func:`roster` without OR-Tools."""
 
 DEFAULT_MIN_REST = 11 * 3600.0
 """Minimum rest between two shifts of one agent [s]: 11 h, EU Directive 2003/88/EC art. 3."""
 
 _DAY = 86_400
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -163,10 +186,15 @@ class RosterResult:
         One row per agent: ``agent``, ``contract_hours``, ``hours`` rostered, ``days``
         worked. Hours are paid hours.
     messages : list of str
-        Why there is no roster, or what the planner should know (agents beyond the
-        schedule's headcount, added to reach contracts).
+        Why there is no roster (the most binding reason first), or what the planner should
+        know (shifts beyond the schedule's headcount, added to reach contracts). One line each.
     runtime : float
         Wall-clock time of the search [s].
+    days : int
+        Days in the horizon.
+    needed : pandas.DataFrame
+        The schedule's needs: one row per day and shift name with agents needed, ``day``
+        (from 1), ``shift``, ``headcount``.
     """
 
     status: RosterStatus
@@ -174,6 +202,21 @@ class RosterResult:
     hours: pd.DataFrame
     messages: list[str]
     runtime: float
+    days: int
+    needed: pd.DataFrame
+
+    @property
+    def has_roster(self) -> bool:
+        """Whether a roster meeting every rule was found (optimal or not)."""
+        return self.status in (RosterStatus.OPTIMAL, RosterStatus.FEASIBLE)
+
+    @property
+    def reason(self) -> str:
+        """Why there is no roster, in one line (``""`` when there is one)."""
+        if self.has_roster:
+            return ""
+        more = len(self.messages) - 1
+        return self.messages[0] + (f" (and {more} more problems)" if more > 0 else "")
 
 
 @dataclass(frozen=True)
@@ -238,8 +281,10 @@ def roster(
     Raises
     ------
     InputError
-        For invalid shifts, agents or arguments (e.g. a day off beyond the horizon).
+        For invalid shifts, agents or arguments (e.g. a day off beyond the horizon), or
+        without OR-Tools (:data:`MISSING_ORTOOLS`).
     """
+    cp_model = _cp_model()
     clock = time.perf_counter()
     kinds, need = _kinds(shifts)
     last = max((d for d, _ in need), default=0) + 1
@@ -272,9 +317,13 @@ def roster(
         for d, s in need
         if d + 1 not in agent.days_off and agent.may_work(kinds[s].name)
     }
+    needed = pd.DataFrame(
+        [(d + 1, kinds[s].name, n) for (d, s), n in sorted(need.items())],
+        columns=["day", "shift", "headcount"],
+    )
     problems = _precheck(agents, kinds, need, can, days)
     if problems:
-        return _empty(RosterStatus.INFEASIBLE, agents, problems, clock)
+        return _empty(RosterStatus.INFEASIBLE, agents, problems, clock, days, needed)
 
     model = cp_model.CpModel()
     work = {key: model.new_bool_var(f"a{key}") for key in can}
@@ -312,10 +361,10 @@ def roster(
             "no roster meets every rule at once (shift needs, days off, banned shifts, "
             f"max_days, contract hours, {rest}); relax one of them or add agents"
         )
-        return _empty(status, agents, [why], clock)
+        return _empty(status, agents, [why], clock, days, needed)
     if status is RosterStatus.UNKNOWN:
         why = f"no roster found or ruled out within time_limit = {time_limit:g} s; raise it"
-        return _empty(status, agents, [why], clock)
+        return _empty(status, agents, [why], clock, days, needed)
 
     rows = [
         {
@@ -336,7 +385,24 @@ def roster(
         messages.append(
             f"{extra} shifts rostered beyond the schedule's headcount to reach contract hours"
         )
-    return RosterResult(status, table, _hours(agents, table), messages, time.perf_counter() - clock)
+    return RosterResult(
+        status,
+        table,
+        _hours(agents, table),
+        messages,
+        time.perf_counter() - clock,
+        days,
+        needed,
+    )
+
+
+def _cp_model() -> ModuleType:
+    """Return OR-Tools' CP-SAT module, imported on first use (an optional extra)."""
+    try:
+        from ortools.sat.python import cp_model
+    except ImportError:
+        raise InputError(MISSING_ORTOOLS) from None
+    return cp_model
 
 
 def _precheck(
@@ -346,12 +412,16 @@ def _precheck(
     can: dict[tuple[int, int, int], None],
     days: int,
 ) -> list[str]:
-    """Needs that no roster can meet, found by counting: one message each."""
-    out = []
+    """Needs that no roster can meet, found by counting: one line each, the widest first.
+
+    The order is the whole horizon, then days, then shifts, then agents' contracts, so the
+    first message is the most binding one (:attr:`RosterResult.reason`).
+    """
+    horizon, by_day, by_shift, contracts = [], [], [], []
     for (d, s), count in sorted(need.items()):
         able = sum((n, d, s) in can for n in range(len(agents)))
         if able < count:
-            out.append(
+            by_shift.append(
                 f"day {d + 1}: shift {kinds[s].name!r} needs {count} agents but only {able} "
                 "can work it (days off, banned shifts)"
             )
@@ -359,7 +429,7 @@ def _precheck(
         count = sum(c for (day, _), c in need.items() if day == d)
         able = sum(any((n, d, s) in can for s in range(len(kinds))) for n in range(len(agents)))
         if able < count:
-            out.append(
+            by_day.append(
                 f"day {d + 1} needs {count} agents on shifts but only {able} can work that day"
             )
     capacity = 0
@@ -372,17 +442,19 @@ def _precheck(
             reverse=True,
         )[:most]
         if sum(longest) < agent.contract:
-            out.append(
+            contracts.append(
                 f"agent {agent.name!r}: contract of {agent.contract / 3600:g} h cannot be "
                 f"reached: at most {sum(longest) / 3600:g} h on the shifts they may work"
             )
     total = sum(need.values())
     if capacity < total:
-        out.append(
-            f"the schedule has {total} agent-shifts but the agents can work at most "
-            f"{capacity} days in all; add agents or relax days off and max_days"
+        paid = sum(kinds[s].paid * c for (_, s), c in need.items()) / 3600
+        horizon.append(
+            f"the schedule has {total} shifts ({paid:g} paid hours) but the agents can work "
+            f"at most {capacity} of them (days off, banned shifts, max_days); add agents or "
+            "relax those rules"
         )
-    return out
+    return horizon + by_day + by_shift + contracts
 
 
 def _hours(agents: Sequence[Agent], table: pd.DataFrame) -> pd.DataFrame:
@@ -399,14 +471,159 @@ def _hours(agents: Sequence[Agent], table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _empty(
-    status: RosterStatus, agents: Sequence[Agent], messages: list[str], clock: float
+    status: RosterStatus,
+    agents: Sequence[Agent],
+    messages: list[str],
+    clock: float,
+    days: int,
+    needed: pd.DataFrame,
 ) -> RosterResult:
     table = pd.DataFrame(columns=["agent", "day", "shift", "start", "end", "hours"])
-    return RosterResult(status, table, _hours(agents, table), messages, time.perf_counter() - clock)
+    return RosterResult(
+        status,
+        table,
+        _hours(agents, table),
+        messages,
+        time.perf_counter() - clock,
+        days,
+        needed,
+    )
 
 
-def read_agents(path: str | PathLike[str]) -> list[Agent]:
-    """Agents from a CSV (format in the module docstring); errors name the row and field."""
+def read_plan_shifts(
+    path: str | PathLike[str], *, days: int | None = None, first_day: date | None = None
+) -> tuple[list[Shift], int, date | None]:
+    """Shifts of a plan's ``shifts.csv`` over the days of a roster, without its forecast.
+
+    The file is the one ``staffing plan`` writes (:func:`staffing.shifts.write_shifts`):
+    ``name``, ``start``, ``end``, ``headcount``, ``breaks``, ``paid_breaks``, with starts
+    and ends as times of day (``08:00``) or as dates and times (``2026-03-03 08:00``), the
+    same form on every row. A plan whose shifts all start on one day (times of day, or one
+    date) is a day's pattern: it is repeated on each of ``days`` days (a week by default),
+    the same shifts every day. A plan whose shifts start on several dates keeps its days.
+
+    Parameters
+    ----------
+    path
+        The plan's shift CSV; messages name it as given.
+    days
+        Days to repeat a one-day plan over, ``>= 1``; :data:`PLAN_DAYS` by default. An error
+        with a plan of several days.
+    first_day
+        The date of a one-day plan's first day when the file has times of day only (for
+        weekday names and ``unavailable`` dates). An error with a file that has dates.
+
+    Returns
+    -------
+    shifts : list of Shift
+        Times in seconds from midnight of the first day; one name per kind of shift.
+    days : int
+        Days of the roster.
+    first_day : datetime.date or None
+        Date of the first day: the plan's first date, ``first_day`` as given, or None.
+
+    Raises
+    ------
+    InputError
+        For a bad file or argument; file messages name the file, the row and the column.
+    """
+    rows = read_rows(path, SHIFT_COLUMNS)
+    dated: bool | None = None
+    starts: list[int] = []
+    for where, cells in rows:
+        for field in ("start", "end"):
+            t, has_date = parse_start(cells[field], f"{where} ({field})")
+            if dated is None:
+                dated = has_date
+            elif has_date != dated:
+                form = "a date" if dated else "a time of day alone"
+                raise InputError(
+                    f"{where}: {field} = {cells[field]!r}; the first row's start has {form}: "
+                    "write every start and end with a date (2026-03-03 08:00) or none with one"
+                )
+            if field == "start":
+                starts.append(t)
+    origin = min(starts) // _DAY * _DAY if dated else 0
+    plan = [shift_from_row(where, cells, origin) for where, cells in rows]
+    _check_kinds(rows, plan)
+    span = max(int(shift.start) // _DAY for shift in plan) + 1
+    plan_day = date(1970, 1, 1) + timedelta(seconds=origin) if dated else None
+    if span > 1:
+        last = plan_day + timedelta(days=span - 1) if plan_day else None
+        what = f"{path} is a plan of {span} days ({plan_day} to {last})"
+        if days is not None:
+            raise InputError(f"days = {days!r}; {what}; days applies only to a one-day plan")
+        if first_day is not None:
+            raise InputError(f"first_day = {first_day}; {what}, which fix the first day")
+        return plan, span, plan_day
+    if days is None:
+        days = PLAN_DAYS
+    if not (_whole(days) and days >= 1):
+        raise InputError(f"days = {days!r}; give a whole number of days >= 1")
+    if plan_day is not None and first_day is not None:
+        raise InputError(
+            f"first_day = {first_day}; {path} is dated {plan_day}, which is the first day"
+        )
+    if first_day is not None and not isinstance(first_day, date):
+        raise InputError(f"first_day = {first_day!r}; give a datetime.date")
+    shifts = [
+        Shift(
+            shift.start + d * _DAY,
+            shift.end + d * _DAY,
+            shift.headcount,
+            tuple(Break(b.start + d * _DAY, b.end + d * _DAY, b.paid) for b in shift.breaks),
+            shift.name,
+        )
+        for d in range(int(days))
+        for shift in plan
+    ]
+    return shifts, int(days), plan_day or first_day
+
+
+def _check_kinds(rows: list[tuple[str, dict[str, str]]], shifts: list[Shift]) -> None:
+    """Refuse two rows of one shift name with another time of day, length or paid time."""
+    seen: dict[str, tuple[str, tuple[int, int, int]]] = {}
+    for (where, _), shift in zip(rows, shifts, strict=True):
+        kind = (
+            round(shift.start) % _DAY,
+            round(shift.end - shift.start),
+            round(shift.paid_seconds),
+        )
+        first, known = seen.setdefault(shift.name, (where, kind))
+        if known != kind:
+            row = " ".join(first.rsplit(" ", 2)[-2:])
+            raise InputError(
+                f"{where}: name = {shift.name!r} is also the name of {row}, with another "
+                "start time, length or paid time; give each kind of shift its own name"
+            )
+
+
+def read_agents(
+    path: str | PathLike[str], *, first_day: date | None = None, days: int | None = None
+) -> list[Agent]:
+    """Agents from a CSV (format in the module docstring); errors name the row and column.
+
+    Parameters
+    ----------
+    path
+        The agents CSV; messages name it as given.
+    first_day
+        Date of the roster's first day, to turn ``unavailable`` dates into day numbers;
+        without it those dates are an error.
+    days
+        Days of the roster: day numbers beyond it are an error, and ``unavailable`` dates
+        outside the roster's days are skipped. No check by default.
+
+    Returns
+    -------
+    list of Agent
+        In file order; ``days_off`` holds the ``unavailable`` days too.
+
+    Raises
+    ------
+    InputError
+        For a bad file or cell, naming the file, the row and the column.
+    """
     agents = []
     seen: dict[str, str] = {}
     for where, cells in read_rows(path, AGENT_COLUMNS):
@@ -422,15 +639,47 @@ def read_agents(path: str | PathLike[str]) -> list[Agent]:
         max_days = None
         if cells["max_days"]:
             max_days = _cell_whole(cells["max_days"], where, "max_days", 0)
-        days_off = tuple(
-            _cell_whole(item, where, "days_off", 1)
+        days_off = [
+            _day(item, where, "days_off", days)
             for item in cells["days_off"].replace(",", " ").split()
-        )
+        ]
+        unavailable = [
+            _unavailable(item, where, first_day, days)
+            for item in cells["unavailable"].replace(",", " ").split()
+        ]
+        days_off += [d for d in unavailable if d is not None]
         banned = tuple(b.strip() for b in cells["banned"].split("|") if b.strip())
-        agents.append(Agent(name, hours * 3600, max_days, days_off, banned))
+        agents.append(Agent(name, hours * 3600, max_days, tuple(days_off), banned))
     if not agents:
         raise InputError(f"{path}: no agents; give one row per agent")
     return agents
+
+
+def _day(text: str, where: str, field: str, days: int | None, also: str = "") -> int:
+    """Day number of a cell item, from 1 and at most ``days`` when given."""
+    number = _cell_whole(text, where, field, 1, also)
+    if days is not None and number > days:
+        raise InputError(
+            f"{where}: {field} = {text!r}; the roster has {days} days, numbered 1 to {days}"
+        )
+    return number
+
+
+def _unavailable(text: str, where: str, first_day: date | None, days: int | None) -> int | None:
+    """Day number of an ``unavailable`` item, or None for a date outside the roster's days."""
+    if not _DATE.fullmatch(text):
+        return _day(text, where, "unavailable", days, "or dates like 2026-03-05")
+    try:
+        day = date.fromisoformat(text)
+    except ValueError as error:
+        raise InputError(f"{where}: unavailable = {text!r}; not a valid date ({error})") from None
+    if first_day is None:
+        raise InputError(
+            f"{where}: unavailable = {text!r}; a date needs the roster's first day (a dated plan, "
+            "or first_day / --first-day); give day numbers counted from 1 instead"
+        )
+    number = (day - first_day).days + 1
+    return number if number >= 1 and (days is None or number <= days) else None
 
 
 def _cell_number(text: str, where: str, field: str, rule: str) -> float:
@@ -443,11 +692,12 @@ def _cell_number(text: str, where: str, field: str, rule: str) -> float:
     return value
 
 
-def _cell_whole(text: str, where: str, field: str, least: int) -> int:
+def _cell_whole(text: str, where: str, field: str, least: int, also: str = "") -> int:
     try:
         value = float(text)
     except ValueError:
         value = math.nan
     if not (math.isfinite(value) and value == int(value) and value >= least):
-        raise InputError(f"{where}: {field} = {text!r}; {field} must be whole numbers >= {least}")
+        rule = f"{field} must be whole numbers >= {least}" + (f" {also}" if also else "")
+        raise InputError(f"{where}: {field} = {text!r}; {rule}")
     return int(value)

@@ -207,6 +207,49 @@ def _breaks(text: str, where: str, day: float, start: float, paid: bool) -> list
     return out
 
 
+def shift_from_row(where: str, cells: dict[str, str], origin: int) -> Shift:
+    """Build the shift of one row of a shift CSV, as :func:`read_shifts` reads it.
+
+    Parameters
+    ----------
+    where
+        The row, for messages (``shifts.csv row 7``).
+    cells
+        The row's cells by field of :data:`SHIFT_COLUMNS`, as :func:`read_rows` gives them.
+    origin
+        Midnight of the horizon's first day [s since 1970-01-01]; dated starts and ends are
+        placed from it, times of day on the first day.
+
+    Returns
+    -------
+    Shift
+        Times in seconds from ``origin``.
+
+    Raises
+    ------
+    InputError
+        For a bad cell; the message names the row and the field.
+    """
+    start = _offset(cells["start"], where, "start", origin)
+    end = _offset(cells["end"], where, "end", origin)
+    while end <= start:
+        end += _DAY
+    day = np.floor(start / _DAY) * _DAY
+    breaks = _breaks(cells["breaks"], where, day, start, paid=False)
+    breaks += _breaks(cells["paid_breaks"], where, day, start, paid=True)
+    headcount = _whole(cells["headcount"], where, "headcount")
+    try:
+        return Shift(
+            start=start,
+            end=end,
+            headcount=headcount,
+            breaks=tuple(sorted(breaks, key=lambda b: b.start)),
+            name=cells["name"] or f"{cells['start']}-{cells['end']}",
+        )
+    except InputError as error:
+        raise InputError(f"{where}: {error}") from None
+
+
 def read_shifts(path: str | PathLike[str], forecast: Forecast) -> list[Shift]:
     """Shifts from a CSV: ``start``, ``end``, ``headcount``, optional ``breaks``, ``paid_breaks``.
 
@@ -217,28 +260,7 @@ def read_shifts(path: str | PathLike[str], forecast: Forecast) -> list[Shift]:
     ``paid_breaks`` paid.
     """
     origin = int(forecast.start[0].astype("datetime64[D]").astype("datetime64[s]").astype(int))
-    shifts = []
-    for where, cells in read_rows(path, SHIFT_COLUMNS):
-        start = _offset(cells["start"], where, "start", origin)
-        end = _offset(cells["end"], where, "end", origin)
-        while end <= start:
-            end += _DAY
-        day = np.floor(start / _DAY) * _DAY
-        breaks = _breaks(cells["breaks"], where, day, start, paid=False)
-        breaks += _breaks(cells["paid_breaks"], where, day, start, paid=True)
-        try:
-            shifts.append(
-                Shift(
-                    start=start,
-                    end=end,
-                    headcount=_whole(cells["headcount"], where, "headcount"),
-                    breaks=tuple(sorted(breaks, key=lambda b: b.start)),
-                    name=cells["name"] or f"{cells['start']}-{cells['end']}",
-                )
-            )
-        except InputError as error:
-            raise InputError(f"{where}: {error}") from None
-    return shifts
+    return [shift_from_row(where, cells, origin) for where, cells in read_rows(path, SHIFT_COLUMNS)]
 
 
 def write_shifts(path: str | PathLike[str], shifts: Sequence[Shift], forecast: Forecast) -> None:

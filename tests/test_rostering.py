@@ -1,17 +1,35 @@
-"""Rostering: named agents on a week's shifts, contracts, days off, rest, bad agents files."""
+"""Rostering: named agents on a week's shifts, contracts, days off, rest, bad agents files,
+plans read from shifts.csv, the roster report, and OR-Tools as an optional extra."""
 
+import builtins
+import os
 import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from staffing.errors import InputError
-from staffing.rostering import Agent, RosterStatus, read_agents, roster
+from staffing.report.roster import render_roster, write_roster
+from staffing.rostering import (
+    MISSING_ORTOOLS,
+    Agent,
+    RosterStatus,
+    read_agents,
+    read_plan_shifts,
+    roster,
+)
 from staffing.scheduling import schedule
-from staffing.shifts import Shift, ShiftPattern
+from staffing.shifts import Break, Shift, ShiftPattern
 
 H = 3600.0
 DAY = 86_400.0
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parents[1]
+TUESDAY = date(2026, 3, 3)
 
 
 @pytest.fixture(scope="module")
@@ -199,3 +217,290 @@ def test_bad_roster_input_names_the_field(week_shifts):
     clash = [Shift(0, 8 * H, 1, name="day"), Shift(DAY + H, DAY + 9 * H, 1, name="day")]
     with pytest.raises(InputError, match="'day' appears with two start times"):
         roster(clash, agents)
+
+
+# --------------------------------------------------------------------------- hand-solved roster
+
+
+@pytest.fixture(scope="module")
+def hand():
+    """The plan of ``data/roster_day_shifts.csv`` over 3 days from Tuesday, and its agents."""
+    shifts, days, first = read_plan_shifts(
+        DATA / "roster_day_shifts.csv", days=3, first_day=TUESDAY
+    )
+    agents = read_agents(DATA / "roster_agents.csv", first_day=first, days=days)
+    return shifts, days, first, agents
+
+
+def test_hand_solved_roster(hand):
+    """Three days of one early (06:00-14:30) and one late (14:00-22:30) shift, 8 paid h each.
+
+    Six shifts, and three agents of 16 h contracts and at most 2 days: the six days they can
+    work are exactly the six shifts, so each works exactly two. Ann may not work late and is
+    unavailable on day 3 (2026-03-05): she works early on days 1 and 2. Bob is off on day 1,
+    so Cy works late on day 1. Day 3 needs two agents and only Bob and Cy can work it, so
+    both do; Cy's two days are then 1 and 3, and Bob works late on day 2. Late on day 2 ends
+    at 22:30, 7.5 h before early on day 3 (rest must be 11 h), so Bob works late on day 3
+    and Cy early. That is the only roster.
+    """
+    shifts, days, _, agents = hand
+    result = roster(shifts, agents, days=days, time_limit=5)
+    assert result.status is RosterStatus.OPTIMAL
+    got = {(r.agent, r.day): r.shift for r in result.roster.itertuples()}
+    assert got == {
+        ("Ann", 1): "early 06:00",
+        ("Ann", 2): "early 06:00",
+        ("Bob", 2): "late 14:00",
+        ("Bob", 3): "late 14:00",
+        ("Cy", 1): "late 14:00",
+        ("Cy", 3): "early 06:00",
+    }
+    assert list(result.roster["hours"]) == [8.0] * 6
+    assert list(result.hours["hours"]) == [16.0, 16.0, 16.0]
+    assert result.messages == []
+    assert result.reason == ""
+
+
+def test_hand_solved_roster_report(hand, tmp_path):
+    shifts, days, first, agents = hand
+    result = roster(shifts, agents, days=days, time_limit=5)
+    written = write_roster(result, tmp_path / "out", first_day=first)
+    assert sorted(written) == ["roster.csv", "roster.md"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["roster.csv", "roster.md"]
+    assert written["roster.csv"].read_text(encoding="utf-8") == (
+        "agent,day,date,weekday,shift,start,end,paid_hours\n"
+        "Ann,1,2026-03-03,Tuesday,early 06:00,2026-03-03 06:00,2026-03-03 14:30,8\n"
+        "Ann,2,2026-03-04,Wednesday,early 06:00,2026-03-04 06:00,2026-03-04 14:30,8\n"
+        "Ann,3,2026-03-05,Thursday,off,,,0\n"
+        "Bob,1,2026-03-03,Tuesday,off,,,0\n"
+        "Bob,2,2026-03-04,Wednesday,late 14:00,2026-03-04 14:00,2026-03-04 22:30,8\n"
+        "Bob,3,2026-03-05,Thursday,late 14:00,2026-03-05 14:00,2026-03-05 22:30,8\n"
+        "Cy,1,2026-03-03,Tuesday,late 14:00,2026-03-03 14:00,2026-03-03 22:30,8\n"
+        "Cy,2,2026-03-04,Wednesday,off,,,0\n"
+        "Cy,3,2026-03-05,Thursday,early 06:00,2026-03-05 06:00,2026-03-05 14:30,8\n"
+    )
+    assert written["roster.md"].read_text(encoding="utf-8") == (
+        "# Roster\n"
+        "\n"
+        "3 days, Tue 2026-03-03 to Thu 2026-03-05; 3 agents; 6 shifts (48 paid hours); optimal.\n"
+        "\n"
+        "| agent | Tue 2026-03-03 | Wed 2026-03-04 | Thu 2026-03-05 | paid h | contract h |\n"
+        "|---|---|---|---|---:|---:|\n"
+        "| Ann | 06:00-14:30 | 06:00-14:30 | off | 16 | 16 |\n"
+        "| Bob | off | 14:00-22:30 | 14:00-22:30 | 16 | 16 |\n"
+        "| Cy | 14:00-22:30 | off | 06:00-14:30 | 16 | 16 |\n"
+        "| **shifts rostered / needed** | 2 / 2 | 2 / 2 | 2 / 2 | 48 | 48 |\n"
+    )
+
+
+def test_report_without_dates_numbers_the_days(hand):
+    shifts, days, _, agents = hand
+    texts = render_roster(roster(shifts, agents, days=days, time_limit=5))
+    assert texts["roster.csv"].splitlines()[1] == "Ann,1,,,early 06:00,06:00,14:30,8"
+    assert "| agent | day 1 | day 2 | day 3 | paid h | contract h |" in texts["roster.md"]
+    assert "\n3 days; 3 agents;" in texts["roster.md"]
+
+
+def test_infeasible_roster_gives_the_binding_reason_and_writes_nothing(hand, tmp_path):
+    shifts, days, first, agents = hand
+    result = roster(shifts, agents[:2], days=days, time_limit=5)
+    assert result.status is RosterStatus.INFEASIBLE
+    assert not result.has_roster
+    assert result.reason == (
+        "the schedule has 6 shifts (48 paid hours) but the agents can work at most 4 of "
+        "them (days off, banned shifts, max_days); add agents or relax those rules "
+        "(and 3 more problems)"
+    )
+    assert "\n" not in result.reason
+    with pytest.raises(InputError, match=r"^no roster to write: the schedule has 6 shifts"):
+        write_roster(result, tmp_path / "out", first_day=first)
+    assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------------- plan shifts
+
+
+def test_one_day_plan_is_repeated_over_a_week():
+    shifts, days, first = read_plan_shifts(DATA / "roster_day_shifts.csv")
+    assert (days, first) == (7, None)
+    assert len(shifts) == 14
+    assert [s.name for s in shifts[:2]] == ["early 06:00", "late 14:00"]
+    late_sunday = shifts[13]
+    assert late_sunday == Shift(
+        6 * DAY + 14 * H,
+        6 * DAY + 22.5 * H,
+        1,
+        (
+            Break(6 * DAY + 16 * H, 6 * DAY + 16.25 * H, True),
+            Break(6 * DAY + 18 * H, 6 * DAY + 18.5 * H),
+        ),
+        "late 14:00",
+    )
+    assert late_sunday.paid_seconds == 8 * H
+
+
+def test_one_dated_day_is_repeated_from_its_date(tmp_path):
+    path = tmp_path / "shifts.csv"
+    path.write_text(
+        "name,start,end,headcount,breaks,paid_breaks\n"
+        "night 22:00,2026-03-03 22:00,2026-03-04 06:00,2,02:00-02:30,\n",
+        encoding="utf-8",
+    )
+    shifts, days, first = read_plan_shifts(path, days=2)
+    assert (days, first) == (2, TUESDAY)
+    assert [(s.start, s.end) for s in shifts] == [(22 * H, 30 * H), (DAY + 22 * H, DAY + 30 * H)]
+    assert shifts[1].breaks == (Break(DAY + 26 * H, DAY + 26.5 * H),)
+
+
+def test_dated_plan_keeps_its_days(tmp_path):
+    path = tmp_path / "shifts.csv"
+    path.write_text(
+        "name,start,end,headcount,breaks,paid_breaks\n"
+        "early 06:00,2026-03-03 06:00,2026-03-03 14:00,2,,\n"
+        "late 14:00,2026-03-05 14:00,2026-03-05 22:00,1,,\n",
+        encoding="utf-8",
+    )
+    shifts, days, first = read_plan_shifts(path)
+    assert (days, first) == (3, TUESDAY)
+    assert [(s.start, s.end, s.headcount) for s in shifts] == [
+        (6 * H, 14 * H, 2),
+        (2 * DAY + 14 * H, 2 * DAY + 22 * H, 1),
+    ]
+    with pytest.raises(InputError) as error:
+        read_plan_shifts(path, days=7)
+    assert str(error.value) == (
+        f"days = 7; {path} is a plan of 3 days (2026-03-03 to 2026-03-05); days applies "
+        "only to a one-day plan"
+    )
+    with pytest.raises(InputError, match=r"first_day = 2026-03-03; .* fix the first day"):
+        read_plan_shifts(path, first_day=TUESDAY)
+
+
+HEADER = "name,start,end,headcount,breaks,paid_breaks\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name,end,headcount\nx,14:00,1\n", "shifts.csv: no start column"),
+        (HEADER + "x,8h,14:00,1,,\n", "shifts.csv row 2 (start): start = '8h'"),
+        (HEADER + "x,08:00,2pm,1,,\n", "shifts.csv row 2 (end): start = '2pm'"),
+        (HEADER + "x,08:00,14:00,-1,,\n", "shifts.csv row 2: headcount = '-1'"),
+        (HEADER + "x,08:00,14:00,1,noon,\n", "shifts.csv row 2: break 'noon'"),
+        (
+            HEADER + "x,08:00,14:00,1,,\nx,09:00,15:00,1,,\n",
+            "shifts.csv row 3: name = 'x' is also the name of row 2, with another start time",
+        ),
+        (
+            HEADER + "x,2026-03-03 08:00,2026-03-03 14:00,1,,\ny,09:00,15:00,1,,\n",
+            "shifts.csv row 3: start = '09:00'; the first row's start has a date",
+        ),
+        (
+            HEADER + "x,08:00,2026-03-03 14:00,1,,\n",
+            "shifts.csv row 2: end = '2026-03-03 14:00'; the first row's start has a time of day",
+        ),
+    ],
+)
+def test_bad_plan_shifts_name_the_row_and_column(tmp_path, text, message):
+    path = tmp_path / "shifts.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_plan_shifts(path)
+    assert str(error.value).startswith(f"{tmp_path / message}")
+    assert "\n" not in str(error.value)
+
+
+def test_bad_plan_arguments():
+    with pytest.raises(InputError, match=r"days = 0; give a whole number of days >= 1"):
+        read_plan_shifts(DATA / "roster_day_shifts.csv", days=0)
+
+
+# --------------------------------------------------------------------------- unavailable days
+
+
+def test_unavailable_days_join_days_off(tmp_path):
+    path = write(
+        tmp_path,
+        "name,contract_hours,days_off,unavailable\n"
+        "Ann,40,6 7,3 2026-03-05 2026-02-27 2026-03-10\n"
+        "Bob,40,,\n",
+    )
+    ann, bob = read_agents(path, first_day=TUESDAY, days=7)
+    assert ann.days_off == (3, 6, 7)  # dates outside the 7 days from 2026-03-03 are skipped
+    assert bob.days_off == ()
+    assert read_agents(path, first_day=TUESDAY)[0].days_off == (3, 6, 7, 8)
+
+
+@pytest.mark.parametrize(
+    ("cell", "kwargs", "message"),
+    [
+        (
+            "monday",
+            {},
+            "row 2: unavailable = 'monday'; unavailable must be whole numbers >= 1 or dates "
+            "like 2026-03-05",
+        ),
+        ("0", {}, "row 2: unavailable = '0'"),
+        (
+            "2026-02-30",
+            {"first_day": TUESDAY},
+            "row 2: unavailable = '2026-02-30'; not a valid date",
+        ),
+        (
+            "2026-03-05",
+            {},
+            "row 2: unavailable = '2026-03-05'; a date needs the roster's first day",
+        ),
+        ("8", {"days": 7}, "row 2: unavailable = '8'; the roster has 7 days, numbered 1 to 7"),
+    ],
+)
+def test_bad_unavailable_cells_are_named(tmp_path, cell, kwargs, message):
+    path = write(tmp_path, f"name,contract_hours,unavailable\nAnn,40,{cell}\n")
+    with pytest.raises(InputError, match=re.escape(message)):
+        read_agents(path, **kwargs)
+
+
+def test_days_off_beyond_the_roster_are_named(tmp_path):
+    path = write(tmp_path, "name,contract_hours,days_off\nAnn,40,6 9\n")
+    with pytest.raises(InputError, match=re.escape("row 2: days_off = '9'; the roster has 7")):
+        read_agents(path, days=7)
+
+
+# --------------------------------------------------------------------------- OR-Tools extra
+
+
+def test_loading_rostering_does_not_import_ortools():
+    code = (
+        "import sys, staffing.rostering, staffing.report.roster; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'ortools'))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_missing_ortools_is_one_line(monkeypatch, hand):
+    real_import = builtins.__import__
+
+    def no_ortools(name, *args, **kwargs):
+        if name == "ortools" or name.startswith("ortools."):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ortools)
+    shifts, days, _, agents = hand
+    with pytest.raises(InputError) as error:
+        roster(shifts, agents, days=days)
+    assert str(error.value) == MISSING_ORTOOLS
+    assert MISSING_ORTOOLS == "rostering needs OR-Tools: pip install 'staffing[roster]'"
+
+
+def test_bundled_ecommerce_agents_read():
+    path = ROOT / "simulations" / "ecommerce_agents.csv"
+    agents = read_agents(path, first_day=TUESDAY, days=7)
+    assert len(agents) == 427
+    assert sum(a.contract for a in agents) / H == 256 * 40 + 171 * 20
+    ft002 = next(a for a in agents if a.name == "FT002")
+    assert ft002.days_off == (3,)  # unavailable 2026-03-05, day 3 of the week from Tuesday
