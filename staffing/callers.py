@@ -3,14 +3,19 @@
 Value types, validated once when built: :class:`Returns` (first-contact resolution and
 redials) and :class:`CallerBehaviour` (patience and handle-time distributions, with the
 returns). A scenario holds one; :func:`staffing.simulation.simulate` takes one; the plan
-sizes the Erlang requirement with :attr:`CallerBehaviour.contacts_per_issue`.
+sizes the Erlang requirement with :meth:`Returns.contacts`.
 """
 
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+from numpy.typing import NDArray
+
 from staffing import distributions
 from staffing.errors import InputError
+
+FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -55,10 +60,13 @@ class Returns:
         """Whether any contact can come back."""
         return self.fcr < 1.0 or self.redial > 0.0
 
-    @property
-    def contacts_per_issue(self) -> float:
-        """Mean contacts an issue takes when nobody hangs up: ``1 / fcr`` (geometric)."""
-        return 1.0 / self.fcr
+    def contacts(self, issues: FloatArray) -> FloatArray:
+        """Mean contacts that ``issues`` first contacts bring when nobody hangs up.
+
+        An issue takes a geometric number of contacts with mean ``1 / fcr``, so the
+        steady-state volume is ``issues / fcr``, what an Erlang requirement is sized for.
+        """
+        return issues / self.fcr
 
 
 @dataclass(frozen=True)

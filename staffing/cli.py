@@ -1,4 +1,4 @@
-"""The ``staffing`` command: it parses, calls the library, prints.
+"""The ``staffing`` command: it parses, calls the library, prints through ``report.terminal``.
 
 Verbs:
 
@@ -6,89 +6,83 @@ Verbs:
   for agent counts around it.
 - ``staffing requirements FORECAST.csv``: agents per interval for a forecast, as a table on
   the terminal and optionally a CSV file.
-- ``staffing plan SCENARIO.toml --out DIR``: the main job: requirements, a least-cost shift
-  schedule, simulation-verified corrections, and a report folder (CSV, PNG, summary.md).
 - ``staffing simulate FORECAST.csv``: simulate days of calls under a staffing per interval
   (``--agents``), a shift schedule (``--shifts``) or, by default, the Erlang requirement,
   and print the KPIs with 95 % confidence intervals.
+- ``staffing plan SCENARIO.toml --out DIR``: the main job: requirements, a least-cost shift
+  schedule, simulation-verified corrections, and a report folder (CSV, PNG, summary.md).
 - ``staffing bid BID.toml --out DIR``: price an outsourcing bid: staffing options, monthly
   cost, price per billing unit at the target margin, SLA risk, and a bid sheet.
 - ``staffing whatif SCENARIO.toml --vary KEY=FROM:TO:STEP --out DIR``: plan variants of a
   scenario in parallel (processes or a Dask cluster) and compare them: table and charts.
+- ``staffing roster SHIFTS.csv AGENTS.csv --out DIR``: named agents on a plan's shifts over
+  a week (needs the ``[roster]`` extra).
 
 Units on the command line are human-friendly (``30min``, ``180s``, ``3m``, ``30%``,
-``80/20``); the library receives seconds and fractions. A user's mistake is one line on
-stderr and exit status 2, never a traceback.
+``80/20``); the library receives seconds and fractions. Exit status (DESIGN.md section 7):
+0 done; 1 a plan or bid that misses a target or is infeasible (the reason printed); 2 a
+user's mistake, as one line on stderr naming the flag, file, row or key, never a traceback;
+130 interrupted by Ctrl-C (one line; no output folder is left half-written).
+
+Only argparse and the units module load before the arguments are parsed; each verb imports
+the library it needs, so ``staffing --help`` answers at once.
 """
 
 import argparse
-import math
+import os
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
+from typing import Any
 
-import numpy as np
-from tqdm import tqdm
-
-from staffing import erlang, units
-from staffing.callers import CallerBehaviour
+from staffing import units
 from staffing.errors import InputError
-from staffing.forecast import read_forecast
-from staffing.plan import plan, target_checks
-from staffing.pricing import load_bid, price_bid
-from staffing.report.bid_sheet import write_bid_sheet
-from staffing.report.output import check_out_dir
-from staffing.report.plan_report import write_report
-from staffing.requirements import (
-    Requirements,
-    ServiceTargets,
-    compute_requirements,
-    scheduled_positions,
-)
-from staffing.scenario import load_scenario
-from staffing.shifts import read_agents, read_shifts
-from staffing.simulation import simulate
+
+EXIT_OK, EXIT_MISSED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+"""Exit statuses of the command (DESIGN.md section 7)."""
 
 
-def _pct(value: float) -> str:
-    return f"{100 * value:.1f}%"
+def _real(text: str | None, flag: str, rule: str = "a number") -> float | None:
+    """Parse a plain number given to ``flag``; None stays None."""
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"{flag} = {text!r}; give {rule}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InputError(f"{flag} = {text!r}; give {rule}")
+    return value
 
 
-def _sec(value: float) -> str:
-    return "inf" if math.isinf(value) else f"{value:.1f}"
+def _at_least(value: int | None, flag: str, least: int, what: str) -> None:
+    if value is not None and value < least:
+        raise InputError(f"{flag} = {value}; give {least} or more {what}")
 
 
-def _render(rows: list[list[str]], header: list[str], marks: Sequence[str] = ()) -> str:
-    """Right-aligned text table; ``marks`` is a prefix per row (e.g. ``'>'``)."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    marks = list(marks) or [""] * len(rows)
-    pad = max((len(m) for m in marks), default=0)
-    lines = [" " * pad + "  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True))]
-    for mark, row in zip(marks, rows, strict=True):
-        cells = "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True))
-        lines.append(mark.ljust(pad) + cells)
-    return "\n".join(lines)
-
-
-def _targets(args: argparse.Namespace) -> ServiceTargets:
+def _targets(args: argparse.Namespace) -> Any:
     """Service targets from the shared target options."""
+    from staffing.requirements import ServiceTargets
+
     if args.sl.strip().lower() in {"off", "none"}:
         service_level, threshold = None, 20.0
     else:
         service_level, threshold = units.parse_service_target(args.sl, "--sl")
-    return ServiceTargets(
-        service_level=service_level,
-        threshold=threshold,
-        asa=None if args.asa is None else units.parse_duration(args.asa, "--asa"),
-        abandon_rate=(
-            None if args.abandon is None else units.parse_fraction(args.abandon, "--abandon")
-        ),
-        max_occupancy=(
-            None
-            if args.max_occupancy is None
-            else units.parse_fraction(args.max_occupancy, "--max-occupancy")
-        ),
-    )
+    try:
+        return ServiceTargets(
+            service_level=service_level,
+            threshold=threshold,
+            asa=None if args.asa is None else units.parse_duration(args.asa, "--asa"),
+            abandon_rate=(
+                None if args.abandon is None else units.parse_fraction(args.abandon, "--abandon")
+            ),
+            max_occupancy=(
+                None
+                if args.max_occupancy is None
+                else units.parse_fraction(args.max_occupancy, "--max-occupancy")
+            ),
+        )
+    except InputError as error:
+        raise InputError(f"targets: {error}") from None
 
 
 def _shrinkage(args: argparse.Namespace) -> float:
@@ -107,33 +101,29 @@ def _patience(args: argparse.Namespace) -> float | None:
     return value
 
 
-def _describe(targets: ServiceTargets, patience: float | None) -> str:
-    parts = []
-    if targets.service_level is not None:
-        parts.append(
-            f"{_pct(targets.service_level)} answered in {units.format_duration(targets.threshold)}"
-        )
-    if targets.asa is not None:
-        parts.append(f"ASA <= {units.format_duration(targets.asa)}")
-    if targets.abandon_rate is not None:
-        parts.append(f"abandonment <= {_pct(targets.abandon_rate)}")
-    if targets.max_occupancy is not None:
-        parts.append(f"occupancy <= {_pct(targets.max_occupancy)}")
-    model = (
-        "Erlang C (no abandonment)"
-        if patience is None
-        else f"Erlang A (mean patience {units.format_duration(patience)})"
-    )
-    return f"{model}; targets: {', '.join(parts)}"
+def _interval(text: str | None) -> float | None:
+    if text is None:
+        return None
+    return units.parse_duration(text, "--interval", plausible="interval")
 
 
 def _cmd_erlang(args: argparse.Namespace) -> int:
-    calls = float(args.calls)
-    interval = units.parse_duration(args.interval, "--interval")
-    aht = units.parse_duration(args.aht, "--aht")
+    calls = _real(args.calls, "--calls", "a number of calls >= 0")
+    if calls < 0:
+        raise InputError(f"--calls = {args.calls!r}; give a number of calls >= 0")
+    interval = _interval(args.interval)
+    aht = units.parse_duration(args.aht, "--aht", plausible="aht")
+    _at_least(args.around, "--around", 0, "rows")
     shrinkage = _shrinkage(args)
     targets = _targets(args)
     patience = _patience(args)
+
+    import numpy as np
+
+    from staffing import erlang
+    from staffing.report import terminal as term
+    from staffing.requirements import scheduled_positions
+
     need = int(
         erlang.required_agents(
             calls, aht, interval=interval, patience=patience, **targets.as_kwargs()
@@ -145,154 +135,127 @@ def _cmd_erlang(args: argparse.Namespace) -> int:
         f"{calls:g} calls in {units.format_duration(interval)}, AHT "
         f"{units.format_duration(aht)}: offered load {load:.2f} Erlang"
     )
-    print(_describe(targets, patience))
+    print(term.describe_targets(targets, patience))
     print(
         f"required: {need} agents on the phones; {scheduled} scheduled at "
-        f"{_pct(shrinkage)} shrinkage\n"
+        f"{term.pct(shrinkage)} shrinkage\n"
     )
     counts = np.arange(max(need - args.around, 1), need + args.around + 1)
     k = erlang.kpis(
         calls, aht, counts, interval=interval, threshold=targets.threshold, patience=patience
     )
-    header = ["agents", "service level", "ASA s", "P(wait)", "occupancy"]
-    columns: list[tuple[str, Callable[[float], str], np.ndarray]] = [
-        ("service level", _pct, np.atleast_1d(k.service_level)),
-        ("ASA s", _sec, np.atleast_1d(k.asa)),
-        ("P(wait)", _pct, np.atleast_1d(k.p_wait)),
-        ("occupancy", _pct, np.atleast_1d(k.occupancy)),
+    columns = [
+        ("service level", term.pct, k.service_level),
+        ("ASA s", term.sec, k.asa),
+        ("P(wait)", term.pct, k.p_wait),
+        ("occupancy", term.pct, k.occupancy),
     ]
     if patience is not None:
-        header[2:2] = ["SL answered"]
-        columns.insert(1, ("SL answered", _pct, np.atleast_1d(k.service_level_answered)))
-        header.insert(-1, "abandoned")
-        columns.insert(-1, ("abandoned", _pct, np.atleast_1d(k.abandon_rate)))
+        columns.insert(1, ("SL answered", term.pct, k.service_level_answered))
+        columns.insert(-1, ("abandoned", term.pct, k.abandon_rate))
     rows = [
-        [str(n), *(fmt(float(values[i])) for _, fmt, values in columns)]
+        [str(n), *(fmt(float(np.atleast_1d(values)[i])) for _, fmt, values in columns)]
         for i, n in enumerate(counts)
     ]
-    print(_render(rows, header, marks=[">" if n == need else "" for n in counts]))
-    return 0
-
-
-def _print_requirements(req: Requirements) -> None:
-    frame = req.to_frame()
-    has_dates = len(req.forecast.days) > 1
-    fmt = "%Y-%m-%d %H:%M" if has_dates else "%H:%M"
-    header = [
-        "start",
-        "calls",
-        "AHT s",
-        "load",
-        "agents",
-        "scheduled",
-        "SL",
-        "ASA s",
-        "abandoned",
-        "occupancy",
-    ]
-    rows = [
-        [
-            row.start.strftime(fmt),
-            f"{row.calls:g}",
-            f"{row.aht:.0f}",
-            f"{row.load:.2f}",
-            str(row.agents),
-            str(row.scheduled),
-            _pct(row.service_level),
-            _sec(row.asa),
-            _pct(row.abandon_rate),
-            _pct(row.occupancy),
-        ]
-        for row in frame.itertuples()
-    ]
-    print(_describe(req.targets, req.patience))
-    print(_render(rows, header))
-    t = req.totals
-    print(
-        f"\ntotal: {t.calls:g} calls; peak {t.peak_agents} agents; {t.agent_hours:.1f} agent "
-        f"hours on the phones, {t.scheduled_hours:.1f} scheduled hours = {t.fte:.1f} FTE"
-    )
-    print(
-        f"over all calls: service level {_pct(t.service_level)}, ASA {_sec(t.asa)} s, "
-        f"abandoned {_pct(t.abandon_rate)}, occupancy {_pct(t.occupancy)}"
-    )
+    header = ["agents", *(name for name, _, _ in columns)]
+    print(term.render(rows, header, marks=[">" if n == need else "" for n in counts]))
+    if patience is None and counts[0] <= load:
+        print(
+            f"\n—: with {int(load)} agents or fewer, {load:.2f} Erlangs never clear (nobody "
+            "hangs up): no finite wait"
+        )
+    return EXIT_OK
 
 
 def _cmd_requirements(args: argparse.Namespace) -> int:
-    out = _out_path(args)
-    interval = None if args.interval is None else units.parse_duration(args.interval, "--interval")
-    forecast = read_forecast(args.forecast, interval=interval)
+    from staffing.report.output import OutputFile
+
+    out = None if args.out is None else OutputFile(args.out, force=args.force)
+    interval = _interval(args.interval)
     shrinkage = _shrinkage(args)
     fte_hours = units.parse_duration(args.fte_hours, "--fte-hours") / 3600.0
+    targets = _targets(args)
+    patience = _patience(args)
+
+    from staffing.forecast import read_forecast
+    from staffing.report import terminal as term
+    from staffing.report.tables import with_start_text
+    from staffing.requirements import compute_requirements
+
+    forecast = read_forecast(args.forecast, interval=interval)
     req = compute_requirements(
-        forecast,
-        _targets(args),
-        patience=_patience(args),
-        shrinkage=shrinkage,
-        fte_hours=fte_hours,
+        forecast, targets, patience=patience, shrinkage=shrinkage, fte_hours=fte_hours
     )
-    _print_requirements(req)
+    print(term.requirements_table(req))
     if out is not None:
-        req.to_frame().to_csv(out, index=False)
-        print(f"\nwrote {out}")
-    return 0
-
-
-def _out_path(args: argparse.Namespace) -> Path | None:
-    """Return the ``--out`` file; refuse one that exists unless ``--force`` is given."""
-    out = Path(args.out) if args.out else None
-    if out is not None and out.exists() and not args.force:
-        raise InputError(f"--out {out} exists; choose another file or add --force to replace it")
-    return out
-
-
-def _ci(mean: float, half: float, fmt: Callable[[float], str]) -> str:
-    return fmt(mean) if math.isnan(half) else f"{fmt(mean)} ± {fmt(half).rstrip('%s')}"
+        table = with_start_text(req.to_frame(), forecast)
+        path = out.write(lambda p: table.to_csv(p, index=False))
+        print(f"\nwrote {path}")
+    return EXIT_OK
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    out = _out_path(args)
-    forecast = read_forecast(args.forecast)
+    from staffing.report.output import OutputFile
+
+    out = None if args.out is None else OutputFile(args.out, force=args.force)
+    if args.agents and args.shifts:
+        raise InputError("give --agents or --shifts, not both")
     targets = _targets(args)
     patience = _patience(args)
     shrinkage = _shrinkage(args)
-    if args.agents and args.shifts:
-        raise InputError("give --agents or --shifts, not both")
+    handle_cv = _real(args.handle_cv, "--handle-cv", "a coefficient of variation like 0.8")
+    patience_cv = _real(args.patience_cv, "--patience-cv", "a coefficient of variation like 1")
+    _at_least(args.replications, "--replications", 1, "simulated days")
+    _at_least(args.workers, "--workers", 1, "threads")
+
+    from staffing.callers import CallerBehaviour
+
+    try:
+        callers = CallerBehaviour(
+            patience=patience,
+            patience_distribution=args.patience_dist,
+            patience_cv=patience_cv,
+            handle_distribution=args.handle_dist,
+            handle_cv=handle_cv,
+        )
+    except InputError as error:
+        raise InputError(f"--{str(error).replace('_distribution', '-dist', 1)}") from None
+
+    from staffing.forecast import read_forecast
+    from staffing.report import terminal as term
+    from staffing.report.tables import with_start_text
+    from staffing.requirements import compute_requirements
+    from staffing.shifts import read_agents, read_shifts
+    from staffing.simulation import simulate
+
+    forecast = read_forecast(args.forecast)
     if args.agents:
-        plan = {"agents": read_agents(args.agents, forecast), "shrinkage": shrinkage}
+        staffing = {"agents": read_agents(args.agents, forecast), "shrinkage": shrinkage}
         source = f"agents per interval from {args.agents}"
     elif args.shifts:
         shifts = read_shifts(args.shifts, forecast)
-        plan = {"shifts": shifts}
-        source = (
-            f"{sum(s.headcount for s in shifts)} agents on {len(shifts)} shifts from {args.shifts}"
-        )
+        staffing = {"shifts": shifts}
+        heads = sum(s.headcount for s in shifts)
+        source = f"{heads} agents on {len(shifts)} shifts from {args.shifts}"
     else:
         req = compute_requirements(forecast, targets, patience=patience)
-        plan = {"agents": req.agents, "shrinkage": shrinkage}
+        staffing = {"agents": req.agents, "shrinkage": shrinkage}
         source = "the Erlang requirement per interval (SIPP) for the targets"
-    handle_cv = None if args.handle_cv is None else float(args.handle_cv)
-    patience_cv = None if args.patience_cv is None else float(args.patience_cv)
-    with tqdm(
-        total=args.replications, desc="simulating", unit="day", disable=None, file=sys.stderr
-    ) as bar:
+    progress = term.Progress("day")
+    try:
         result = simulate(
             forecast,
-            **plan,
+            **staffing,
             threshold=targets.threshold,
-            callers=CallerBehaviour(
-                patience=patience,
-                patience_distribution=args.patience_dist,
-                patience_cv=patience_cv,
-                handle_distribution=args.handle_dist,
-                handle_cv=handle_cv,
-            ),
+            callers=callers,
             replications=args.replications,
             seed=args.seed,
             engine=args.engine,
             workers=args.workers,
-            progress=lambda done: bar.update(done - bar.n),
+            progress=lambda done: progress("simulating", done, args.replications),
         )
+    finally:
+        progress.close()
     print(f"{args.replications} simulated days, seed {args.seed}; staffing: {source}")
     print(
         f"handle times {args.handle_dist}"
@@ -303,186 +266,106 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             else f"; patience {args.patience_dist}, mean {units.format_duration(patience)}"
         )
     )
-    day = result.day
-    rows = [
-        ["calls offered", _ci(*day.loc["offered"], lambda v: f"{v:.0f}")],
-        [
-            f"service level ({units.format_duration(targets.threshold)})",
-            _ci(*day.loc["service_level"], _pct),
-        ],
-        ["service level of answered", _ci(*day.loc["service_level_answered"], _pct)],
-        ["ASA s", _ci(*day.loc["asa"], _sec)],
-        ["abandoned", _ci(*day.loc["abandon_rate"], _pct)],
-        ["occupancy", _ci(*day.loc["occupancy"], _pct)],
-        ["utilization", _ci(*day.loc["utilization"], _pct)],
-    ]
-    print(_render(rows, ["whole horizon", "mean ± 95% CI"]) + "\n")
-    table = result.intervals
-    fmt = "%Y-%m-%d %H:%M" if len(forecast.days) > 1 else "%H:%M"
-    header = ["start", "calls", "agents", "SL", "± CI", "ASA s", "abandoned", "occupancy"]
-    lines = [
-        [
-            row.start.strftime(fmt),
-            f"{row.calls:g}",
-            f"{row.agents:.1f}",
-            _pct(row.service_level) if row.offered else "-",
-            _pct(row.service_level_ci).rstrip("%") if row.offered else "",
-            _sec(row.asa) if not math.isnan(row.asa) else "-",
-            _pct(row.abandon_rate) if row.offered else "-",
-            _pct(row.occupancy) if not math.isnan(row.occupancy) else "-",
-        ]
-        for row in table.itertuples()
-    ]
-    print(_render(lines, header))
-    if targets.service_level is not None:
-        missed = table[(table.offered > 0) & (table.service_level < targets.service_level)]
-        print(
-            f"\nintervals below the {_pct(targets.service_level)} target in simulation: "
-            f"{len(missed)} of {int((table.offered > 0).sum())}"
-        )
+    dated = len(forecast.days) > 1
+    print(term.simulation_table(result, dated, targets.threshold, targets.service_level))
     if out is not None:
-        table.to_csv(out, index=False)
-        print(f"wrote {out}")
-    return 0
-
-
-def _new_folder(args: argparse.Namespace) -> Path:
-    """Return the ``--out`` folder: new or empty, unless ``--force`` allows writing."""
-    try:
-        return check_out_dir(args.out, force=args.force)
-    except InputError as error:
-        raise InputError(f"--out {error}") from None
-
-
-class _Bars:
-    """tqdm progress bars on stderr, one per stage, for ``progress(stage, done, total)``."""
-
-    def __init__(self, unit: str) -> None:
-        self.unit = unit
-        self.bars: dict[str, tqdm] = {}
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        bar = self.bars.get(stage)
-        if bar is None:
-            bar = self.bars[stage] = tqdm(
-                total=total, desc=stage, unit=self.unit, disable=None, file=sys.stderr, leave=False
-            )
-        bar.update(done - bar.n)
-
-    def close(self) -> None:
-        for bar in self.bars.values():
-            bar.close()
+        table = with_start_text(result.intervals, forecast)
+        path = out.write(lambda p: table.to_csv(p, index=False))
+        print(f"wrote {path}")
+    return EXIT_OK
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    out = _new_folder(args)
+    from staffing.report.output import OutputFolder
+
+    folder = OutputFolder(args.out, "plan", force=args.force)
+
+    from staffing.plan import plan, target_checks
+    from staffing.report import terminal as term
+    from staffing.report.plan_report import write_report
+    from staffing.scenario import load_scenario
+
     scenario = load_scenario(args.scenario)
-    bars = _Bars("day")
-    result = plan(scenario, progress=bars)
-    bars.close()
-    paths = write_report(result, out)
-    sc, best = result.scenario, result.best
-    print(
-        f"{sc.name}: {sc.forecast.total_calls:,.0f} calls, {sc.forecast.n_intervals} "
-        f"intervals; {_describe(sc.targets, sc.callers.patience)}"
-    )
-    rows = [
-        [
-            str(r.number),
-            str(sum(s.headcount for s in r.schedule.shifts)),
-            f"{r.paid_hours:,.1f}",
-            f"{r.cost:,.0f}",
-            _ci(*r.simulation.day.loc["service_level"], _pct),
-            str(r.missing.size),
-        ]
-        for r in result.rounds
-    ]
-    print(
-        _render(
-            rows,
-            [
-                "round",
-                "agents",
-                "paid hours",
-                f"cost {sc.costs.currency}",
-                "service level (95% CI)",
-                "intervals missing",
-            ],
-            marks=["*" if r is best else "" for r in result.rounds],
-        )
-    )
-    print(f"\n* kept: round {best.number}")
-    for c in target_checks(result):
-        fmt = _sec if c.key == "asa" else _pct
-        print(f"  {c.label}: {fmt(c.value)} vs target {fmt(c.target)}: {c.status}")
-    print(f"\nreport: {paths['summary']} (charts and tables in {out})")
-    return 0
+    progress = term.Progress("day")
+    try:
+        result = plan(scenario, progress=progress)
+        progress.step(f"writing the report into {folder.path}")
+        with folder.staging() as stage:
+            write_report(result, stage)
+    finally:
+        progress.close()
+    checks = target_checks(result)
+    print(term.plan_summary(result, checks))
+    _replaced(folder)
+    print(f"\nreport: {folder.path / 'summary.md'} (charts and tables in {folder.path})")
+    best = result.best
+    missed = [c for c in checks if c.status == "missed"]
+    if best.missing.size or missed:
+        reasons = [f"{c.label} {c.status}" for c in missed]
+        if best.missing.size:
+            starts = [scenario.forecast.start_text()[k][-5:] for k in best.missing[:3]]
+            more = ", ..." if best.missing.size > 3 else ""
+            reasons.append(
+                f"{best.missing.size} interval(s) miss a target in simulation "
+                f"(from {', '.join(starts)}{more})"
+            )
+        print(f"the plan misses its targets: {'; '.join(reasons)}", file=sys.stderr)
+        return EXIT_MISSED
+    return EXIT_OK
+
+
+def _replaced(folder: Any) -> None:
+    if folder.replaced:
+        print(f"replaced in {folder.path}: {', '.join(folder.replaced)}")
 
 
 def _cmd_bid(args: argparse.Namespace) -> int:
-    out = _new_folder(args)
+    from staffing.report.output import OutputFolder
+
+    folder = OutputFolder(args.out, "bid", force=args.force)
+    _at_least(args.workers, "--workers", 1, "processes")
+
+    from staffing.pricing import load_bid, price_bid
+    from staffing.report import terminal as term
+    from staffing.report.bid_sheet import write_bid_sheet
+
     bid = load_bid(args.bid)
-    bars = _Bars("plan")
-    result = price_bid(
-        bid,
-        workers=args.workers,
-        progress=lambda done, total: bars("planning options by weekday", done, total),
-    )
-    bars.close()
-    paths = write_bid_sheet(result, out, force=True)  # --out checked before the work
-    table = result.table()
-    currency = bid.scenario.costs.currency
-    print(
-        f"{bid.name}: {bid.monthly_volume:,.0f} contacts/month; SLA "
-        f"{bid.sla.service_level:.0%}/{bid.sla.threshold:g}s monthly; billed per "
-        f"{table.attrs['unit']} at a {bid.margin:.0%} margin"
-    )
-    rows = [
-        [
-            _pct(r["plan service level"]),
-            f"{r['FTE']:,.1f}",
-            f"{r['monthly cost']:,.0f}",
-            f"{r['list price']:,.2f}",
-            _pct(r["P(miss SLA)"]),
-            f"{_pct(r['P(miss) 5%'])}-{_pct(r['P(miss) 95%'])}",
-            f"{100 * r['expected credit']:.2f}%",
-            f"{100 * r['expected bonus']:.2f}%",
-            f"{r['risk-adjusted price']:,.2f}",
-        ]
-        for _, r in table.iterrows()
-    ]
-    header = [
-        "plan SL",
-        "FTE",
-        f"month {currency}",
-        "list price",
-        "P(miss)",
-        "90% range",
-        "E[credit]",
-        "E[bonus]",
-    ]
-    print(
-        _render(
-            rows,
-            [*header, "risk-adjusted price"],
-            marks=["*" if rec else "" for rec in table["recommended"]],
-        )
-    )
+    progress = term.Progress("plan")
+    try:
+        result = price_bid(bid, workers=args.workers, progress=progress)
+        progress.step(f"writing the bid sheet into {folder.path}")
+        with folder.staging() as stage:
+            write_bid_sheet(result, stage)
+    finally:
+        progress.close()
+    print(term.bid_summary(result))
+    _replaced(folder)
+    print(f"bid sheet: {folder.path / 'bid.md'} (charts, tables and day plans in {folder.path})")
     rec = result.recommended
-    print(f"\n* recommended: {rec.risk_adjusted_price:,.2f} {currency} per {table.attrs['unit']}")
-    print(f"bid sheet: {paths['bid.md']} (charts, tables and day plans in {out})")
-    return 0
+    if rec.risk.p_miss > bid.max_p_miss:
+        print(
+            f"no staffing option keeps the SLA in {1 - bid.max_p_miss:.0%} of months: the "
+            f"safest ({rec.plan_service_level:.0%}) misses it in {rec.risk.p_miss:.1%}; "
+            "add higher options ([risk] plan_service_levels)",
+            file=sys.stderr,
+        )
+        return EXIT_MISSED
+    return EXIT_OK
 
 
 def _cmd_whatif(args: argparse.Namespace) -> int:
-    from staffing import sweep, whatif
-    from staffing.report import whatif_report
+    from staffing.report.output import OutputFolder
 
-    out = _new_folder(args)
-    if args.workers is not None and args.workers < 1:
-        raise InputError(f"--workers {args.workers}: give 1 or more processes")
+    folder = OutputFolder(args.out, "whatif", force=args.force)
+    _at_least(args.workers, "--workers", 1, "processes")
     if args.workers is not None and args.scheduler:
         raise InputError("give --workers or --scheduler, not both")
+
+    from staffing import sweep, whatif
+    from staffing.report import terminal as term
+    from staffing.report import whatif_report
+    from staffing.scenario import load_scenario
+
     varies = whatif.parse_varies(args.vary)
     total = len(whatif.variants(varies))
     scenario = load_scenario(args.scenario)
@@ -498,34 +381,103 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
             client = Client(args.scheduler)
         except (OSError, TimeoutError, ValueError) as error:
             raise InputError(f"--scheduler {args.scheduler}: cannot connect ({error})") from None
-    bars = _Bars("plan")
+    progress = term.Progress("plan")
     try:
         result = sweep.run_sweep(
             scenario,
             varies,
             executor=None if client is None else client.get_executor(),
             workers=args.workers,
-            progress=lambda done, _: bars(f"planning {total} variants", done, total),
+            progress=lambda done, _: progress(f"planning {total} variants", done, total),
         )
+        progress.step(f"writing the comparison into {folder.path}")
+        with folder.staging() as stage:
+            paths = whatif_report.write_whatif(result, stage)
     finally:
-        bars.close()
+        progress.close()
         if client is not None:
             client.close()
-    paths = whatif_report.write_whatif(result, out, force=args.force)
     print(
         f"{scenario.name}: {total} variants of {whatif.describe_varies(varies)}; every variant "
         f"meets the same simulated callers (seed {scenario.simulation.seed})"
     )
     shown = whatif_report.display(result)
-    print(_render(shown.values.tolist(), list(shown.columns)))
+    print(term.render(shown.values.tolist(), list(shown.columns)))
     print("", *whatif_report.headlines(result), sep="\n")
-    print(f"\nwrote {', '.join(str(path) for path in paths.values())}")
-    return 0
+    _replaced(folder)
+    print(f"\nwrote {', '.join(str(folder.path / p.name) for p in paths.values())}")
+    return EXIT_OK
+
+
+def _cmd_roster(args: argparse.Namespace) -> int:
+    from staffing.report.output import OutputFolder
+
+    folder = OutputFolder(args.out, "roster", force=args.force)
+    _at_least(args.days, "--days", 1, "days")
+    first_day = None
+    if args.first_day is not None:
+        from datetime import date
+
+        try:
+            first_day = date.fromisoformat(args.first_day)
+        except ValueError:
+            raise InputError(
+                f"--first-day = {args.first_day!r}; give a date like 2026-03-02"
+            ) from None
+    min_rest = units.parse_duration(args.min_rest, "--min-rest")
+    time_limit = units.parse_duration(args.time_limit, "--time-limit")
+    if time_limit <= 0:
+        raise InputError(f"--time-limit = {args.time_limit!r}; give a duration > 0")
+
+    from staffing.report import terminal as term
+    from staffing.report.roster import write_roster
+    from staffing.rostering import read_agents, read_plan_shifts, roster
+
+    shifts, days, first_day = read_plan_shifts(args.shifts, days=args.days, first_day=first_day)
+    agents = read_agents(args.agents, first_day=first_day, days=days)
+    needed = sum(s.headcount for s in shifts)
+    print(f"{args.shifts}: {needed:,} shifts over {days} days; {len(agents):,} agents")
+    progress = term.Progress("roster")
+    progress.step(f"solving the roster (at most {units.format_duration(time_limit)})")
+    result = roster(shifts, agents, days=days, min_rest=min_rest, time_limit=time_limit)
+    if not result.has_roster:
+        print(f"no roster ({result.status.value}): {result.reason}", file=sys.stderr)
+        return EXIT_MISSED
+    with folder.staging() as stage:
+        write_roster(result, stage, first_day=first_day)
+    hours = result.hours
+    print(
+        f"roster {result.status.value} in {result.runtime:.1f} s: {len(result.roster):,} "
+        f"shifts, {hours['hours'].sum():,g} paid hours (contracts "
+        f"{hours['contract_hours'].sum():,g} h)"
+    )
+    for message in result.messages:
+        print(f"  {message}")
+    _replaced(folder)
+    print(f"roster: {folder.path / 'roster.md'} and {folder.path / 'roster.csv'}")
+    return EXIT_OK
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (exit status 2), as every other error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Print one line naming the problem, and exit with status 2."""
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def _add_output(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--out", metavar="FILE.csv", help=what)
     parser.add_argument("--force", action="store_true", help="replace --out if it exists")
+
+
+def _add_folder(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--out", required=True, metavar="DIR", help=what)
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write into an existing folder, replacing only this command's earlier files",
+    )
 
 
 def _add_targets(parser: argparse.ArgumentParser) -> None:
@@ -554,10 +506,12 @@ def _add_targets(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``staffing`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="staffing",
-        description="Contact-center staffing: Erlang B/C/A requirements per interval.",
-        epilog="Durations: 180, 180s, 3m, 3min, 1h30m. Shares: 30% or 0.3.",
+        description="Contact-center workforce planning: Erlang requirements, shift plans "
+        "verified by simulation, bids, what-if sweeps and rosters.",
+        epilog="Durations: 180, 180s, 3m, 3min, 1h30m. Shares: 30% or 0.3. Exit status: 0 "
+        "done, 1 a plan or bid misses a target, 2 bad input, 130 interrupted.",
     )
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
@@ -566,7 +520,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="Erlang calculator for one interval",
         description="Agents required for one interval, and KPIs for counts around it.",
     )
-    p.add_argument("--calls", type=float, required=True, help="calls offered in the interval")
+    p.add_argument("--calls", required=True, help="calls offered in the interval")
     p.add_argument("--aht", required=True, metavar="DURATION", help="average handle time")
     p.add_argument(
         "--interval", default="30min", metavar="DURATION", help="interval length (default 30min)"
@@ -611,8 +565,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and summary.md.",
     )
     p.add_argument("scenario", help="scenario TOML file (see README)")
-    p.add_argument("--out", required=True, metavar="DIR", help="report folder to create")
-    p.add_argument("--force", action="store_true", help="write into an existing folder")
+    _add_folder(p, "report folder to create")
     p.set_defaults(run=_cmd_plan)
 
     p = verbs.add_parser(
@@ -623,8 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
         "volume error, and write a bid sheet (bid.md, CSV tables, PNG charts).",
     )
     p.add_argument("bid", help="bid TOML file (see README)")
-    p.add_argument("--out", required=True, metavar="DIR", help="bid sheet folder to create")
-    p.add_argument("--force", action="store_true", help="write into an existing folder")
+    _add_folder(p, "bid sheet folder to create")
     p.add_argument(
         "--workers",
         type=int,
@@ -686,7 +638,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output(p, "write the per-interval KPIs as CSV")
     p.set_defaults(run=_cmd_simulate)
 
-    from staffing.whatif import PARAMETERS
+    from staffing.whatif import PARAMETERS  # light: the keys for the help text
 
     p = verbs.add_parser(
         "whatif",
@@ -706,8 +658,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=FROM:TO:STEP|KEY=A,B,C",
         help="an input to vary over an inclusive grid or a list; repeat for more inputs",
     )
-    p.add_argument("--out", required=True, metavar="DIR", help="folder to create")
-    p.add_argument("--force", action="store_true", help="write into an existing folder")
+    _add_folder(p, "folder to create")
     p.add_argument(
         "--workers",
         type=int,
@@ -720,17 +671,67 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the plans on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs staffing[dask])",
     )
     p.set_defaults(run=_cmd_whatif)
+
+    p = verbs.add_parser(
+        "roster",
+        help="roster named agents on a plan's shifts (needs staffing[roster])",
+        description="Assign named agents (contract hours, most days, days off, unavailable "
+        "days, banned shifts, 11 h rest) to the shifts of a plan's shifts.csv with CP-SAT, "
+        "fewest paid hours first. A one-day plan is repeated over --days days (a week). "
+        "Writes roster.csv and roster.md.",
+    )
+    p.add_argument("shifts", help="a plan's shifts.csv (written by staffing plan --out DIR)")
+    p.add_argument(
+        "agents",
+        help="agents CSV: name, contract_hours, and optional max_days, days_off, banned, "
+        "unavailable",
+    )
+    _add_folder(p, "roster folder to create")
+    p.add_argument(
+        "--days", type=int, metavar="N", help="days to repeat a one-day plan over (default 7)"
+    )
+    p.add_argument(
+        "--first-day",
+        metavar="DATE",
+        help="date of day 1 for a plan of times of day (e.g. 2026-03-02)",
+    )
+    p.add_argument(
+        "--min-rest",
+        default="11h",
+        metavar="DURATION",
+        help="least rest between two shifts of an agent (default 11h)",
+    )
+    p.add_argument(
+        "--time-limit", default="60s", metavar="DURATION", help="solver time limit (default 60s)"
+    )
+    p.set_defaults(run=_cmd_roster)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``staffing`` command; returns the exit status."""
+    """Run the ``staffing`` command; returns the exit status.
+
+    A user's mistake (:class:`~staffing.errors.InputError`, or a file named on the command
+    line that cannot be read or written) is one line on stderr and status 2; Ctrl-C is one
+    line and status 130. Anything else is a bug, and shows its traceback.
+    """
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except InputError as exc:
-        print(f"staffing: error: {exc}", file=sys.stderr)
-        return 2
+    except InputError as error:
+        print(f"staffing: error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("staffing: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # output piped into a program that stopped reading (head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as error:
+        if error.filename is None:
+            raise
+        print(f"staffing: error: {error.filename}: {error.strerror}", file=sys.stderr)
+        return EXIT_INPUT
 
 
 if __name__ == "__main__":

@@ -311,6 +311,15 @@ class Forecast:
         """Interval length [h]."""
         return self.interval / 3600.0
 
+    def start_text(self) -> list[str]:
+        """Interval starts as written in output files: ``HH:MM`` without dates.
+
+        A forecast of times of day only has no date, and none is invented in its outputs
+        (the placeholder date stays inside); a dated one gives ``YYYY-MM-DD HH:MM``.
+        """
+        fmt = "%Y-%m-%d %H:%M" if self.has_dates else "%H:%M"
+        return list(pd.to_datetime(self.start).strftime(fmt))
+
     def to_frame(self) -> pd.DataFrame:
         """One row per interval with columns ``start``, ``calls``, ``aht`` [s], ``load`` [Erlang].
 

@@ -8,13 +8,16 @@ computation gives the same answer on every executor.
 
 As with any "spawn" pool, a script using the default pool must call it under
 ``if __name__ == "__main__":`` (the workers import the script); notebooks and the
-``staffing`` command need nothing.
+``staffing`` command need nothing. The default pool's workers ignore Ctrl-C: the calling
+process alone is interrupted, and it terminates the workers at once instead of waiting for
+their tasks, so an interrupted sweep or bid stops within a second with one message.
 """
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, as_completed
 from typing import Any
 
 from staffing.errors import InputError
@@ -68,9 +71,11 @@ def run_tasks(
                 _inline(function, task, i, len(tasks), progress, name)
                 for i, task in enumerate(tasks)
             ]
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=size, mp_context=context) as pool:
+        pool = SpawnPool(size)
+        try:
             return run_tasks(function, tasks, executor=pool, progress=progress, name=name)
+        finally:
+            pool.shutdown(cancel_futures=True)
     futures: list[Future] = [executor.submit(function, *task) for task in tasks]
     index = {future: i for i, future in enumerate(futures)}
     try:
@@ -104,3 +109,38 @@ def _inline(
     if progress is not None:
         progress(i + 1, total)
     return result
+
+
+def _ignore_interrupts() -> None:
+    """Let Ctrl-C reach the calling process only (run in each worker as it starts)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class SpawnPool(Executor):
+    """A process pool started with "spawn" whose workers ignore Ctrl-C and can be stopped.
+
+    :meth:`shutdown` with ``cancel_futures`` terminates the workers at once, where
+    :class:`concurrent.futures.ProcessPoolExecutor` would wait for their running tasks.
+    """
+
+    def __init__(self, workers: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._pool = context.Pool(workers, initializer=_ignore_interrupts)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        """Schedule ``fn(*args, **kwargs)`` in a worker; return its future."""
+        future: Future = Future()
+        future.set_running_or_notify_cancel()
+        self._pool.apply_async(
+            fn, args, kwargs, callback=future.set_result, error_callback=future.set_exception
+        )
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Stop the workers: at once with ``cancel_futures``, else after their tasks."""
+        if cancel_futures:
+            self._pool.terminate()
+        else:
+            self._pool.close()
+        if wait:
+            self._pool.join()

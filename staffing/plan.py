@@ -200,12 +200,16 @@ def plan(
     PlanResult
     """
     fc = scenario.forecast
+    if not (fc.calls > 0).any():
+        raise InputError(
+            f"{scenario.path}: its forecast has no calls in any interval; there is nothing to staff"
+        )
     callers = scenario.callers
     # the forecast counts first contacts; with FCR f an issue takes 1/f contacts on average,
     # the steady-state volume the Erlang requirement is sized for (simulation then places
     # the repeats and redials in time)
     erlang = compute_requirements(
-        replace(fc, calls=fc.calls / callers.returns.fcr),
+        replace(fc, calls=callers.returns.contacts(fc.calls)),
         scenario.targets,
         patience=callers.patience,
         shrinkage=scenario.shrinkage,
@@ -217,6 +221,9 @@ def plan(
     rules = scenario.rules
     sim = scenario.simulation
     for number in range(sim.rounds + 1):
+        stage = "Erlang-only schedule" if number == 0 else f"round {number}"
+        if progress is not None:
+            progress(stage, 0, sim.replications)
         result = schedule(
             requirement,
             grid.start,
@@ -231,7 +238,6 @@ def plan(
             raise InputError(
                 f"{scenario.path}: no shift could be scheduled: " + "; ".join(result.messages)
             )
-        stage = "Erlang-only schedule" if number == 0 else f"round {number}"
         simulation = simulate_schedule(
             scenario,
             result.shifts,

@@ -38,6 +38,7 @@ import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from os import PathLike
 from pathlib import Path
 
@@ -317,7 +318,7 @@ def load_bid(path: str | PathLike[str]) -> Bid:
     week = np.array([float(week_r.number(d, 1.0)) for d in WEEKDAYS])
     if not week.sum() > 0:
         raise InputError(f"{file}: volume.week: every weekday is closed; give a weight > 0")
-    aht = volume.duration("aht")
+    aht = volume.duration("aht", plausible="aht")
     if aht is not None and aht <= 0:
         raise InputError(f"{volume.field('aht')} = {aht:g}; AHT must be > 0 seconds")
     days_per_month = float(volume.number("days_per_month", 30.4, low=28.0))
@@ -436,7 +437,7 @@ def price_bid(
     *,
     executor: Executor | None = None,
     workers: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> BidResult:
     """Plan, cost, price and risk every staffing option of the bid.
 
@@ -451,7 +452,9 @@ def price_bid(
     workers : int, optional
         Size of the default process pool; default: the number of CPUs.
     progress : callable, optional
-        Called as ``progress(done, total)`` as day plans finish.
+        Called as ``progress(stage, done, total)`` as day plans finish (stage ``"planning
+        options by weekday"``), then as each option's months are composed (``"SLA risk of
+        the options"``).
 
     Returns
     -------
@@ -467,13 +470,16 @@ def price_bid(
         targets = ServiceTargets(service_level=level, threshold=bid.sla.threshold)
         for k, (_, _, calls) in enumerate(types):
             tasks.append((replace(scenario, forecast=bid.forecast(calls), targets=targets), bid, k))
+    planning, risking = "planning options by weekday", "SLA risk of the options"
+    if progress is not None:
+        progress(planning, 0, len(tasks))
     done = iter(
         run_tasks(
             _plan_day,
             tasks,
             executor=executor,
             workers=workers,
-            progress=progress,
+            progress=None if progress is None else partial(progress, planning),
             name=lambda i: (
                 f"{bid.path}: option {bid.plan_service_levels[i // len(types)]:.0%}, "
                 f"{types[i % len(types)][0]}"
@@ -481,7 +487,9 @@ def price_bid(
         )
     )
     options = []
-    for level in bid.plan_service_levels:
+    for n, level in enumerate(bid.plan_service_levels):
+        if progress is not None:
+            progress(risking, n, len(bid.plan_service_levels))
         plans: dict[str, PlanResult] = {}
         simulated: dict[int, dict[str, FloatArray]] = {}
         for label, weekdays, _ in types:
@@ -513,6 +521,8 @@ def price_bid(
         kept = 1.0 - priced_in
         adjusted = price / kept if kept > 0.0 else math.inf
         options.append(Option(level, plans, month, count, price, risk, adjusted))
+    if progress is not None:
+        progress(risking, len(options), len(options))
     return BidResult(bid, options, _recommend(bid, options), types)
 
 

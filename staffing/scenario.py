@@ -221,8 +221,10 @@ class TableReader:
             raise InputError(f"{self.field(key)} = {value!r}; allowed: {', '.join(allowed)}")
         return value
 
-    def duration(self, key: str, default: float | None = None) -> float | None:
-        """Read a duration (``"3min"`` or seconds) in seconds."""
+    def duration(
+        self, key: str, default: float | None = None, *, plausible: str | None = None
+    ) -> float | None:
+        """Read a duration (``"3min"`` or seconds) in seconds (``plausible``: see units)."""
         if key not in self.table:
             return default
         value = self.table[key]
@@ -231,7 +233,7 @@ class TableReader:
                 f"{self.field(key)} = {value!r}; expected a duration like "
                 '"3min" or a number of seconds'
             )
-        return units.parse_duration(str(value), self.field(key))
+        return units.parse_duration(str(value), self.field(key), plausible=plausible)
 
     def hours(self, key: str, default: float) -> float:
         """Read a number of hours: a bare number is hours (``8``), text a duration (``"8h"``)."""
@@ -348,7 +350,7 @@ def _times_of_day(r: TableReader, key: str) -> tuple[float, ...]:
         span = r.sub(key, "starts")
         first = clock(span.table.get("from"), f"{key}.from")
         last = clock(span.table.get("to", span.table.get("from")), f"{key}.to")
-        every = span.duration("every", 1800.0)
+        every = span.duration("every", 1800.0, plausible="every")
         if every <= 0 or last < first:
             raise InputError(f"{r.field(key)}: needs from <= to and every > 0")
         count = int((last - first) // every) + 1
@@ -362,7 +364,7 @@ def _times_of_day(r: TableReader, key: str) -> tuple[float, ...]:
 
 def _pattern(r: TableReader, index: int) -> ShiftPattern:
     name = r.text("name") or f"shift {index + 1}"
-    length = r.duration("length")
+    length = r.duration("length", plausible="shift")
     if length is None or length <= 0:
         raise InputError(f'{r.field("length")}: every shift needs a length, e.g. "8h"')
     breaks = []
@@ -379,7 +381,7 @@ def _pattern(r: TableReader, index: int) -> ShiftPattern:
             )
         earliest = units.parse_duration(str(window[0]), b.field("window"))
         latest = units.parse_duration(str(window[1]), b.field("window"))
-        duration = b.duration("duration")
+        duration = b.duration("duration", plausible="break")
         if duration is None:
             raise InputError(f"{b.field('duration')}: every break needs a duration")
         breaks.append(
@@ -449,7 +451,7 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
     csv = fc.text("file")
     if csv is None:
         raise InputError(f"{file}: forecast.file is missing; name the forecast CSV")
-    interval = fc.duration("interval")
+    interval = fc.duration("interval", plausible="interval")
     forecast = read_forecast(path.parent / csv, interval=interval)
     targets, tolerance = _targets(top.sub("targets", "targets"))
     staffing = top.sub("staffing", "staffing")

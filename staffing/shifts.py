@@ -257,10 +257,25 @@ def read_shifts(path: str | PathLike[str], forecast: Forecast) -> list[Shift]:
     the next day) or dates and times; times are placed on the forecast's first day. Breaks
     are ``HH:MM-HH:MM`` items separated by spaces (``12:00-12:30 15:00-15:15``), on the
     shift's day (after midnight if earlier than the start); ``breaks`` are unpaid,
-    ``paid_breaks`` paid.
+    ``paid_breaks`` paid. A shift wholly outside the forecast's horizon is an error (it
+    would staff nothing, leaving the forecast's callers unanswered without a word).
     """
-    origin = int(forecast.start[0].astype("datetime64[D]").astype("datetime64[s]").astype(int))
-    return [shift_from_row(where, cells, origin) for where, cells in read_rows(path, SHIFT_COLUMNS)]
+    day0 = forecast.start[0].astype("datetime64[D]").astype("datetime64[s]")
+    origin = int(day0.astype(int))
+    seconds = (forecast.start - day0).astype("timedelta64[s]").astype(float)
+    first, end = float(seconds[0]), float(seconds[-1]) + forecast.interval
+    shifts = []
+    for where, cells in read_rows(path, SHIFT_COLUMNS):
+        shift = shift_from_row(where, cells, origin)
+        if shift.end <= first or shift.start >= end:
+            labels = forecast.start_text()
+            raise InputError(
+                f"{where}: shift {cells['start']}-{cells['end']} lies outside the forecast "
+                f"({labels[0]} to the end of the interval starting {labels[-1]}); check its "
+                "date"
+            )
+        shifts.append(shift)
+    return shifts
 
 
 def write_shifts(path: str | PathLike[str], shifts: Sequence[Shift], forecast: Forecast) -> None:

@@ -39,6 +39,21 @@ _UNIT_SECONDS = {
     "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
 }  # fmt: skip
 
+PLAUSIBLE: dict[str, tuple[float, float]] = {
+    "shift": (3600.0, 86_400.0),
+    "break": (300.0, 4 * 3600.0),
+    "interval": (300.0, 86_400.0),
+    "aht": (5.0, 4 * 3600.0),
+    "every": (300.0, 86_400.0),
+}
+"""Plausible ranges [s] of durations whose bare numbers are easily typed in the wrong unit.
+
+A shift under 1 h, a break under 5 min, an interval under 5 min, an AHT under 5 s or over
+4 h, a step between shift starts under 5 min: each is almost surely a unit slip
+(``length = 8`` is 8 s, meant as 8 h), refused with the unit it probably meant
+(:func:`parse_duration` with ``plausible``).
+"""
+
 _DURATION_FORMS = "like 180, 180s, 3m, 3min, 1h30m"
 _FRACTION_FORMS = "like 30% or 0.3"
 _TARGET_FORMS = "like 80/20, 80%/20s, 0.8/20 or 90/15 (share answered / answer time)"
@@ -93,7 +108,7 @@ def _duration_or_none(text: str) -> float | None:
     return total
 
 
-def parse_duration(text: str, field: str) -> float:
+def parse_duration(text: str, field: str, *, plausible: str | None = None) -> float:
     """Parse a duration typed by a person into seconds.
 
     Parameters
@@ -105,6 +120,9 @@ def parse_duration(text: str, field: str) -> float:
         h, hr, hrs, hour(s).
     field
         The option or field the text came from, for the error message (``--aht``).
+    plausible
+        A key of :data:`PLAUSIBLE`: refuse a duration outside that range, suggesting the
+        unit a bare number probably meant (``length = '8': 8 s; did you mean "8h"?``).
 
     Returns
     -------
@@ -114,7 +132,8 @@ def parse_duration(text: str, field: str) -> float:
     Raises
     ------
     InputError
-        If the text is empty, negative, not finite, has an unknown unit or is malformed.
+        If the text is empty, negative, not finite, has an unknown unit or is malformed,
+        or lies outside the ``plausible`` range.
 
     Examples
     --------
@@ -122,9 +141,27 @@ def parse_duration(text: str, field: str) -> float:
     150.0
     """
     try:
-        return _duration(text)
+        seconds = _duration(text)
     except _TextError as problem:
         raise InputError(f"{field} = {text!r}: {problem}") from None
+    if plausible is not None:
+        _check_plausible(seconds, text, field, plausible)
+    return seconds
+
+
+def _check_plausible(seconds: float, text: str, field: str, what: str) -> None:
+    """Refuse a duration outside the plausible range of ``what``, naming the likely unit."""
+    low, high = PLAUSIBLE[what]
+    if low <= seconds <= high:
+        return
+    given = f"{field} = {text!r}: {format_duration(seconds)}"
+    bare = _SIGNED_NUMBER.fullmatch(text.strip()) is not None
+    if seconds < low:
+        if bare and seconds > 0:
+            unit = "h" if low >= 3600 else "min"
+            raise InputError(f'{given}; did you mean "{text.strip()}{unit}"?')
+        raise InputError(f"{given}; a {what} must be at least {format_duration(low)}")
+    raise InputError(f"{given}; a {what} must be at most {format_duration(high)}")
 
 
 def parse_fraction(text: str, field: str) -> float:

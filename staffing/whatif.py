@@ -17,18 +17,20 @@ Examples
 [{'volume': 0.9, 'shrinkage': 0.25}, {'volume': 0.9, 'shrinkage': 0.35}]
 """
 
+from __future__ import annotations
+
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from staffing import units
 from staffing.errors import InputError
-from staffing.scenario import Scenario
+
+if TYPE_CHECKING:
+    from staffing.scenario import Scenario
 
 Value = float | None
 """One value of a varied input; None only for ``patience`` (callers never hang up)."""
@@ -87,12 +89,14 @@ def _scale_calls(sc: Scenario, factor: Value) -> Scenario:
 
 
 def _shift_aht(sc: Scenario, delta: Value) -> Scenario:
+    import numpy as np
+
     fc = sc.forecast
     aht = fc.aht + delta
     bad = np.flatnonzero((fc.calls > 0) & (aht <= 0))
     if bad.size:
         k = int(bad[0])
-        start = pd.Timestamp(fc.start[k]).strftime("%Y-%m-%d %H:%M" if fc.has_dates else "%H:%M")
+        start = fc.start_text()[k]
         raise InputError(
             f"AHT {fc.aht[k]:g} s {delta:+g} s = {aht[k]:g} s in the interval starting {start}, "
             "which has calls; AHT must stay > 0"

@@ -37,13 +37,14 @@ def test_erlang_calculator_worked_example(capsys):
     assert code == 0, err
     assert "offered load 10.00 Erlang" in out
     assert "required: 14 agents on the phones; 20 scheduled at 30.0% shrinkage" in out
-    table = out.split("\n\n", 1)[1].splitlines()[1:]
-    rows = {line.lstrip("> ").split()[0]: line for line in table}
+    table, note = out.split("\n\n", 1)[1].split("\n\n")
+    rows = {line.lstrip("> ").split()[0]: line for line in table.splitlines()[1:]}
     assert set(rows) == {str(n) for n in range(10, 19)}
     assert rows["14"].startswith(">")
     assert "88.8%" in rows["14"]
     assert "79.6%" in rows["13"]
-    assert "inf" in rows["10"]  # 10 agents for 10 Erlangs: unstable queue
+    assert rows["10"].split()[2] == "—"  # 10 agents for 10 Erlangs: unstable queue, no ASA
+    assert "10 agents or fewer, 10.00 Erlangs never clear" in note
 
 
 def test_erlang_a_calculator_shows_abandonment(capsys):

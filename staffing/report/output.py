@@ -1,16 +1,58 @@
-"""Output folders: checked before the work starts."""
+"""Output folders and files: checked before the work starts, written whole or not at all.
 
+DESIGN.md section 7: outputs go to a new folder, or to one given with ``--force``;
+``--force`` removes only the files that the same command writes, never the user's other
+files, and refuses a folder holding another command's outputs. A command's files are first
+written into a staging folder beside the target and moved in only once all are written, so
+an error or Ctrl-C leaves no half-written folder behind.
+
+:data:`OUTPUTS` says what each command writes (its signature file first); a test checks it
+against what the writers really write.
+"""
+
+import fnmatch
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from os import PathLike
 from pathlib import Path
 
 from staffing.errors import InputError
 
+OUTPUTS: dict[str, tuple[str, ...]] = {
+    "plan": (
+        "summary.md",
+        "requirements.csv",
+        "shifts.csv",
+        "kpis.csv",
+        "totals.csv",
+        "rounds.csv",
+        "coverage.png",
+        "service_level.png",
+        "waits.png",
+        "occupancy.png",
+    ),
+    "bid": ("bid.md", "options.csv", "months.csv", "tradeoff.png", "monthly_sl.png", "plan_*"),
+    "whatif": (
+        "whatif.md",
+        "whatif.csv",
+        "agents_cost.png",
+        "service_level.png",
+        "tradeoff.png",
+    ),
+    "roster": ("roster.md", "roster.csv"),
+}
+"""Names (or glob patterns) of what each command writes into its folder; the first is the
+file that identifies a folder as that command's."""
+
 
 def check_out_dir(out: str | PathLike[str], *, force: bool = False) -> Path:
     """Refuse a file, or an existing non-empty folder unless ``force``; return the path.
 
-    Outputs go to a new or explicitly named folder: nothing a user wrote is overwritten
-    without ``force`` (``--force`` on the command line).
+    For library callers writing a report straight into a folder: nothing a user wrote is
+    overwritten without ``force``.
 
     Raises
     ------
@@ -26,3 +68,122 @@ def check_out_dir(out: str | PathLike[str], *, force: bool = False) -> Path:
             "--force (force=True)"
         )
     return path
+
+
+def _owned(name: str, command: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in OUTPUTS[command])
+
+
+def _existing_folder(path: Path) -> Path:
+    """Return the nearest existing folder at or above ``path``; a file on the way is an error."""
+    for candidate in (path, *path.parents):
+        if candidate.is_dir():
+            return candidate
+        if candidate.exists():
+            raise InputError(f"--out {path}: {candidate} is a file, not a folder")
+    return Path.cwd()
+
+
+class OutputFolder:
+    """A command's output folder, checked now and written later, whole.
+
+    Parameters
+    ----------
+    out
+        The folder (``--out``); created with its parents when the outputs are committed.
+    command
+        The command writing it: a key of :data:`OUTPUTS`.
+    force
+        Allow an existing non-empty folder: the command's own earlier outputs in it are
+        replaced (and listed in :attr:`replaced`), everything else is left alone.
+
+    Raises
+    ------
+    InputError
+        ``out`` is a file; or a non-empty folder without ``force``; or, even with
+        ``force``, a folder holding another command's outputs.
+    """
+
+    def __init__(self, out: str | PathLike[str], command: str, *, force: bool) -> None:
+        self.path = Path(out)
+        self.command = command
+        self.replaced: list[str] = []
+        if self.path.exists() and not self.path.is_dir():
+            raise InputError(f"--out {self.path} is a file; give a folder")
+        names = sorted(p.name for p in self.path.iterdir()) if self.path.is_dir() else []
+        if names and not force:
+            raise InputError(
+                f"--out {self.path} exists and is not empty; choose a new folder, or add "
+                f"--force to replace the files a {command} writes there"
+            )
+        for other, files in OUTPUTS.items():
+            if other != command and files[0] in names and OUTPUTS[command][0] not in names:
+                raise InputError(
+                    f"--out {self.path} holds the outputs of `staffing {other}` "
+                    f"({files[0]}); choose another folder for the {command}"
+                )
+        self._anchor = _existing_folder(self.path)
+        if not os.access(self._anchor, os.W_OK):
+            raise InputError(f"--out {self.path}: cannot write in {self._anchor}")
+
+    @contextmanager
+    def staging(self) -> Iterator[Path]:
+        """Yield an empty folder to write into; commit its contents when the block ends.
+
+        If the block raises (an error, Ctrl-C), the staging folder is removed and the
+        target is left as it was.
+        """
+        stage = Path(tempfile.mkdtemp(prefix=".staffing-", dir=self._anchor))
+        try:
+            yield stage
+            self._commit(stage)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+
+    def _commit(self, stage: Path) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        for old in sorted(self.path.iterdir()):
+            if _owned(old.name, self.command):
+                self.replaced.append(old.name)
+                if old.is_dir():
+                    shutil.rmtree(old)
+                else:
+                    old.unlink()
+        for new in sorted(stage.iterdir()):
+            new.rename(self.path / new.name)
+
+
+class OutputFile:
+    """A single output file (``--out FILE.csv``), checked now and written whole later.
+
+    Raises
+    ------
+    InputError
+        The path is a folder, its folder does not exist, or it exists without ``force``.
+    """
+
+    def __init__(self, out: str | PathLike[str], *, force: bool) -> None:
+        self.path = Path(out)
+        if self.path.is_dir():
+            raise InputError(f"--out {self.path} is a folder; give a file name like out.csv")
+        parent = self.path.parent
+        if not parent.is_dir():
+            raise InputError(f"--out {self.path}: folder {parent} does not exist; create it first")
+        if self.path.exists() and not force:
+            raise InputError(
+                f"--out {self.path} exists; choose another file or add --force to replace it"
+            )
+        if not os.access(parent, os.W_OK):
+            raise InputError(f"--out {self.path}: cannot write in {parent}")
+
+    def write(self, writer: Callable[[Path], object]) -> Path:
+        """Call ``writer(path)`` on a temporary file, then move it into place."""
+        handle, temporary = tempfile.mkstemp(prefix=".staffing-", dir=self.path.parent)
+        os.close(handle)
+        try:
+            writer(Path(temporary))
+            os.replace(temporary, self.path)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+        return self.path

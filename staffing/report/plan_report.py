@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike
 from staffing.errors import InputError
 from staffing.plan import PlanResult, target_checks
 from staffing.report.charts import plot_coverage, plot_occupancy, plot_service_level, plot_waits
-from staffing.report.tables import STATUS_MARKS, markdown_table
+from staffing.report.tables import STATUS_MARKS, markdown_table, with_start_text
 from staffing.requirements import ServiceTargets
 from staffing.shifts import write_shifts
 
@@ -160,13 +160,13 @@ def write_report(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:
     frame["coverage"] = np.asarray(best.schedule.coverage)
     frame["shortfall"] = np.asarray(best.schedule.shortfall)
     paths["requirements"] = out / "requirements.csv"
-    frame.to_csv(paths["requirements"], index=False)
+    with_start_text(frame, fc).to_csv(paths["requirements"], index=False)
 
     paths["shifts"] = out / "shifts.csv"
     write_shifts(paths["shifts"], best.schedule.shifts, fc)
 
     paths["kpis"] = out / "kpis.csv"
-    best.simulation.intervals.to_csv(paths["kpis"], index=False)
+    with_start_text(best.simulation.intervals, fc).to_csv(paths["kpis"], index=False)
 
     totals = result.totals()
     paths["totals"] = out / "totals.csv"

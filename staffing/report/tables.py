@@ -5,6 +5,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from staffing.errors import InputError
+from staffing.forecast import Forecast
 from staffing.requirements import MET, MISSED, NO_DATA, WITHIN_TOLERANCE
 
 STATUS_MARKS: dict[str, str] = {
@@ -105,3 +106,14 @@ def markdown_table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None
     lines = [row([header for header, _, _ in columns], align), row(rule, align)]
     lines += [row([cells[i] for _, cells, _ in columns], align) for i in range(len(frame))]
     return "\n".join(lines) + "\n"
+
+
+def with_start_text(frame: pd.DataFrame, forecast: Forecast) -> pd.DataFrame:
+    """Return a copy of a per-interval table whose ``start`` is written as the forecast was.
+
+    A forecast of times of day only gets ``HH:MM`` starts, never a made-up date
+    (:meth:`staffing.forecast.Forecast.start_text`).
+    """
+    out = frame.copy()
+    out["start"] = forecast.start_text()
+    return out

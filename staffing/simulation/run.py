@@ -176,8 +176,8 @@ def simulate(
         ``simpy``: this module's SimPy model. Both give the same outcome for every caller
         (the tests check it), so results do not depend on the choice.
     workers : int, default 1
-        Threads the replications are spread over (each takes a contiguous block of the
-        per-replication seeds); the results are identical to one thread. The compiled
+        Threads the replications are spread over (each replication has its own seed);
+        the results are identical to one thread. The compiled
         engine runs without the GIL, so the fast engine gains from more cores.
     volume_cv : float, default 0
         Day-to-day volume uncertainty: each replication's calls are the forecast times a
@@ -249,24 +249,21 @@ def simulate(
             if progress is not None:
                 progress(r + 1)
     else:
-        # contiguous chunks of the per-replication seeds, gathered back in order: the same
-        # results as one thread
-        chunks = [list(c) for c in np.array_split(np.arange(len(children)), workers)]
-        results_by_chunk: list[list[_Replication]] = [[] for _ in chunks]
-        done = 0
-        # threads: the compiled engine and numpy's array work release the GIL, and threads
-        # share the job without copying or re-importing anything
-        with ThreadPoolExecutor(workers) as pool:
-            futures = {
-                pool.submit(_replicate_many, job, [children[i] for i in chunk]): k
-                for k, chunk in enumerate(chunks)
-            }
+        # one task per replication, gathered back in order: the same results as one thread;
+        # threads, because the compiled engine and numpy's array work release the GIL and
+        # threads share the job without copying or re-importing anything
+        pool = ThreadPoolExecutor(workers)
+        try:
+            futures = {pool.submit(_replicate, job, child): r for r, child in enumerate(children)}
+            by_index: dict[int, _Replication] = {}
             for future in as_completed(futures):
-                results_by_chunk[futures[future]] = future.result()
-                done += len(results_by_chunk[futures[future]])
+                by_index[futures[future]] = future.result()
                 if progress is not None:
-                    progress(done)
-        results = [r for chunk in results_by_chunk for r in chunk]
+                    progress(len(by_index))
+        finally:
+            # on an error or Ctrl-C, replications not started are dropped at once
+            pool.shutdown(cancel_futures=True)
+        results = [by_index[r] for r in range(len(children))]
     per_interval = {name: [r.interval_kpis[name] for r in results] for name in kpis.KPI_NAMES}
     per_day = {name: [r.day_kpis[name] for r in results] for name in kpis.KPI_NAMES}
     counts = {name: [r.counts[name] for r in results] for name in _COUNTED}
@@ -355,10 +352,6 @@ def _replicate(job: _Job, seed: np.random.SeedSequence) -> _Replication:
         callers=callers if job.keep_records else None,
         outcome=outcome if job.keep_records else None,
     )
-
-
-def _replicate_many(job: _Job, seeds: list[np.random.SeedSequence]) -> list[_Replication]:
-    return [_replicate(job, seed) for seed in seeds]
 
 
 def _sums(

@@ -1,0 +1,319 @@
+"""What the command line prints: tables, summaries and progress, as text.
+
+Every KPI that is undefined (an interval or a day without contacts, an unstable queue's
+wait) prints as an em dash, never ``nan`` or ``inf`` (DESIGN.md section 7). Progress shows
+as bars on a terminal and as one line per step elsewhere (a log, a pipe, CI), with no
+silence longer than :data:`Progress.EVERY` seconds while counted work goes on.
+"""
+
+import math
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from staffing import units
+
+if TYPE_CHECKING:
+    from staffing.plan import PlanResult
+    from staffing.pricing import BidResult
+    from staffing.requirements import Requirements, ServiceTargets
+    from staffing.simulation import SimulationResult
+
+DASH = "—"
+"""What an undefined value prints as."""
+
+
+def _defined(value: float) -> bool:
+    return value is not None and math.isfinite(float(value))
+
+
+def pct(value: float) -> str:
+    """Format a share as a percentage, one decimal (``0.8123`` -> ``81.2%``), else a dash."""
+    return f"{100 * value:.1f}%" if _defined(value) else DASH
+
+
+def sec(value: float) -> str:
+    """Format seconds with one decimal, else a dash (no contacts; a queue never clearing)."""
+    return f"{value:.1f}" if _defined(value) else DASH
+
+
+def number(value: float, spec: str = ",.0f") -> str:
+    """Format a number in ``spec``, else a dash."""
+    return format(value, spec) if _defined(value) else DASH
+
+
+def with_ci(mean: float, half: float, fmt: Callable[[float], str]) -> str:
+    """Format ``mean ± half`` (the half-width without its unit), or the mean alone."""
+    if not (_defined(mean) and _defined(half)):
+        return fmt(mean)
+    return f"{fmt(mean)} ± {fmt(half).rstrip('%s')}"
+
+
+def render(rows: Sequence[Sequence[str]], header: Sequence[str], marks: Sequence[str] = ()) -> str:
+    """Right-aligned text table; ``marks`` is a prefix per row (e.g. ``'>'``)."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    marks = list(marks) or [""] * len(rows)
+    pad = max((len(m) for m in marks), default=0)
+    lines = [" " * pad + "  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True))]
+    for mark, row in zip(marks, rows, strict=True):
+        cells = "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True))
+        lines.append(mark.ljust(pad) + cells)
+    return "\n".join(lines)
+
+
+def describe_targets(targets: "ServiceTargets", patience: float | None) -> str:
+    """Describe the queueing model and the targets in one line."""
+    parts = []
+    if targets.service_level is not None:
+        answer = units.format_duration(targets.threshold)
+        parts.append(f"{pct(targets.service_level)} answered in {answer}")
+    if targets.asa is not None:
+        parts.append(f"ASA <= {units.format_duration(targets.asa)}")
+    if targets.abandon_rate is not None:
+        parts.append(f"abandonment <= {pct(targets.abandon_rate)}")
+    if targets.max_occupancy is not None:
+        parts.append(f"occupancy <= {pct(targets.max_occupancy)}")
+    model = (
+        "Erlang C (no abandonment)"
+        if patience is None
+        else f"Erlang A (mean patience {units.format_duration(patience)})"
+    )
+    return f"{model}; targets: {', '.join(parts) or 'none'}"
+
+
+def start_labels(start: Any, dated: bool) -> list[str]:
+    """Label interval starts as ``HH:MM``, with the date when ``dated``."""
+    fmt = "%Y-%m-%d %H:%M" if dated else "%H:%M"
+    return [t.strftime(fmt) for t in start]
+
+
+def requirements_table(req: "Requirements") -> str:
+    """Tabulate the per-interval requirement with its KPIs, then the totals."""
+    frame = req.to_frame()
+    dated = len(req.forecast.days) > 1
+    header = ["start", "calls", "AHT s", "load", "agents", "scheduled"]
+    header += ["SL", "ASA s", "abandoned", "occupancy"]
+    rows = [
+        [
+            label,
+            f"{row.calls:g}",
+            number(row.aht),
+            f"{row.load:.2f}",
+            str(row.agents),
+            str(row.scheduled),
+            pct(row.service_level),
+            sec(row.asa),
+            pct(row.abandon_rate),
+            pct(row.occupancy),
+        ]
+        for label, row in zip(start_labels(frame.start, dated), frame.itertuples(), strict=True)
+    ]
+    t = req.totals
+    return "\n".join(
+        [
+            describe_targets(req.targets, req.patience),
+            render(rows, header),
+            "",
+            f"total: {t.calls:g} calls; peak {t.peak_agents} agents; {t.agent_hours:.1f} agent "
+            f"hours on the phones, {t.scheduled_hours:.1f} scheduled hours = {t.fte:.1f} FTE",
+            f"over all calls: service level {pct(t.service_level)}, ASA {sec(t.asa)} s, "
+            f"abandoned {pct(t.abandon_rate)}, occupancy {pct(t.occupancy)}",
+        ]
+    )
+
+
+def simulation_table(
+    result: "SimulationResult", dated: bool, threshold: float, target: float | None
+) -> str:
+    """Tabulate whole-horizon KPIs with 95 % half-widths, then one row per interval."""
+    day = result.day
+    answer = units.format_duration(threshold)
+    whole = [
+        ["calls offered", with_ci(*day.loc["offered"], number)],
+        [f"service level ({answer})", with_ci(*day.loc["service_level"], pct)],
+        ["service level of answered", with_ci(*day.loc["service_level_answered"], pct)],
+        ["ASA s", with_ci(*day.loc["asa"], sec)],
+        ["abandoned", with_ci(*day.loc["abandon_rate"], pct)],
+        ["occupancy", with_ci(*day.loc["occupancy"], pct)],
+        ["utilization", with_ci(*day.loc["utilization"], pct)],
+    ]
+    table = result.intervals
+    header = ["start", "calls", "agents", "SL", "± CI", "ASA s", "abandoned", "occupancy"]
+    rows = [
+        [
+            label,
+            f"{row.calls:g}",
+            f"{row.agents:.1f}",
+            pct(row.service_level),
+            pct(row.service_level_ci).rstrip("%") if _defined(row.service_level) else "",
+            sec(row.asa),
+            pct(row.abandon_rate),
+            pct(row.occupancy),
+        ]
+        for label, row in zip(start_labels(table.start, dated), table.itertuples(), strict=True)
+    ]
+    lines = [render(whole, ["whole horizon", "mean ± 95% CI"]), "", render(rows, header)]
+    with_calls = int((table.offered > 0).sum())
+    if target is not None and with_calls:
+        missed = int(((table.offered > 0) & (table.service_level < target)).sum())
+        lines += ["", f"intervals below the {pct(target)} target in simulation: {missed} of "]
+        lines[-1] += str(with_calls)
+    if not with_calls:
+        lines += ["", "no contacts arrived in any simulated day: KPIs are undefined (—)"]
+    return "\n".join(lines)
+
+
+def plan_summary(result: "PlanResult", checks: Sequence[Any]) -> str:
+    """Summarize the rounds of a plan, the round kept, and each target's status."""
+    sc, best = result.scenario, result.best
+    header = ["round", "agents", "paid hours", f"cost {sc.costs.currency}"]
+    header += ["service level (95% CI)", "intervals missing"]
+    rows = [
+        [
+            str(r.number),
+            str(sum(s.headcount for s in r.schedule.shifts)),
+            f"{r.paid_hours:,.1f}",
+            f"{r.cost:,.0f}",
+            with_ci(*r.simulation.day.loc["service_level"], pct),
+            str(r.missing.size),
+        ]
+        for r in result.rounds
+    ]
+    lines = [
+        f"{sc.name}: {sc.forecast.total_calls:,.0f} calls, {sc.forecast.n_intervals} "
+        f"intervals; {describe_targets(sc.targets, sc.callers.patience)}",
+        render(rows, header, marks=["*" if r is best else "" for r in result.rounds]),
+        "",
+        f"* kept: round {best.number}",
+    ]
+    for c in checks:
+        fmt = sec if c.key == "asa" else pct
+        lines.append(f"  {c.label}: {fmt(c.value)} vs target {fmt(c.target)}: {c.status}")
+    return "\n".join(lines)
+
+
+def bid_summary(result: "BidResult") -> str:
+    """Tabulate a bid's options: cost, price, SLA risk; the recommended one marked."""
+    bid = result.bid
+    table = result.table()
+    currency = bid.scenario.costs.currency
+    header = ["plan SL", "FTE", f"month {currency}", "list price", "P(miss)", "90% range"]
+    header += ["E[credit]", "E[bonus]", "risk-adjusted price"]
+    rows = [
+        [
+            pct(r["plan service level"]),
+            f"{r['FTE']:,.1f}",
+            f"{r['monthly cost']:,.0f}",
+            f"{r['list price']:,.2f}",
+            pct(r["P(miss SLA)"]),
+            f"{pct(r['P(miss) 5%'])}-{pct(r['P(miss) 95%'])}",
+            f"{100 * r['expected credit']:.2f}%",
+            f"{100 * r['expected bonus']:.2f}%",
+            number(r["risk-adjusted price"], ",.2f"),
+        ]
+        for _, r in table.iterrows()
+    ]
+    rec = result.recommended
+    return "\n".join(
+        [
+            f"{bid.name}: {bid.monthly_volume:,.0f} contacts/month; SLA "
+            f"{bid.sla.service_level:.0%}/{bid.sla.threshold:g}s monthly; billed per "
+            f"{table.attrs['unit']} at a {bid.margin:.0%} margin",
+            render(rows, header, marks=["*" if r else "" for r in table["recommended"]]),
+            "",
+            f"* recommended: {rec.risk_adjusted_price:,.2f} {currency} per {table.attrs['unit']}",
+        ]
+    )
+
+
+class Progress:
+    """Progress of long work: bars on a terminal, step lines elsewhere.
+
+    Call it as ``progress(stage, done, total)``; :meth:`step` announces work that is not
+    counted. Off a terminal a line is printed when a stage starts and ends, and, while work
+    goes on, at least every :data:`EVERY` seconds (a heartbeat thread repeats the current
+    state), so a log never falls silent for long. Use it as a context manager, or call
+    :meth:`close`.
+    """
+
+    EVERY = 2.0
+    """Longest silence between step lines [s]."""
+
+    def __init__(self, unit: str, stream: TextIO | None = None) -> None:
+        self.unit = unit
+        self.stream = sys.stderr if stream is None else stream
+        self.tty = self.stream.isatty()
+        self._bars: dict[str, Any] = {}
+        self._state = ""
+        self._since = time.monotonic()
+        self._last = 0.0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        """Report ``done`` of ``total`` units of ``stage``."""
+        if self.tty:
+            bar = self._bars.get(stage)
+            if bar is None:
+                from tqdm import tqdm
+
+                bar = self._bars[stage] = tqdm(
+                    total=total, desc=stage, unit=self.unit, file=self.stream, leave=False
+                )
+            bar.update(done - bar.n)
+            return
+        state = f"{stage}: {done}/{total} {self.unit}s"
+        with self._lock:
+            new_stage = not self._state.startswith(f"{stage}: ")
+            if new_stage:
+                self._since = time.monotonic()
+            self._state = state
+            if new_stage or done >= total or time.monotonic() - self._last >= self.EVERY:
+                self._emit(state)
+
+    def step(self, message: str) -> None:
+        """Announce a step of work that is not counted (a solve, writing files)."""
+        self._close_bars()
+        with self._lock:
+            self._state = f"{message}..."
+            self._since = time.monotonic()
+            self._emit(self._state)
+
+    def close(self) -> None:
+        """Close the bars and stop the heartbeat."""
+        self._close_bars()
+        self._stop.set()
+        if self._beat is not None:
+            self._beat.join()
+
+    def _close_bars(self) -> None:
+        for bar in self._bars.values():
+            bar.close()
+        self._bars.clear()
+
+    def _emit(self, line: str) -> None:
+        """Print a step line (the lock held) and make sure the heartbeat runs."""
+        print(line, file=self.stream, flush=True)
+        self._last = time.monotonic()
+        if self._beat is None and not self.tty:
+            self._beat = threading.Thread(target=self._heartbeat, daemon=True)
+            self._beat.start()
+
+    def _heartbeat(self) -> None:
+        while not self._stop.wait(0.25):
+            with self._lock:
+                now = time.monotonic()
+                if now - self._last >= self.EVERY:
+                    print(
+                        f"{self._state} ({now - self._since:.0f} s)", file=self.stream, flush=True
+                    )
+                    self._last = now
