@@ -33,3 +33,12 @@ def count(value: object, field: str) -> int:
     ):
         raise InputError(f"{field} = {value!r}; {field} must be a whole number >= 0")
     return int(value)
+
+
+def shrinkage(value: float, field: str = "shrinkage") -> float:
+    """Check a shrinkage: a share of paid time ``>= 0`` and ``< 1`` (100 % leaves nobody)."""
+    if not (math.isfinite(value) and 0.0 <= value < 1.0):
+        raise InputError(
+            f"{field} = {value:g}; shrinkage must be >= 0 and below 100% (e.g. 30% or 0.3)"
+        )
+    return float(value)

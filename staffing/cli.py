@@ -86,10 +86,9 @@ def _targets(args: argparse.Namespace) -> Any:
 
 
 def _shrinkage(args: argparse.Namespace) -> float:
-    value = units.parse_fraction(args.shrinkage, "--shrinkage")
-    if value >= 1.0:
-        raise InputError(f"--shrinkage = {args.shrinkage!r}; shrinkage must be below 100%")
-    return value
+    from staffing import _checks
+
+    return _checks.shrinkage(units.parse_fraction(args.shrinkage, "--shrinkage"), "--shrinkage")
 
 
 def _patience(args: argparse.Namespace) -> float | None:

@@ -226,6 +226,26 @@ PRESETS: dict[str, CostModel] = {"onshore_us": ONSHORE_US}
 """Named cost presets, for scenario files and the command line."""
 
 
+def fte(paid_hours: float, fte_hours_per_day: float, days: float) -> float:
+    """Full-time equivalents: paid hours over those of one full-time employee.
+
+    Parameters
+    ----------
+    paid_hours
+        Paid hours over the period [h].
+    fte_hours_per_day
+        Paid hours of one full-time employee per calendar day of the period [h].
+    days
+        Calendar days in the period.
+
+    Returns
+    -------
+    float
+        ``paid_hours / (fte_hours_per_day * days)``.
+    """
+    return paid_hours / (fte_hours_per_day * days)
+
+
 @dataclass(frozen=True)
 class CostBreakdown:
     """The cost of a plan over a period, by component, with per-unit figures.
@@ -473,5 +493,5 @@ def cost_breakdown(
         team_lead_loadings=lead_loadings,
         overhead=direct * model.overhead,
         fixed=model.fixed_monthly * days / month,
-        fte=paid / (fte_day * days),
+        fte=fte(paid, fte_day, days),
     )

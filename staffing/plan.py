@@ -40,10 +40,10 @@ from numpy.typing import NDArray
 
 from staffing.costs import CostBreakdown, cost_breakdown
 from staffing.errors import InputError
-from staffing.requirements import Requirements, compute_requirements
+from staffing.requirements import Requirements, compute_requirements, positions
 from staffing.scenario import Scenario
 from staffing.scheduling import ScheduleResult, schedule
-from staffing.shifts import Shift
+from staffing.shifts import Shift, paid_hours
 from staffing.simulation import Grid, SimulationResult, simulate
 
 IntArray = NDArray[np.int64]
@@ -121,17 +121,17 @@ def _misses(scenario: Scenario, sim: SimulationResult) -> IntArray:
 
 
 def _costs(
-    scenario: Scenario, shifts: list[Shift], sim: SimulationResult, paid_hours: float
+    scenario: Scenario, shifts: list[Shift], sim: SimulationResult, paid: float
 ) -> CostBreakdown:
     """Cost the plan: its paid hours, and the calls and handling time it achieved."""
     day = sim.day
-    scheduled = sum(s.headcount * s.paid_seconds for s in shifts) / 3600.0
+    scheduled = paid_hours(shifts)
     # handling time = utilization x the schedule's paid hours; calls finished in overtime
     # after closing are not paid hours here, so it is capped at the paid hours
-    handle_hours = min(float(day.loc["utilization", "mean"]) * scheduled, paid_hours)
+    handle_hours = min(float(day.loc["utilization", "mean"]) * scheduled, paid)
     return cost_breakdown(
         scenario.costs,
-        paid_hours=paid_hours,
+        paid_hours=paid,
         handled_calls=float(day.loc["answered", "mean"]),
         handle_hours=handle_hours,
         period_days=len(scenario.forecast.days),
@@ -140,17 +140,16 @@ def _costs(
 
 
 def _paid_hours(shifts: list[Shift], shrinkage: float) -> float:
-    return sum(s.headcount * s.paid_seconds for s in shifts) / 3600.0 / (1.0 - shrinkage)
+    return float(positions(paid_hours(shifts), shrinkage))
 
 
 def _totals(scenario: Scenario, r: Round) -> dict[str, float]:
     day = r.simulation.day
     handled = float(day.loc["answered", "mean"])
-    days = len(scenario.forecast.days)
     return {
         "headcount on shifts": float(sum(s.headcount for s in r.schedule.shifts)),
         "paid hours": r.paid_hours,
-        "FTE": r.paid_hours / (scenario.fte_hours * days),
+        "FTE": r.costs.fte,
         "cost": r.cost,
         "cost per contact handled": r.cost / handled if handled else float("nan"),
         "calls offered": float(day.loc["offered", "mean"]),

@@ -21,6 +21,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from staffing import erlang
+from staffing.costs import fte
 from staffing.errors import InputError
 from staffing.forecast import Forecast
 
@@ -296,9 +297,15 @@ def scheduled_positions(agents: ArrayLike, shrinkage: ArrayLike) -> NDArray[np.i
     Rounded up with a 1e-9 slack, so float noise does not add a position (14 agents at
     30 % shrinkage are 20 positions, not 21).
     """
-    return np.ceil(np.asarray(agents) / (1.0 - np.asarray(shrinkage)) - _ROUNDING_SLACK).astype(
-        np.int64
-    )
+    return np.ceil(positions(agents, shrinkage) - _ROUNDING_SLACK).astype(np.int64)
+
+
+def positions(agents: ArrayLike, shrinkage: ArrayLike) -> NDArray[np.float64]:
+    """Paid positions that keep ``agents`` on the phones: ``agents / (1 - shrinkage)``.
+
+    The same ratio turns hours on the phones into paid hours.
+    """
+    return np.asarray(agents) / (1.0 - np.asarray(shrinkage))
 
 
 def compute_requirements(
@@ -397,7 +404,7 @@ def _totals(
         calls=total_calls,
         agent_hours=float(agents.sum() * hours),
         scheduled_hours=scheduled_hours,
-        fte=scheduled_hours / (fte_hours * len(forecast.days)),
+        fte=fte(scheduled_hours, fte_hours, len(forecast.days)),
         service_level=ratio(calls * k.service_level, calls, 1.0),
         asa=ratio(answered * np.where(answered > 0, k.asa, 0.0), answered, 0.0),
         abandon_rate=ratio(calls * k.abandon_rate, calls, 0.0),

@@ -37,7 +37,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from staffing import distributions, units
+from staffing import _checks, distributions, units
 from staffing.callers import CallerBehaviour, Returns
 from staffing.costs import CostModel
 from staffing.errors import InputError
@@ -455,9 +455,7 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
     forecast = read_forecast(path.parent / csv, interval=interval)
     targets, tolerance = _targets(top.sub("targets", "targets"))
     staffing = top.sub("staffing", "staffing")
-    shrinkage = staffing.fraction("shrinkage", 0.0)
-    if shrinkage >= 1.0:
-        raise InputError(f"{staffing.field('shrinkage')}: shrinkage must be below 100%")
+    shrinkage = _checks.shrinkage(staffing.fraction("shrinkage", 0.0), staffing.field("shrinkage"))
     fte_hours = staffing.hours("fte_hours", 8.0)
     raw_shifts = data.get("shifts", [])
     if not isinstance(raw_shifts, list) or not raw_shifts:

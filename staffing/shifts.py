@@ -99,6 +99,11 @@ class Shift:
         return self.end - self.start - unpaid
 
 
+def paid_hours(shifts: Sequence[Shift]) -> float:
+    """Paid hours of a schedule [h]: every agent's shift less its unpaid breaks."""
+    return sum(s.headcount * s.paid_seconds for s in shifts) / 3600.0
+
+
 def coverage(shifts: Sequence[Shift], interval: float, n_intervals: int) -> NDArray[np.float64]:
     """Agents on the phones per interval (time-averaged), from a set of shifts.
 

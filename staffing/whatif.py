@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from staffing import units
+from staffing import _checks, units
 from staffing.errors import InputError
 
 if TYPE_CHECKING:
@@ -110,9 +110,7 @@ def _scale_aht(sc: Scenario, factor: Value) -> Scenario:
 
 
 def _set_shrinkage(sc: Scenario, value: Value) -> Scenario:
-    if value >= 1.0:
-        raise InputError(f"shrinkage = {value:g}; shrinkage must be below 100%")
-    return replace(sc, shrinkage=value)
+    return replace(sc, shrinkage=_checks.shrinkage(value))
 
 
 def _set(part: str, name: str) -> Callable[[Scenario, Value], Scenario]:

@@ -416,8 +416,14 @@ def test_draw_order_keeps_callers_common_across_distributions():
         ({"agents": [3, 3], "replications": 2.5}, r"replications = 2.5; must be a whole number"),
         ({"agents": [3, 3], "threshold": -1.0}, r"threshold = -1.0; threshold must be >= 0"),
         ({"agents": [3, 3], "threshold": math.nan}, r"threshold = nan; threshold must be >= 0"),
-        ({"agents": [3, 3], "shrinkage": 1.0}, r"shrinkage = 1.0; shrinkage must be >= 0 and < 1"),
-        ({"agents": [3, 3], "shrinkage": -0.1}, r"shrinkage = -0.1; shrinkage must be >= 0"),
+        (
+            {"agents": [3, 3], "shrinkage": 1.0},
+            r"shrinkage = 1; shrinkage must be >= 0 and below 100%",
+        ),
+        (
+            {"agents": [3, 3], "shrinkage": -0.1},
+            r"shrinkage = -0.1; shrinkage must be >= 0 and below 100%",
+        ),
     ],
 )
 def test_simulate_input_errors(kwargs, message):

@@ -167,7 +167,7 @@ def test_fcr_shows_up_as_volume(desk):
         ({"fcr": 0.0}, "first-contact resolution must be > 0"),
         ({"redial": 1.0}, "redial = 1.0; must be >= 0 and < 1"),
         ({"service_level": 1.0}, "service_level"),
-        ({"shrinkage": 1.0}, "shrinkage must be below 100%"),
+        ({"shrinkage": 1.0}, "shrinkage = 1; shrinkage must be >= 0 and below 100%"),
         ({"wage": -1.0}, "hourly_wage"),
     ],
 )

@@ -21,6 +21,7 @@ from staffing import distributions
 from staffing.callers import Returns
 from staffing.errors import InputError
 from staffing.forecast import Forecast
+from staffing.requirements import positions
 from staffing.shifts import Shift
 
 FloatArray = NDArray[np.float64]
@@ -284,7 +285,7 @@ def windows_from_counts(
             else:
                 mine.append((grid.start[k], end[k], end[k] in closing))
         windows.append(tuple(mine))
-    paid = np.column_stack((grid.start, end, agents / (1.0 - shrinkage)))
+    paid = np.column_stack((grid.start, end, positions(agents, shrinkage)))
     return AgentWindows(tuple(windows), paid)
 
 

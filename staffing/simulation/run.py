@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from staffing import distributions, kpis
+from staffing import _checks, distributions, kpis
 from staffing.callers import CallerBehaviour, Returns
 from staffing.errors import InputError
 from staffing.forecast import Forecast
@@ -195,8 +195,7 @@ def simulate(
         raise InputError(f"threshold = {threshold!r}; threshold must be >= 0 seconds")
     if int(replications) != replications or replications < 1:
         raise InputError(f"replications = {replications!r}; must be a whole number >= 1")
-    if not 0.0 <= shrinkage < 1.0:
-        raise InputError(f"shrinkage = {shrinkage!r}; shrinkage must be >= 0 and < 1")
+    _checks.shrinkage(shrinkage)
     if engine not in ENGINES:
         raise InputError(f"engine = {engine!r}; choose one of {', '.join(ENGINES)}")
     if int(workers) != workers or workers < 1:
