@@ -42,3 +42,13 @@ def shrinkage(value: float, field: str = "shrinkage") -> float:
             f"{field} = {value:g}; shrinkage must be >= 0 and below 100% (e.g. 30% or 0.3)"
         )
     return float(value)
+
+
+def is_real(value: object) -> bool:
+    """Whether ``value`` is a real number (not a bool)."""
+    return not isinstance(value, bool) and isinstance(value, int | float | np.number)
+
+
+def is_whole(value: object) -> bool:
+    """Whether ``value`` is a finite real number with no fractional part."""
+    return is_real(value) and math.isfinite(float(value)) and float(value) == int(value)

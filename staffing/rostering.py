@@ -5,9 +5,10 @@
 day, and assigns named :class:`Agent` s to them: every shift filled, at most one shift a day
 per agent, each agent's contracted hours reached, days off, banned shifts and the most
 working days respected, and a minimum rest between the end of one shift and the start of the
-next. Among such rosters it finds one with the fewest paid hours. :func:`read_plan_shifts`
-reads the shifts from a plan's ``shifts.csv`` (a one-day plan repeated over a week) and
-:func:`read_agents` the agents from a CSV; :mod:`staffing.report.roster` writes the roster.
+next. Among such rosters it finds one with the fewest paid hours.
+:func:`staffing.shifts.read_plan_shifts` reads the shifts from a plan's ``shifts.csv`` (a
+one-day plan repeated over a week) and :func:`staffing.agents.read_agents` the agents from
+a CSV; :mod:`staffing.report.roster` writes the roster.
 
 OR-Tools is an optional extra (``pip install 'staffing[roster]'``): it is imported by
 :func:`roster` alone, so loading this module does not load it.
@@ -31,60 +32,21 @@ References
 .. [3] L. Perron and F. Didier, "CP-SAT", OR-Tools, Google, 2024.
    https://developers.google.com/optimization/cp/cp_solver
 
-Agents CSV read by :func:`read_agents`
----------------------------------------
-One row per agent, the file rules of :func:`staffing.forecast.read_forecast` (UTF-8, ``,``
-``;`` or tab, header names case-insensitive):
-
-==================  ===========================================================  ==========
-column              meaning                                                      default
-==================  ===========================================================  ==========
-``name``            the agent's name, unique                                     required
-``contract_hours``  paid hours the agent must work over the horizon, ``>= 0``    required
-``max_days``        most working days over the horizon                           no cap
-``days_off``        day numbers the agent cannot work, counted from 1 (``6 7``)  none
-``banned``          shifts or patterns the agent cannot work, separated by ``|``  none
-                    (``night`` bans every shift named ``night HH:MM``)
-``unavailable``     other days the agent cannot work (holidays, training): day   none
-                    numbers or dates (``3 2026-03-05``)
-==================  ===========================================================  ==========
-
-``contract_hours`` is the least the agent works; ``max_days`` and ``banned`` (e.g. a
-part-timer banned from ``full-time``) bound what more they may be given. ``unavailable``
-days join ``days_off``: a date becomes the day number counted from the roster's first day
-(``first_day`` of :func:`read_agents`), and dates outside the roster's days are skipped, so
-one file can list a year's holidays. Day numbers beyond the roster's days are errors.
 """
 
 import math
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 from enum import Enum
-from os import PathLike
 from types import ModuleType
 
-import numpy as np
 import pandas as pd
 
+from staffing._checks import is_real, is_whole
+from staffing.agents import Agent
 from staffing.errors import InputError
-from staffing.forecast import parse_start, read_rows
-from staffing.shifts import SHIFT_COLUMNS, Break, Shift, shift_from_row
-
-AGENT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "name": ("name", "agent"),
-    "contract_hours": ("contract_hours", "contract", "hours"),
-    "max_days?": ("max_days",),
-    "days_off?": ("days_off",),
-    "banned?": ("banned", "banned_shifts"),
-    "unavailable?": ("unavailable", "unavailable_days"),
-}
-"""Accepted headers of an agents CSV; the last four columns are optional."""
-
-PLAN_DAYS = 7
-"""Days a one-day plan is repeated over by :func:`read_plan_shifts` unless told: a week."""
+from staffing.shifts import Shift
 
 MISSING_ORTOOLS = "rostering needs OR-Tools: pip install 'staffing[roster]'"
 """The message of the :class:`InputError` raised by :func:`roster` without OR-Tools."""
@@ -93,68 +55,6 @@ DEFAULT_MIN_REST = 11 * 3600.0
 """Minimum rest between two shifts of one agent [s]: 11 h, EU Directive 2003/88/EC art. 3."""
 
 _DAY = 86_400
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-@dataclass(frozen=True)
-class Agent:
-    """A named agent and the rules of their contract.
-
-    Attributes
-    ----------
-    name : str
-        Unique, non-empty.
-    contract : float
-        Paid time the agent must work over the horizon [s], ``>= 0``.
-    max_days : int or None
-        Most working days over the horizon, or no cap.
-    days_off : tuple of int
-        Days the agent cannot work, numbered from 1 (the first day of the horizon).
-    banned : tuple of str
-        Shift names (``"early 06:00"``) or pattern names (``"early"``, banning every shift
-        named ``"early HH:MM"``) the agent cannot work.
-    """
-
-    name: str
-    contract: float
-    max_days: int | None = None
-    days_off: tuple[int, ...] = ()
-    banned: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        """Check every field, naming the agent and the field at fault."""
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise InputError(f"Agent.name = {self.name!r}; give a non-empty name")
-        where = f"agent {self.name!r}"
-        if not _real(self.contract) or not (math.isfinite(self.contract) and self.contract >= 0):
-            raise InputError(
-                f"{where}: contract = {self.contract!r}; give the paid seconds to work, >= 0"
-            )
-        if self.max_days is not None and not (_whole(self.max_days) and self.max_days >= 0):
-            raise InputError(
-                f"{where}: max_days = {self.max_days!r}; give a whole number of days >= 0"
-            )
-        for day in self.days_off:
-            if not (_whole(day) and day >= 1):
-                raise InputError(f"{where}: days_off has {day!r}; give day numbers counted from 1")
-        object.__setattr__(self, "days_off", tuple(sorted({int(d) for d in self.days_off})))
-        if isinstance(self.banned, str) or not all(
-            isinstance(b, str) and b.strip() for b in self.banned
-        ):
-            raise InputError(f"{where}: banned must be a sequence of non-empty shift names")
-        object.__setattr__(self, "banned", tuple(b.strip() for b in self.banned))
-
-    def may_work(self, shift_name: str) -> bool:
-        """Whether no entry of ``banned`` names this shift or its pattern."""
-        return not any(shift_name == b or shift_name.startswith(b + " ") for b in self.banned)
-
-
-def _real(value: object) -> bool:
-    return not isinstance(value, bool) and isinstance(value, int | float | np.number)
-
-
-def _whole(value: object) -> bool:
-    return _real(value) and math.isfinite(float(value)) and float(value) == int(value)
 
 
 class RosterStatus(Enum):
@@ -290,7 +190,7 @@ def roster(
     last = max((d for d, _ in need), default=0) + 1
     if days is None:
         days = last
-    if not (_whole(days) and days >= last):
+    if not (is_whole(days) and days >= last):
         raise InputError(f"days = {days!r}; give a whole number >= {last}, the shifts' days")
     days = int(days)
     if not all(isinstance(a, Agent) for a in agents) or not agents:
@@ -305,9 +205,9 @@ def roster(
                 f"agent {agent.name!r}: day off {agent.days_off[-1]} is beyond the horizon "
                 f"of {days} days"
             )
-    if not _real(min_rest) or not (math.isfinite(min_rest) and min_rest >= 0):
+    if not is_real(min_rest) or not (math.isfinite(min_rest) and min_rest >= 0):
         raise InputError(f"min_rest = {min_rest!r}; give a number of seconds >= 0")
-    if not _real(time_limit) or not (math.isfinite(time_limit) and time_limit > 0):
+    if not is_real(time_limit) or not (math.isfinite(time_limit) and time_limit > 0):
         raise InputError(f"time_limit = {time_limit!r}; give a number of seconds > 0")
 
     # One variable per agent and needed (day, shift) the agent may work.
@@ -488,216 +388,3 @@ def _empty(
         days,
         needed,
     )
-
-
-def read_plan_shifts(
-    path: str | PathLike[str], *, days: int | None = None, first_day: date | None = None
-) -> tuple[list[Shift], int, date | None]:
-    """Shifts of a plan's ``shifts.csv`` over the days of a roster, without its forecast.
-
-    The file is the one ``staffing plan`` writes (:func:`staffing.shifts.write_shifts`):
-    ``name``, ``start``, ``end``, ``headcount``, ``breaks``, ``paid_breaks``, with starts
-    and ends as times of day (``08:00``) or as dates and times (``2026-03-03 08:00``), the
-    same form on every row. A plan whose shifts all start on one day (times of day, or one
-    date) is a day's pattern: it is repeated on each of ``days`` days (a week by default),
-    the same shifts every day. A plan whose shifts start on several dates keeps its days.
-
-    Parameters
-    ----------
-    path
-        The plan's shift CSV; messages name it as given.
-    days
-        Days to repeat a one-day plan over, ``>= 1``; :data:`PLAN_DAYS` by default. An error
-        with a plan of several days.
-    first_day
-        The date of a one-day plan's first day when the file has times of day only (for
-        weekday names and ``unavailable`` dates). An error with a file that has dates.
-
-    Returns
-    -------
-    shifts : list of Shift
-        Times in seconds from midnight of the first day; one name per kind of shift.
-    days : int
-        Days of the roster.
-    first_day : datetime.date or None
-        Date of the first day: the plan's first date, ``first_day`` as given, or None.
-
-    Raises
-    ------
-    InputError
-        For a bad file or argument; file messages name the file, the row and the column.
-    """
-    rows = read_rows(path, SHIFT_COLUMNS)
-    dated: bool | None = None
-    starts: list[int] = []
-    for where, cells in rows:
-        for field in ("start", "end"):
-            t, has_date = parse_start(cells[field], f"{where} ({field})")
-            if dated is None:
-                dated = has_date
-            elif has_date != dated:
-                form = "a date" if dated else "a time of day alone"
-                raise InputError(
-                    f"{where}: {field} = {cells[field]!r}; the first row's start has {form}: "
-                    "write every start and end with a date (2026-03-03 08:00) or none with one"
-                )
-            if field == "start":
-                starts.append(t)
-    origin = min(starts) // _DAY * _DAY if dated else 0
-    plan = [shift_from_row(where, cells, origin) for where, cells in rows]
-    _check_kinds(rows, plan)
-    span = max(int(shift.start) // _DAY for shift in plan) + 1
-    plan_day = date(1970, 1, 1) + timedelta(seconds=origin) if dated else None
-    if span > 1:
-        last = plan_day + timedelta(days=span - 1) if plan_day else None
-        what = f"{path} is a plan of {span} days ({plan_day} to {last})"
-        if days is not None:
-            raise InputError(f"days = {days!r}; {what}; days applies only to a one-day plan")
-        if first_day is not None:
-            raise InputError(f"first_day = {first_day}; {what}, which fix the first day")
-        return plan, span, plan_day
-    if days is None:
-        days = PLAN_DAYS
-    if not (_whole(days) and days >= 1):
-        raise InputError(f"days = {days!r}; give a whole number of days >= 1")
-    if plan_day is not None and first_day is not None:
-        raise InputError(
-            f"first_day = {first_day}; {path} is dated {plan_day}, which is the first day"
-        )
-    if first_day is not None and not isinstance(first_day, date):
-        raise InputError(f"first_day = {first_day!r}; give a datetime.date")
-    shifts = [
-        Shift(
-            shift.start + d * _DAY,
-            shift.end + d * _DAY,
-            shift.headcount,
-            tuple(Break(b.start + d * _DAY, b.end + d * _DAY, b.paid) for b in shift.breaks),
-            shift.name,
-        )
-        for d in range(int(days))
-        for shift in plan
-    ]
-    return shifts, int(days), plan_day or first_day
-
-
-def _check_kinds(rows: list[tuple[str, dict[str, str]]], shifts: list[Shift]) -> None:
-    """Refuse two rows of one shift name with another time of day, length or paid time."""
-    seen: dict[str, tuple[str, tuple[int, int, int]]] = {}
-    for (where, _), shift in zip(rows, shifts, strict=True):
-        kind = (
-            round(shift.start) % _DAY,
-            round(shift.end - shift.start),
-            round(shift.paid_seconds),
-        )
-        first, known = seen.setdefault(shift.name, (where, kind))
-        if known != kind:
-            row = " ".join(first.rsplit(" ", 2)[-2:])
-            raise InputError(
-                f"{where}: name = {shift.name!r} is also the name of {row}, with another "
-                "start time, length or paid time; give each kind of shift its own name"
-            )
-
-
-def read_agents(
-    path: str | PathLike[str], *, first_day: date | None = None, days: int | None = None
-) -> list[Agent]:
-    """Agents from a CSV (format in the module docstring); errors name the row and column.
-
-    Parameters
-    ----------
-    path
-        The agents CSV; messages name it as given.
-    first_day
-        Date of the roster's first day, to turn ``unavailable`` dates into day numbers;
-        without it those dates are an error.
-    days
-        Days of the roster: day numbers beyond it are an error, and ``unavailable`` dates
-        outside the roster's days are skipped. No check by default.
-
-    Returns
-    -------
-    list of Agent
-        In file order; ``days_off`` holds the ``unavailable`` days too.
-
-    Raises
-    ------
-    InputError
-        For a bad file or cell, naming the file, the row and the column.
-    """
-    agents = []
-    seen: dict[str, str] = {}
-    for where, cells in read_rows(path, AGENT_COLUMNS):
-        name = cells["name"]
-        if not name:
-            raise InputError(f"{where}: name is empty; give each agent a name")
-        if name in seen:
-            raise InputError(
-                f"{where}: name {name!r} appears twice ({seen[name]}); names must be unique"
-            )
-        seen[name] = " ".join(where.rsplit(" ", 2)[-2:])
-        hours = _cell_number(cells["contract_hours"], where, "contract_hours", "hours >= 0")
-        max_days = None
-        if cells["max_days"]:
-            max_days = _cell_whole(cells["max_days"], where, "max_days", 0)
-        days_off = [
-            _day(item, where, "days_off", days)
-            for item in cells["days_off"].replace(",", " ").split()
-        ]
-        unavailable = [
-            _unavailable(item, where, first_day, days)
-            for item in cells["unavailable"].replace(",", " ").split()
-        ]
-        days_off += [d for d in unavailable if d is not None]
-        banned = tuple(b.strip() for b in cells["banned"].split("|") if b.strip())
-        agents.append(Agent(name, hours * 3600, max_days, tuple(days_off), banned))
-    if not agents:
-        raise InputError(f"{path}: no agents; give one row per agent")
-    return agents
-
-
-def _day(text: str, where: str, field: str, days: int | None, also: str = "") -> int:
-    """Day number of a cell item, from 1 and at most ``days`` when given."""
-    number = _cell_whole(text, where, field, 1, also)
-    if days is not None and number > days:
-        raise InputError(
-            f"{where}: {field} = {text!r}; the roster has {days} days, numbered 1 to {days}"
-        )
-    return number
-
-
-def _unavailable(text: str, where: str, first_day: date | None, days: int | None) -> int | None:
-    """Day number of an ``unavailable`` item, or None for a date outside the roster's days."""
-    if not _DATE.fullmatch(text):
-        return _day(text, where, "unavailable", days, "or dates like 2026-03-05")
-    try:
-        day = date.fromisoformat(text)
-    except ValueError as error:
-        raise InputError(f"{where}: unavailable = {text!r}; not a valid date ({error})") from None
-    if first_day is None:
-        raise InputError(
-            f"{where}: unavailable = {text!r}; a date needs the roster's first day (a dated plan, "
-            "or first_day / --first-day); give day numbers counted from 1 instead"
-        )
-    number = (day - first_day).days + 1
-    return number if number >= 1 and (days is None or number <= days) else None
-
-
-def _cell_number(text: str, where: str, field: str, rule: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value >= 0):
-        raise InputError(f"{where}: {field} = {text!r}; {field} must be a number of {rule}")
-    return value
-
-
-def _cell_whole(text: str, where: str, field: str, least: int, also: str = "") -> int:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value == int(value) and value >= least):
-        rule = f"{field} must be whole numbers >= {least}" + (f" {also}" if also else "")
-        raise InputError(f"{where}: {field} = {text!r}; {rule}")
-    return int(value)

@@ -13,13 +13,14 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from os import PathLike
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-from staffing._checks import count, number
+from staffing._checks import count, is_whole, number
 from staffing.errors import InputError
 from staffing.forecast import Forecast, parse_start, read_rows
 
@@ -136,7 +137,7 @@ SHIFT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 """Accepted headers of a shift CSV; breaks are optional columns."""
 
-_DAY = 86_400.0
+_DAY = 86_400
 _TOL = 1e-9
 _BREAK = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
 
@@ -454,3 +455,117 @@ class ShiftPattern:
 def in_day(seconds: float) -> bool:
     """Whether a time of day [s after midnight] lies in ``[0, 86400)``."""
     return 0 <= seconds < _DAY
+
+
+# --------------------------------------------------------------------------- plans
+
+PLAN_DAYS = 7
+"""Days a one-day plan is repeated over by :func:`read_plan_shifts` unless told: a week."""
+
+
+def read_plan_shifts(
+    path: str | PathLike[str], *, days: int | None = None, first_day: date | None = None
+) -> tuple[list[Shift], int, date | None]:
+    """Shifts of a plan's ``shifts.csv`` over the days of a roster, without its forecast.
+
+    The file is the one ``staffing plan`` writes (:func:`staffing.shifts.write_shifts`):
+    ``name``, ``start``, ``end``, ``headcount``, ``breaks``, ``paid_breaks``, with starts
+    and ends as times of day (``08:00``) or as dates and times (``2026-03-03 08:00``), the
+    same form on every row. A plan whose shifts all start on one day (times of day, or one
+    date) is a day's pattern: it is repeated on each of ``days`` days (a week by default),
+    the same shifts every day. A plan whose shifts start on several dates keeps its days.
+
+    Parameters
+    ----------
+    path
+        The plan's shift CSV; messages name it as given.
+    days
+        Days to repeat a one-day plan over, ``>= 1``; :data:`PLAN_DAYS` by default. An error
+        with a plan of several days.
+    first_day
+        The date of a one-day plan's first day when the file has times of day only (for
+        weekday names and ``unavailable`` dates). An error with a file that has dates.
+
+    Returns
+    -------
+    shifts : list of Shift
+        Times in seconds from midnight of the first day; one name per kind of shift.
+    days : int
+        Days of the roster.
+    first_day : datetime.date or None
+        Date of the first day: the plan's first date, ``first_day`` as given, or None.
+
+    Raises
+    ------
+    InputError
+        For a bad file or argument; file messages name the file, the row and the column.
+    """
+    rows = read_rows(path, SHIFT_COLUMNS)
+    dated: bool | None = None
+    starts: list[int] = []
+    for where, cells in rows:
+        for field in ("start", "end"):
+            t, has_date = parse_start(cells[field], f"{where} ({field})")
+            if dated is None:
+                dated = has_date
+            elif has_date != dated:
+                form = "a date" if dated else "a time of day alone"
+                raise InputError(
+                    f"{where}: {field} = {cells[field]!r}; the first row's start has {form}: "
+                    "write every start and end with a date (2026-03-03 08:00) or none with one"
+                )
+            if field == "start":
+                starts.append(t)
+    origin = min(starts) // _DAY * _DAY if dated else 0
+    plan = [shift_from_row(where, cells, origin) for where, cells in rows]
+    _check_kinds(rows, plan)
+    span = max(int(shift.start) // _DAY for shift in plan) + 1
+    plan_day = date(1970, 1, 1) + timedelta(seconds=origin) if dated else None
+    if span > 1:
+        last = plan_day + timedelta(days=span - 1) if plan_day else None
+        what = f"{path} is a plan of {span} days ({plan_day} to {last})"
+        if days is not None:
+            raise InputError(f"days = {days!r}; {what}; days applies only to a one-day plan")
+        if first_day is not None:
+            raise InputError(f"first_day = {first_day}; {what}, which fix the first day")
+        return plan, span, plan_day
+    if days is None:
+        days = PLAN_DAYS
+    if not (is_whole(days) and days >= 1):
+        raise InputError(f"days = {days!r}; give a whole number of days >= 1")
+    if plan_day is not None and first_day is not None:
+        raise InputError(
+            f"first_day = {first_day}; {path} is dated {plan_day}, which is the first day"
+        )
+    if first_day is not None and not isinstance(first_day, date):
+        raise InputError(f"first_day = {first_day!r}; give a datetime.date")
+    shifts = [
+        Shift(
+            shift.start + d * _DAY,
+            shift.end + d * _DAY,
+            shift.headcount,
+            tuple(Break(b.start + d * _DAY, b.end + d * _DAY, b.paid) for b in shift.breaks),
+            shift.name,
+        )
+        for d in range(int(days))
+        for shift in plan
+    ]
+    return shifts, int(days), plan_day or first_day
+
+
+def _check_kinds(rows: list[tuple[str, dict[str, str]]], shifts: list[Shift]) -> None:
+    """Refuse two rows of one shift name with another time of day, length or paid time."""
+    seen: dict[str, tuple[str, tuple[int, int, int]]] = {}
+    for (where, _), shift in zip(rows, shifts, strict=True):
+        kind = (
+            round(shift.start) % _DAY,
+            round(shift.end - shift.start),
+            round(shift.paid_seconds),
+        )
+        first, known = seen.setdefault(shift.name, (where, kind))
+        if known != kind:
+            row = " ".join(first.rsplit(" ", 2)[-2:])
+            raise InputError(
+                f"{where}: name = {shift.name!r} is also the name of {row}, with another "
+                "start time, length or paid time; give each kind of shift its own name"
+            )

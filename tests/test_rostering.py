@@ -12,18 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from staffing.agents import Agent, read_agents
 from staffing.errors import InputError
 from staffing.report.roster import render_roster, write_roster
-from staffing.rostering import (
-    MISSING_ORTOOLS,
-    Agent,
-    RosterStatus,
-    read_agents,
-    read_plan_shifts,
-    roster,
-)
+from staffing.rostering import MISSING_ORTOOLS, RosterStatus, roster
 from staffing.scheduling import schedule
-from staffing.shifts import Break, Shift, ShiftPattern
+from staffing.shifts import Break, Shift, ShiftPattern, read_plan_shifts
 
 H = 3600.0
 DAY = 86_400.0
