@@ -54,7 +54,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
+from staffing import units
 from staffing.errors import InputError
 
 INTERVALS: tuple[float, ...] = (900.0, 1800.0, 3600.0)
@@ -195,6 +197,8 @@ class Forecast:
     has_dates
         False when the source gave times of day only; then every start carries the
         placeholder date :data:`PLACEHOLDER_DATE` (1970-01-01).
+    source
+        The file it was read from, for messages ("" when built in code).
 
     Raises
     ------
@@ -216,6 +220,7 @@ class Forecast:
     aht: np.ndarray
     interval: float
     has_dates: bool = True
+    source: str = ""
 
     def __post_init__(self) -> None:
         interval = _check_interval(self.interval, "Forecast interval")
@@ -311,6 +316,14 @@ class Forecast:
         """Interval length [h]."""
         return self.interval / 3600.0
 
+    def interval_names(self, indices: ArrayLike) -> list[str]:
+        """Short names of some intervals: ``08:00`` on a one-day forecast, else ``Mon 08:00``.
+
+        A forecast of times of day only never shows its placeholder date's weekday.
+        """
+        fmt = "%a %H:%M" if len(self.days) > 1 else "%H:%M"
+        return list(pd.to_datetime(self.start[np.asarray(indices, dtype=int)]).strftime(fmt))
+
     def start_text(self) -> list[str]:
         """Interval starts as written in output files: ``HH:MM`` without dates.
 
@@ -393,6 +406,11 @@ def read_forecast(path: str | PathLike[str], *, interval: float | None = None) -
             handle = _parse_number(cells["aht"], where, "aht", aht_rule)
             if handle < 0 or (handle == 0 and n_calls > 0):
                 raise InputError(f"{where}: aht = {cells['aht']!r}; {aht_rule}")
+            if handle > units.PLAUSIBLE["aht"][1]:
+                raise InputError(
+                    f"{where}: aht = {cells['aht']!r}: {units.format_duration(handle)}; aht is "
+                    "in seconds, and an AHT over 4 h is implausible"
+                )
         seconds.append(t)
         calls.append(n_calls)
         aht.append(handle)
@@ -420,6 +438,7 @@ def read_forecast(path: str | PathLike[str], *, interval: float | None = None) -
         aht=np.array(aht),
         interval=interval,
         has_dates=bool(dated),
+        source=name,
     )
 
 

@@ -201,7 +201,8 @@ def plan(
     fc = scenario.forecast
     if not (fc.calls > 0).any():
         raise InputError(
-            f"{scenario.path}: its forecast has no calls in any interval; there is nothing to staff"
+            f"{scenario.path}: the forecast {fc.source} has no calls in any interval; there is "
+            "nothing to staff"
         )
     callers = scenario.callers
     # the forecast counts first contacts; with FCR f an issue takes 1/f contacts on average,

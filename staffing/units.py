@@ -45,13 +45,14 @@ PLAUSIBLE: dict[str, tuple[float, float]] = {
     "interval": (300.0, 86_400.0),
     "aht": (5.0, 4 * 3600.0),
     "every": (300.0, 86_400.0),
+    "fte_day": (3600.0, 86_400.0),
 }
 """Plausible ranges [s] of durations whose bare numbers are easily typed in the wrong unit.
 
 A shift under 1 h, a break under 5 min, an interval under 5 min, an AHT under 5 s or over
-4 h, a step between shift starts under 5 min: each is almost surely a unit slip
-(``length = 8`` is 8 s, meant as 8 h), refused with the unit it probably meant
-(:func:`parse_duration` with ``plausible``).
+4 h, a step between shift starts under 5 min, a full-time day under 1 h: each is almost
+surely a unit slip (``length = 8`` is 8 s, meant as 8 h), refused with the unit it probably
+meant (:func:`parse_duration` with ``plausible``).
 """
 
 _DURATION_FORMS = "like 180, 180s, 3m, 3min, 1h30m"

@@ -32,6 +32,15 @@ def _at_least(value: int | None, flag: str, least: int, what: str) -> None:
         raise InputError(f"{flag} = {value}; give {least} or more {what}")
 
 
+_TARGET_FLAGS = {
+    "service_level": "--sl",
+    "abandon_rate": "--abandon",
+    "max_occupancy": "--max-occupancy",
+    "asa": "--asa",
+}
+"""The flag that sets each field of :class:`~staffing.requirements.ServiceTargets`."""
+
+
 def _targets(args: argparse.Namespace) -> Any:
     """Service targets from the shared target options."""
     from staffing.requirements import ServiceTargets
@@ -55,7 +64,10 @@ def _targets(args: argparse.Namespace) -> Any:
             ),
         )
     except InputError as error:
-        raise InputError(f"targets: {error}") from None
+        message = str(error)
+        for name, flag in _TARGET_FLAGS.items():
+            message = message.replace(name, flag)
+        raise InputError(message) from None
 
 
 def _shrinkage(args: argparse.Namespace) -> float:
@@ -147,7 +159,7 @@ def cmd_requirements(args: argparse.Namespace) -> int:
     out = None if args.out is None else OutputFile(args.out, force=args.force)
     interval = _interval(args.interval)
     shrinkage = _shrinkage(args)
-    fte_hours = units.parse_duration(args.fte_hours, "--fte-hours") / 3600.0
+    fte_hours = units.parse_duration(args.fte_hours, "--fte-hours", plausible="fte_day") / 3600
     targets = _targets(args)
     patience = _patience(args)
 
@@ -181,6 +193,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     handle_cv = _real(args.handle_cv, "--handle-cv", "a coefficient of variation like 0.8")
     patience_cv = _real(args.patience_cv, "--patience-cv", "a coefficient of variation like 1")
     _at_least(args.replications, "--replications", 1, "simulated days")
+    if args.seed < 0:
+        raise InputError(f"--seed = {args.seed}; a seed is a whole number >= 0")
     _at_least(args.workers, "--workers", 1, "threads")
 
     from staffing.callers import CallerBehaviour
@@ -279,7 +293,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if best.missing.size or missed:
         reasons = [f"{c.label} {c.status}" for c in missed]
         if best.missing.size:
-            starts = [scenario.forecast.start_text()[k][-5:] for k in best.missing[:3]]
+            starts = scenario.forecast.interval_names(best.missing[:3])
             more = ", ..." if best.missing.size > 3 else ""
             reasons.append(
                 f"{best.missing.size} interval(s) miss a target in simulation "

@@ -298,7 +298,7 @@ def _summary(
         "",
     ]
     if best.missing.size:
-        starts = pd.to_datetime(sc.forecast.start[best.missing]).strftime("%a %H:%M")
+        starts = sc.forecast.interval_names(best.missing)
         lines += [f"Intervals still missing a target in simulation: {', '.join(starts)}.", ""]
     if best.schedule.messages:
         lines += ["## Scheduler notes", "", *[f"- {m}" for m in best.schedule.messages], ""]

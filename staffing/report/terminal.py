@@ -95,22 +95,30 @@ def requirements_table(req: "Requirements") -> str:
     dated = len(req.forecast.days) > 1
     header = ["start", "calls", "AHT s", "load", "agents", "scheduled"]
     header += ["SL", "ASA s", "abandoned", "occupancy"]
-    rows = [
-        [
-            label,
-            f"{row.calls:g}",
-            number(row.aht),
-            f"{row.load:.2f}",
-            str(row.agents),
-            str(row.scheduled),
-            pct(row.service_level),
-            sec(row.asa),
-            pct(row.abandon_rate),
-            pct(row.occupancy),
-        ]
-        for label, row in zip(start_labels(frame.start, dated), frame.itertuples(), strict=True)
-    ]
+    rows = []
+    for label, row in zip(start_labels(frame.start, dated), frame.itertuples(), strict=True):
+        served = row.calls > 0  # the KPIs of an interval without calls are undefined
+        rows.append(
+            [
+                label,
+                f"{row.calls:g}",
+                number(row.aht) if served else DASH,
+                f"{row.load:.2f}",
+                str(row.agents),
+                str(row.scheduled),
+                pct(row.service_level) if served else DASH,
+                sec(row.asa) if served else DASH,
+                pct(row.abandon_rate) if served else DASH,
+                pct(row.occupancy) if row.agents > 0 else DASH,
+            ]
+        )
     t = req.totals
+    overall = (
+        f"over all calls: service level {pct(t.service_level)}, ASA {sec(t.asa)} s, "
+        f"abandoned {pct(t.abandon_rate)}, occupancy {pct(t.occupancy)}"
+        if t.calls > 0
+        else "no calls in any interval: no KPIs"
+    )
     return "\n".join(
         [
             describe_targets(req.targets, req.patience),
@@ -118,8 +126,7 @@ def requirements_table(req: "Requirements") -> str:
             "",
             f"total: {t.calls:g} calls; peak {t.peak_agents} agents; {t.agent_hours:.1f} agent "
             f"hours on the phones, {t.scheduled_hours:.1f} scheduled hours = {t.fte:.1f} FTE",
-            f"over all calls: service level {pct(t.service_level)}, ASA {sec(t.asa)} s, "
-            f"abandoned {pct(t.abandon_rate)}, occupancy {pct(t.occupancy)}",
+            overall,
         ]
     )
 
