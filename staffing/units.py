@@ -39,15 +39,15 @@ _UNIT_SECONDS = {
     "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
 }  # fmt: skip
 
-PLAUSIBLE: dict[str, tuple[float, float]] = {
-    "shift": (3600.0, 86_400.0),
-    "break": (300.0, 4 * 3600.0),
-    "interval": (300.0, 86_400.0),
-    "aht": (5.0, 4 * 3600.0),
-    "every": (300.0, 86_400.0),
-    "fte_day": (3600.0, 86_400.0),
+PLAUSIBLE: dict[str, tuple[float, float, str]] = {
+    "shift": (3600.0, 86_400.0, "a shift"),
+    "break": (300.0, 4 * 3600.0, "a break"),
+    "interval": (300.0, 86_400.0, "an interval"),
+    "aht": (5.0, 4 * 3600.0, "an AHT"),
+    "every": (300.0, 86_400.0, "a step between shift starts"),
+    "fte_day": (3600.0, 86_400.0, "a full-time day"),
 }
-"""Plausible ranges [s] of durations whose bare numbers are easily typed in the wrong unit.
+"""Plausible ranges [s] of durations easily typed in the wrong unit, and what each measures.
 
 A shift under 1 h, a break under 5 min, an interval under 5 min, an AHT under 5 s or over
 4 h, a step between shift starts under 5 min, a full-time day under 1 h: each is almost
@@ -152,7 +152,7 @@ def parse_duration(text: str, field: str, *, plausible: str | None = None) -> fl
 
 def _check_plausible(seconds: float, text: str, field: str, what: str) -> None:
     """Refuse a duration outside the plausible range of ``what``, naming the likely unit."""
-    low, high = PLAUSIBLE[what]
+    low, high, noun = PLAUSIBLE[what]
     if low <= seconds <= high:
         return
     given = f"{field} = {text!r}: {format_duration(seconds)}"
@@ -161,8 +161,8 @@ def _check_plausible(seconds: float, text: str, field: str, what: str) -> None:
         if bare and seconds > 0:
             unit = "h" if low >= 3600 else "min"
             raise InputError(f'{given}; did you mean "{text.strip()}{unit}"?')
-        raise InputError(f"{given}; a {what} must be at least {format_duration(low)}")
-    raise InputError(f"{given}; a {what} must be at most {format_duration(high)}")
+        raise InputError(f"{given}; {noun} must be at least {format_duration(low)}")
+    raise InputError(f"{given}; {noun} must be at most {format_duration(high)}")
 
 
 def parse_fraction(text: str, field: str) -> float:

@@ -230,8 +230,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         req = compute_requirements(forecast, targets, patience=patience)
         staffing = {"agents": req.agents, "shrinkage": shrinkage}
         source = "the Erlang requirement per interval (SIPP) for the targets"
-    progress = term.Progress("day")
-    try:
+    with term.Progress("day") as progress:
         result = simulate(
             forecast,
             **staffing,
@@ -243,8 +242,6 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             workers=args.workers,
             progress=lambda done: progress("simulating", done, args.replications),
         )
-    finally:
-        progress.close()
     print(f"{args.replications} simulated days, seed {args.seed}; staffing: {source}")
     print(
         f"handle times {args.handle_dist}"
@@ -276,14 +273,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from staffing.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
-    progress = term.Progress("day")
-    try:
+    with term.Progress("day") as progress:
         result = plan(scenario, progress=progress)
         progress.step(f"writing the report into {folder.path}")
         with folder.staging() as stage:
             write_report(result, stage)
-    finally:
-        progress.close()
     checks = target_checks(result)
     print(term.plan_summary(result, checks))
     _replaced(folder)
@@ -321,14 +315,11 @@ def cmd_bid(args: argparse.Namespace) -> int:
     from staffing.report.bid_sheet import write_bid_sheet
 
     bid = load_bid(args.bid)
-    progress = term.Progress("plan")
-    try:
+    with term.Progress("plan") as progress:
         result = price_bid(bid, workers=args.workers, progress=progress)
         progress.step(f"writing the bid sheet into {folder.path}")
         with folder.staging() as stage:
             write_bid_sheet(result, stage)
-    finally:
-        progress.close()
     print(term.bid_summary(result))
     _replaced(folder)
     print(f"bid sheet: {folder.path / 'bid.md'} (charts, tables and day plans in {folder.path})")
@@ -432,9 +423,9 @@ def cmd_roster(args: argparse.Namespace) -> int:
     agents = read_agents(args.agents, first_day=first_day, days=days)
     needed = sum(s.headcount for s in shifts)
     print(f"{args.shifts}: {needed:,} shifts over {days} days; {len(agents):,} agents")
-    progress = term.Progress("roster")
-    progress.step(f"solving the roster (at most {units.format_duration(time_limit)})")
-    result = roster(shifts, agents, days=days, min_rest=min_rest, time_limit=time_limit)
+    with term.Progress("roster") as progress:
+        progress.step(f"solving the roster (at most {units.format_duration(time_limit)})")
+        result = roster(shifts, agents, days=days, min_rest=min_rest, time_limit=time_limit)
     if not result.has_roster:
         print(f"no roster ({result.status.value}): {result.reason}", file=sys.stderr)
         return EXIT_MISSED
