@@ -288,6 +288,24 @@ def test_loading_a_scenario_loads_no_engine_solver_or_plotting():
     assert done.stdout.strip() == "[]"
 
 
+def test_the_public_api_loads_names_on_first_use():
+    import staffing
+
+    assert round(float(staffing.erlang_c(10.0, 14)), 4) == 0.1741  # as in the README
+    assert staffing.erlang_kpis(100, 180, 14).service_level == pytest.approx(0.8884, abs=1e-4)
+    for name in staffing.__all__:
+        assert getattr(staffing, name) is not None
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = staffing.nothing
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, staffing; print('numpy' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "False"
+
+
 # =========================================================================== staffing roster
 
 
