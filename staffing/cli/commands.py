@@ -4,6 +4,7 @@ Heavy libraries are imported inside each verb, so only the verb run pays for the
 """
 
 import argparse
+import re
 import sys
 from typing import Any
 
@@ -419,7 +420,13 @@ def cmd_roster(args: argparse.Namespace) -> int:
     from staffing.rostering import roster
     from staffing.shifts import read_plan_shifts
 
-    shifts, days, first_day = read_plan_shifts(args.shifts, days=args.days, first_day=first_day)
+    try:
+        shifts, days, first_day = read_plan_shifts(args.shifts, days=args.days, first_day=first_day)
+    except InputError as error:  # the library names its arguments; the user typed flags
+        message = re.sub(
+            r"^(first_day|days) = ", lambda m: f"--{m[1].replace('_', '-')} = ", str(error)
+        )
+        raise InputError(message) from None
     agents = read_agents(args.agents, first_day=first_day, days=days)
     needed = sum(s.headcount for s in shifts)
     print(f"{args.shifts}: {needed:,} shifts over {days} days; {len(agents):,} agents")
