@@ -223,7 +223,7 @@ def roster(
     )
     problems = _precheck(agents, kinds, need, can, days)
     if problems:
-        return _empty(RosterStatus.INFEASIBLE, agents, problems, clock, days, needed)
+        return _result(RosterStatus.INFEASIBLE, agents, problems, clock, days, needed)
 
     model = cp_model.CpModel()
     work = {key: model.new_bool_var(f"a{key}") for key in can}
@@ -261,10 +261,10 @@ def roster(
             "no roster meets every rule at once (shift needs, days off, banned shifts, "
             f"max_days, contract hours, {rest}); relax one of them or add agents"
         )
-        return _empty(status, agents, [why], clock, days, needed)
+        return _result(status, agents, [why], clock, days, needed)
     if status is RosterStatus.UNKNOWN:
         why = f"no roster found or ruled out within time_limit = {time_limit:g} s; raise it"
-        return _empty(status, agents, [why], clock, days, needed)
+        return _result(status, agents, [why], clock, days, needed)
 
     rows = [
         {
@@ -285,15 +285,7 @@ def roster(
         messages.append(
             f"{extra} shifts rostered beyond the schedule's headcount to reach contract hours"
         )
-    return RosterResult(
-        status,
-        table,
-        _hours(agents, table),
-        messages,
-        time.perf_counter() - clock,
-        days,
-        needed,
-    )
+    return _result(status, agents, messages, clock, days, needed, table)
 
 
 def _cp_model() -> ModuleType:
@@ -370,15 +362,18 @@ def _hours(agents: Sequence[Agent], table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _empty(
+def _result(
     status: RosterStatus,
     agents: Sequence[Agent],
     messages: list[str],
     clock: float,
     days: int,
     needed: pd.DataFrame,
+    table: pd.DataFrame | None = None,
 ) -> RosterResult:
-    table = pd.DataFrame(columns=["agent", "day", "shift", "start", "end", "hours"])
+    """Wrap up a solve started at ``clock``; without a ``table`` there is no roster."""
+    if table is None:
+        table = pd.DataFrame(columns=["agent", "day", "shift", "start", "end", "hours"])
     return RosterResult(
         status,
         table,

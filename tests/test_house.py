@@ -1,5 +1,5 @@
 """The house: output folders and files, plausible durations, progress lines, the spawn pool,
-light imports, what each command writes, and ``staffing roster`` on a hand-solved week."""
+light imports, the public API, and what each command writes."""
 
 import io
 import subprocess
@@ -8,12 +8,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from staffing import sweep
 from staffing.callers import CallerBehaviour, Returns
-from staffing.cli import main
 from staffing.errors import InputError
 from staffing.forecast import read_forecast
 from staffing.parallel import SpawnPool
@@ -304,52 +302,3 @@ def test_the_public_api_loads_names_on_first_use():
         check=True,
     )
     assert done.stdout.strip() == "False"
-
-
-# =========================================================================== staffing roster
-
-
-def roster_args(out: Path, *extra: str) -> list[str]:
-    shifts, agents = DATA / "roster_day_shifts.csv", DATA / "roster_agents.csv"
-    days = ["--days", "3", "--first-day", "2026-03-03"]
-    return ["roster", str(shifts), str(agents), *days, "--out", str(out), *extra]
-
-
-def test_cli_roster_writes_the_hand_solved_week(capsys, tmp_path):
-    # the roster of tests/test_rostering.py::test_hand_solved_roster, through the command
-    code = main(roster_args(tmp_path / "R"))
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    assert "roster optimal" in out
-    table = pd.read_csv(tmp_path / "R" / "roster.csv")
-    worked = table[table["shift"] != "off"]
-    got = {(r.agent, int(r.day)): r.shift for r in worked.itertuples()}
-    assert got == {
-        ("Ann", 1): "early 06:00",
-        ("Ann", 2): "early 06:00",
-        ("Bob", 2): "late 14:00",
-        ("Bob", 3): "late 14:00",
-        ("Cy", 1): "late 14:00",
-        ("Cy", 3): "early 06:00",
-    }
-    assert sorted(p.name for p in (tmp_path / "R").iterdir()) == ["roster.csv", "roster.md"]
-    assert "| Ann |" in (tmp_path / "R" / "roster.md").read_text().replace("  ", " ")
-
-
-def test_cli_roster_without_a_solution_exits_1_with_the_reason(capsys, tmp_path):
-    agents = tmp_path / "two.csv"
-    agents.write_text("name,contract_hours,max_days\nAnn,16,2\nBob,16,2\n")
-    args = roster_args(tmp_path / "R")
-    args[2] = str(agents)
-    code = main(args)
-    _, err = capsys.readouterr()
-    assert code == 1
-    assert err.strip().splitlines()[-1].startswith("no roster (infeasible): the schedule has 6")
-    assert not (tmp_path / "R").exists()
-
-
-def test_cli_roster_bad_first_day_is_one_line(capsys, tmp_path):
-    code = main([*roster_args(tmp_path / "R")[:-2], "--first-day", "3 March", "--out", "R"])
-    _, err = capsys.readouterr()
-    assert code == 2
-    assert err.strip() == ("staffing: error: --first-day = '3 March'; give a date like 2026-03-02")

@@ -10,9 +10,11 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from staffing.agents import Agent, read_agents
+from staffing.cli import main
 from staffing.errors import InputError
 from staffing.report.roster import render_roster, write_roster
 from staffing.rostering import MISSING_ORTOOLS, RosterStatus, roster
@@ -226,6 +228,17 @@ def hand():
     return shifts, days, first, agents
 
 
+HAND_ROSTER = {
+    ("Ann", 1): "early 06:00",
+    ("Ann", 2): "early 06:00",
+    ("Bob", 2): "late 14:00",
+    ("Bob", 3): "late 14:00",
+    ("Cy", 1): "late 14:00",
+    ("Cy", 3): "early 06:00",
+}
+"""The only roster of :func:`hand` (derived in :func:`test_hand_solved_roster`)."""
+
+
 def test_hand_solved_roster(hand):
     """Three days of one early (06:00-14:30) and one late (14:00-22:30) shift, 8 paid h each.
 
@@ -241,14 +254,7 @@ def test_hand_solved_roster(hand):
     result = roster(shifts, agents, days=days, time_limit=5)
     assert result.status is RosterStatus.OPTIMAL
     got = {(r.agent, r.day): r.shift for r in result.roster.itertuples()}
-    assert got == {
-        ("Ann", 1): "early 06:00",
-        ("Ann", 2): "early 06:00",
-        ("Bob", 2): "late 14:00",
-        ("Bob", 3): "late 14:00",
-        ("Cy", 1): "late 14:00",
-        ("Cy", 3): "early 06:00",
-    }
+    assert got == HAND_ROSTER
     assert list(result.roster["hours"]) == [8.0] * 6
     assert list(result.hours["hours"]) == [16.0, 16.0, 16.0]
     assert result.messages == []
@@ -498,3 +504,45 @@ def test_bundled_ecommerce_agents_read():
     assert sum(a.contract for a in agents) / H == 256 * 40 + 171 * 20
     ft002 = next(a for a in agents if a.name == "FT002")
     assert ft002.days_off == (3,)  # unavailable 2026-03-05, day 3 of the week from Tuesday
+
+
+# =========================================================================== the command
+
+
+def roster_args(out: Path, *extra: str) -> list[str]:
+    shifts, agents = DATA / "roster_day_shifts.csv", DATA / "roster_agents.csv"
+    days = ["--days", "3", "--first-day", "2026-03-03"]
+    return ["roster", str(shifts), str(agents), *days, "--out", str(out), *extra]
+
+
+def test_cli_roster_writes_the_hand_solved_week(capsys, tmp_path):
+    # the roster of tests/test_rostering.py::test_hand_solved_roster, through the command
+    code = main(roster_args(tmp_path / "R"))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "roster optimal" in out
+    table = pd.read_csv(tmp_path / "R" / "roster.csv")
+    worked = table[table["shift"] != "off"]
+    got = {(r.agent, int(r.day)): r.shift for r in worked.itertuples()}
+    assert got == HAND_ROSTER
+    assert sorted(p.name for p in (tmp_path / "R").iterdir()) == ["roster.csv", "roster.md"]
+    assert "| Ann |" in (tmp_path / "R" / "roster.md").read_text().replace("  ", " ")
+
+
+def test_cli_roster_without_a_solution_exits_1_with_the_reason(capsys, tmp_path):
+    agents = tmp_path / "two.csv"
+    agents.write_text("name,contract_hours,max_days\nAnn,16,2\nBob,16,2\n")
+    args = roster_args(tmp_path / "R")
+    args[2] = str(agents)
+    code = main(args)
+    _, err = capsys.readouterr()
+    assert code == 1
+    assert err.strip().splitlines()[-1].startswith("no roster (infeasible): the schedule has 6")
+    assert not (tmp_path / "R").exists()
+
+
+def test_cli_roster_bad_first_day_is_one_line(capsys, tmp_path):
+    code = main([*roster_args(tmp_path / "R")[:-2], "--first-day", "3 March", "--out", "R"])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.strip() == ("staffing: error: --first-day = '3 March'; give a date like 2026-03-02")
