@@ -32,7 +32,7 @@ References
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -84,6 +84,92 @@ class Round:
         """Total cost of the round's plan over the horizon."""
         return self.costs.total
 
+    @property
+    def totals(self) -> "PlanTotals":
+        """The round's headline numbers over the horizon."""
+        day = self.simulation.day
+
+        def mean(kpi: str) -> float:
+            return float(day.loc[kpi, "mean"])
+
+        handled = mean("answered")
+        return PlanTotals(
+            headcount=float(sum(s.headcount for s in self.schedule.shifts)),
+            paid_hours=self.paid_hours,
+            fte=self.costs.fte,
+            cost=self.cost,
+            cost_per_contact=self.cost / handled if handled else float("nan"),
+            offered=mean("offered"),
+            service_level=mean("service_level"),
+            service_level_ci=float(day.loc["service_level", "ci"]),
+            asa=mean("asa"),
+            abandon_rate=mean("abandon_rate"),
+            occupancy=mean("occupancy"),
+            utilization=mean("utilization"),
+            intervals_missing=float(len(self.missing)),
+            shortfall=float(np.sum(self.schedule.shortfall)),
+        )
+
+
+@dataclass(frozen=True)
+class PlanTotals:
+    """A round's headline numbers over the horizon (simulated KPIs are means).
+
+    Attributes
+    ----------
+    headcount : float
+        Agents on the schedule's shifts (shifts counted, summed over the horizon's days).
+    paid_hours, fte : float
+        Paid hours, shrinkage included [h], and the FTE they make.
+    cost, cost_per_contact : float
+        Cost over the horizon, and per contact handled (NaN without one) [currency].
+    offered : float
+        Contacts offered (repeats and redials included).
+    service_level, service_level_ci, asa, abandon_rate, occupancy, utilization : float
+        Whole-horizon KPIs (shares, ASA [s]) and the service level's 95 % half-width.
+    intervals_missing : float
+        Intervals with calls missing a target in simulation.
+    shortfall : float
+        Agent-intervals the schedule leaves short of the requirement.
+    """
+
+    headcount: float
+    paid_hours: float
+    fte: float
+    cost: float
+    cost_per_contact: float
+    offered: float
+    service_level: float
+    service_level_ci: float
+    asa: float
+    abandon_rate: float
+    occupancy: float
+    utilization: float
+    intervals_missing: float
+    shortfall: float
+
+    LABELS: ClassVar[dict[str, str]] = {
+        "headcount": "headcount on shifts",
+        "paid_hours": "paid hours",
+        "fte": "FTE",
+        "cost": "cost",
+        "cost_per_contact": "cost per contact handled",
+        "offered": "calls offered",
+        "service_level": "service level",
+        "service_level_ci": "service level 95% CI",
+        "asa": "ASA s",
+        "abandon_rate": "abandon rate",
+        "occupancy": "occupancy",
+        "utilization": "utilization",
+        "intervals_missing": "intervals missing a target",
+        "shortfall": "shortfall agent-intervals",
+    }
+    """The name of each field in tables."""
+
+    def labelled(self) -> dict[str, float]:
+        """Return the numbers under their table names."""
+        return {label: getattr(self, name) for name, label in self.LABELS.items()}
+
 
 @dataclass(frozen=True)
 class PlanResult:
@@ -104,7 +190,7 @@ class PlanResult:
         columns = {"Erlang only": self.erlang_only}
         if self.best is not self.erlang_only:
             columns["simulation-verified"] = self.best
-        return pd.DataFrame({name: _totals(self.scenario, r) for name, r in columns.items()})
+        return pd.DataFrame({name: r.totals.labelled() for name, r in columns.items()})
 
 
 def _misses(scenario: Scenario, sim: SimulationResult) -> IntArray:
@@ -141,27 +227,6 @@ def _costs(
 
 def _paid_hours(shifts: list[Shift], shrinkage: float) -> float:
     return float(positions(paid_hours(shifts), shrinkage))
-
-
-def _totals(scenario: Scenario, r: Round) -> dict[str, float]:
-    day = r.simulation.day
-    handled = float(day.loc["answered", "mean"])
-    return {
-        "headcount on shifts": float(sum(s.headcount for s in r.schedule.shifts)),
-        "paid hours": r.paid_hours,
-        "FTE": r.costs.fte,
-        "cost": r.cost,
-        "cost per contact handled": r.cost / handled if handled else float("nan"),
-        "calls offered": float(day.loc["offered", "mean"]),
-        "service level": float(day.loc["service_level", "mean"]),
-        "service level 95% CI": float(day.loc["service_level", "ci"]),
-        "ASA s": float(day.loc["asa", "mean"]),
-        "abandon rate": float(day.loc["abandon_rate", "mean"]),
-        "occupancy": float(day.loc["occupancy", "mean"]),
-        "utilization": float(day.loc["utilization", "mean"]),
-        "intervals missing a target": float(len(r.missing)),
-        "shortfall agent-intervals": float(np.sum(r.schedule.shortfall)),
-    }
 
 
 def simulate_schedule(scenario: Scenario, shifts: list[Shift], **options: Any) -> SimulationResult:

@@ -55,26 +55,32 @@ RESULT_COLUMNS = (
 """Columns of a sweep's table after the varied keys (see :class:`SweepResult`)."""
 
 _FROM_TOTALS = {
-    "agents": "headcount on shifts",
-    "cost per contact": "cost per contact handled",
-    "contacts offered": "calls offered",
+    "agents": "headcount",
+    "paid hours": "paid_hours",
+    "FTE": "fte",
+    "cost": "cost",
+    "cost per contact": "cost_per_contact",
+    "contacts offered": "offered",
+    "service level": "service_level",
+    "service level 95% CI": "service_level_ci",
+    "ASA s": "asa",
+    "abandon rate": "abandon_rate",
+    "occupancy": "occupancy",
+    "utilization": "utilization",
+    "intervals missing a target": "intervals_missing",
 }
-"""Columns read from :meth:`PlanResult.totals` under another name."""
+"""Columns read from the kept round's :class:`staffing.plan.PlanTotals`, by field."""
 _FROM_DAY = {"repeats": "repeats", "redials": "redials", "returns outside": "returns_outside"}
 """Columns read from the kept plan's simulated day, by row name."""
 
 
 def _plan_row(scenario: Scenario) -> dict[str, float]:
     """Plan one variant and keep its headline numbers (the task sent to a worker)."""
-    result = plan(scenario)
-    totals = result.totals().iloc[:, -1]  # the last column is the kept plan
-    day = result.best.simulation.day
-    row = {}
-    for column in RESULT_COLUMNS:
-        if column in _FROM_DAY:
-            row[column] = float(day.loc[_FROM_DAY[column], "mean"])
-        elif column != "cost per issue":
-            row[column] = float(totals[_FROM_TOTALS.get(column, column)])
+    best = plan(scenario).best
+    totals = best.totals
+    row = {column: float(getattr(totals, field)) for column, field in _FROM_TOTALS.items()}
+    for column, name in _FROM_DAY.items():
+        row[column] = float(best.simulation.day.loc[name, "mean"])
     # an issue is a first contact (repeats and redials are the same issues again): the cost
     # per contact handled times the contacts per issue, so without returns the two agree
     first = row["contacts offered"] - row["repeats"] - row["redials"]
