@@ -234,16 +234,27 @@ def fte(paid_hours: float, fte_hours_per_day: float, days: float) -> float:
     paid_hours
         Paid hours over the period [h].
     fte_hours_per_day
-        Paid hours of one full-time employee per calendar day of the period [h].
+        Paid hours of one full-time employee per **calendar** day of the period [h]
+        (:func:`fte_hours_per_calendar_day`: 8 h on 5 days a week is 5.71 h a day).
     days
         Calendar days in the period.
 
     Returns
     -------
     float
-        ``paid_hours / (fte_hours_per_day * days)``.
+        ``paid_hours / (fte_hours_per_day * days)``: DESIGN.md section 3 (a 40-hour week:
+        2,160 paid hours in a week are 54 FTE).
     """
     return paid_hours / (fte_hours_per_day * days)
+
+
+def fte_hours_per_calendar_day(hours_per_working_day: float, days_per_week: float) -> float:
+    """Paid hours of one full-time employee per calendar day [h].
+
+    A full-time employee works ``hours_per_working_day`` on ``days_per_week`` days of every
+    7: 8 h on 5 days is 40 h a week, 5.71 h per calendar day.
+    """
+    return hours_per_working_day * days_per_week / 7.0
 
 
 @dataclass(frozen=True)

@@ -221,7 +221,7 @@ def _costs(
         handled_calls=float(day.loc["answered", "mean"]),
         handle_hours=handle_hours,
         period_days=len(scenario.forecast.days),
-        fte_hours_per_day=scenario.fte_hours,
+        fte_hours_per_day=scenario.fte_hours_per_day,
     )
 
 
@@ -279,6 +279,7 @@ def plan(
         patience=callers.patience,
         shrinkage=scenario.shrinkage,
         fte_hours=scenario.fte_hours,
+        days_per_week=scenario.days_per_week,
     )
     grid = Grid.of(fc)
     requirement = erlang.agents.copy()

@@ -357,14 +357,7 @@ def load_bid(path: str | PathLike[str]) -> Bid:
 
 
 def _sla(r: TableReader) -> SlaTerms:
-    value = r.table.get("service_level", "80/20")
-    threshold = 20.0
-    if isinstance(value, str) and "/" in value:
-        level, threshold = units.parse_service_target(value, r.field("service_level"))
-    else:
-        level = r.fraction("service_level")
-    # as in scenario files, an explicit threshold overrides the one in "80/20"
-    threshold = r.duration("threshold", threshold)
+    level, threshold = r.service_target(may_be_off=False)
     credit = r.sub("credit", "credit")
     bonus = r.sub("bonus", "bonus")
     return SlaTerms(

@@ -21,7 +21,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from staffing import erlang
-from staffing.costs import fte
+from staffing.costs import fte, fte_hours_per_calendar_day
 from staffing.errors import InputError
 from staffing.forecast import Forecast
 
@@ -200,7 +200,8 @@ class Totals:
     scheduled_hours : float
         Paid hours of scheduled positions, shrinkage included [h].
     fte : float
-        ``scheduled_hours`` / (``fte_hours`` x days covered): full-time equivalents.
+        ``scheduled_hours`` over the paid hours of one full-time employee over the days
+        covered (:func:`staffing.costs.fte`).
     service_level, abandon_rate : float
         Over all offered calls.
     asa : float
@@ -315,6 +316,7 @@ def compute_requirements(
     patience: float | None = None,
     shrinkage: ArrayLike = 0.0,
     fte_hours: float = 8.0,
+    days_per_week: float = 5.0,
 ) -> Requirements:
     """Agents per interval meeting ``targets``, and what that staffing achieves.
 
@@ -329,7 +331,10 @@ def compute_requirements(
     shrinkage : float or array_like
         Share of paid time not on the phones, one value or one per interval, in [0, 1).
     fte_hours : float, default 8.0
-        Paid hours of one full-time employee per day [h], for the FTE total.
+        Paid hours of one full-time employee per working day [h], for the FTE total.
+    days_per_week : float, default 5
+        Working days of one full-time employee per week: FTE counts over the same calendar
+        span as the forecast (DESIGN.md section 3).
 
     Returns
     -------
@@ -349,6 +354,8 @@ def compute_requirements(
     targets = ServiceTargets() if targets is None else targets
     if not (np.isfinite(fte_hours) and 0.0 < fte_hours <= 24.0):
         raise InputError(f"fte_hours = {fte_hours:g}; fte_hours must be > 0 and <= 24")
+    if not (np.isfinite(days_per_week) and 0.0 < days_per_week <= 7.0):
+        raise InputError(f"days_per_week = {days_per_week:g}; must be > 0 and <= 7")
     shrink = _shrinkage(shrinkage, forecast.n_intervals)
     agents = np.asarray(
         erlang.required_agents(
@@ -376,7 +383,9 @@ def compute_requirements(
         agents=agents,
         scheduled=scheduled,
         kpis=k,
-        totals=_totals(forecast, agents, scheduled, k, fte_hours),
+        totals=_totals(
+            forecast, agents, scheduled, k, fte_hours_per_calendar_day(fte_hours, days_per_week)
+        ),
     )
 
 
@@ -385,7 +394,7 @@ def _totals(
     agents: NDArray[np.int64],
     scheduled: NDArray[np.int64],
     k: erlang.ErlangKPIs,
-    fte_hours: float,
+    fte_hours_per_day: float,
 ) -> Totals:
     """Sum hours and weight each interval's KPIs by the calls they concern."""
     hours = forecast.interval / 3600.0
@@ -404,7 +413,7 @@ def _totals(
         calls=total_calls,
         agent_hours=float(agents.sum() * hours),
         scheduled_hours=scheduled_hours,
-        fte=fte(scheduled_hours, fte_hours, len(forecast.days)),
+        fte=fte(scheduled_hours, fte_hours_per_day, len(forecast.days)),
         service_level=ratio(calls * k.service_level, calls, 1.0),
         asa=ratio(answered * np.where(answered > 0, k.asa, 0.0), answered, 0.0),
         abandon_rate=ratio(calls * k.abandon_rate, calls, 0.0),

@@ -39,7 +39,7 @@ from typing import Any
 
 from staffing import _checks, distributions, units
 from staffing.callers import CallerBehaviour, Returns
-from staffing.costs import CostModel
+from staffing.costs import CostModel, fte_hours_per_calendar_day
 from staffing.errors import InputError
 from staffing.forecast import Forecast, read_forecast
 from staffing.requirements import ServiceTargets
@@ -98,7 +98,9 @@ class Scenario:
     shrinkage : float
         Share of paid time off the phones, for scheduled positions and FTE.
     fte_hours : float
-        Paid hours of one full-time employee per day [h].
+        Paid hours of one full-time employee per working day [h].
+    days_per_week : float
+        Working days of one full-time employee per week (FTE counts over calendar days).
     patterns : tuple of ShiftPattern
         The shift patterns the schedule may use.
     rules : ScheduleRules
@@ -119,9 +121,15 @@ class Scenario:
     shrinkage: float
     fte_hours: float
     patterns: tuple[ShiftPattern, ...]
+    days_per_week: float = 5.0
     rules: ScheduleRules = field(default_factory=ScheduleRules)
     costs: CostModel = field(default_factory=lambda: CostModel(hourly_wage=0.0))
     simulation: SimulationSettings = field(default_factory=SimulationSettings)
+
+    @property
+    def fte_hours_per_day(self) -> float:
+        """Paid hours of one full-time employee per calendar day [h], for FTE."""
+        return fte_hours_per_calendar_day(self.fte_hours, self.days_per_week)
 
 
 # --------------------------------------------------------------------------- reading
@@ -152,7 +160,7 @@ _SECTIONS: dict[str, set[str]] = {
         "redial",
         "redial_delay",
     },
-    "staffing": {"shrinkage", "fte_hours"},
+    "staffing": {"shrinkage", "fte_hours", "days_per_week"},
     "shifts": {"name", "length", "starts", "breaks", "max_agents", "part_time", "hourly_cost"},
     "breaks": {"duration", "window", "paid"},
     "starts": {"from", "to", "every"},
@@ -235,6 +243,27 @@ class TableReader:
             )
         return units.parse_duration(str(value), self.field(key), plausible=plausible)
 
+    def service_target(self, *, may_be_off: bool) -> tuple[float | None, float]:
+        """Read ``service_level`` (``"80/20"``, a share, or ``"off"``) with ``threshold``.
+
+        The answer time is given once: in ``"80/20"`` or as ``threshold`` (default 20 s);
+        both, disagreeing, is an error rather than a silent choice.
+        """
+        value = self.table.get("service_level", "80/20")
+        if may_be_off and isinstance(value, str) and value.strip().lower() in {"off", "none"}:
+            return None, self.duration("threshold", 20.0)
+        if not (isinstance(value, str) and "/" in value):
+            return self.fraction("service_level"), self.duration("threshold", 20.0)
+        level, threshold = units.parse_service_target(value, self.field("service_level"))
+        given = self.duration("threshold", threshold)
+        if given != threshold:
+            raise InputError(
+                f"{self.field('threshold')} = {self.table['threshold']!r} conflicts with "
+                f"service_level = {value!r} (answer time {units.format_duration(threshold)}); "
+                "give the answer time once"
+            )
+        return level, threshold
+
     def hours(self, key: str, default: float) -> float:
         """Read a number of hours: a bare number is hours (``8``), text a duration (``"8h"``)."""
         value = self.table.get(key, default)
@@ -286,17 +315,7 @@ class TableReader:
 
 
 def _targets(r: TableReader) -> tuple[ServiceTargets, float]:
-    service_level: float | None = 0.8
-    threshold = 20.0
-    value = r.table.get("service_level", "80/20")
-    if isinstance(value, str) and value.strip().lower() in {"off", "none"}:
-        service_level = None
-    elif isinstance(value, str) and "/" in value:
-        service_level, threshold = units.parse_service_target(value, r.field("service_level"))
-    else:
-        service_level = r.fraction("service_level")
-    if r.has("threshold"):
-        threshold = r.duration("threshold")
+    service_level, threshold = r.service_target(may_be_off=True)
     try:
         targets = ServiceTargets(
             service_level=service_level,
@@ -457,6 +476,12 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
     staffing = top.sub("staffing", "staffing")
     shrinkage = _checks.shrinkage(staffing.fraction("shrinkage", 0.0), staffing.field("shrinkage"))
     fte_hours = staffing.hours("fte_hours", 8.0)
+    days_per_week = staffing.number("days_per_week", 5.0)
+    if not 0.0 < days_per_week <= 7.0:
+        raise InputError(
+            f"{staffing.field('days_per_week')} = {days_per_week:g}; a full-time employee "
+            "works more than 0 and at most 7 days a week"
+        )
     raw_shifts = data.get("shifts", [])
     if not isinstance(raw_shifts, list) or not raw_shifts:
         raise InputError(
@@ -503,6 +528,7 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
         callers=_callers(top.sub("callers", "callers")),
         shrinkage=shrinkage,
         fte_hours=fte_hours,
+        days_per_week=days_per_week,
         patterns=patterns,
         rules=rules,
         costs=costs,

@@ -132,9 +132,13 @@ def test_an_output_file_is_checked_first_and_written_whole(tmp_path):
 # =========================================================================== what commands write
 
 
-def test_outputs_name_what_plan_and_whatif_write(tmp_path, desk):
-    result = plan(desk)
-    written = write_report(result, tmp_path / "plan")
+@pytest.fixture(scope="module")
+def planned(desk):
+    return plan(desk)
+
+
+def test_outputs_name_what_plan_and_whatif_write(tmp_path, desk, planned):
+    written = write_report(planned, tmp_path / "plan")
     names = {p.name for p in (tmp_path / "plan").iterdir()}
     assert names == {p.name for p in written.values()}
     assert all(owned(n, "plan") for n in names)
@@ -144,6 +148,13 @@ def test_outputs_name_what_plan_and_whatif_write(tmp_path, desk):
     names = {p.name for p in (tmp_path / "whatif").iterdir()}
     assert all(owned(n, "whatif") for n in names)
     assert set(OUTPUTS["whatif"]) == names
+
+
+def test_plan_fte_is_over_the_calendar_days_of_a_full_time_week(planned):
+    # the desk's one day: one FTE works 8 h on 5 days of 7, 40/7 h a calendar day
+    t = planned.best.totals
+    assert t.fte == pytest.approx(t.paid_hours / (40.0 / 7.0))
+    assert planned.best.costs.fte == t.fte
 
 
 # =========================================================================== durations

@@ -83,14 +83,17 @@ def test_erlang_a_needs_fewer_agents_than_erlang_c():
 
 def test_totals_by_hand():
     # Two 30-min intervals: 14 and 0 agents -> 7 agent hours; 20 positions at 30 % -> 10
-    # scheduled hours = 1.25 FTE of 8 h; service level weighted by calls; occupancy =
+    # scheduled hours in a day. One FTE works 8 h on 5 days of 7: 40/7 h a calendar day, so
+    # 10 h are 1.75 FTE (DESIGN.md section 3); service level weighted by calls; occupancy =
     # handled load / agents = 10 / 14.
     req = compute_requirements(forecast([100, 0], [180, 0]), shrinkage=0.3)
     t = req.totals
     assert t.calls == 100
     assert t.agent_hours == pytest.approx(7.0)
     assert t.scheduled_hours == pytest.approx(10.0)
-    assert t.fte == pytest.approx(1.25)
+    assert t.fte == pytest.approx(1.75)
+    six_days = compute_requirements(forecast([100, 0], [180, 0]), shrinkage=0.3, days_per_week=6)
+    assert six_days.totals.fte == pytest.approx(10.0 / (8.0 * 6 / 7))
     assert t.service_level == pytest.approx(req.kpis.service_level[0])
     assert t.asa == pytest.approx(req.kpis.asa[0])
     assert t.occupancy == pytest.approx(10.0 / 14.0)
@@ -114,7 +117,8 @@ def test_fte_over_several_days():
     fc = forecast([100] * 4, 180.0, interval=3600.0, start="2026-03-02T22:00")  # 2 days
     req = compute_requirements(fc, fte_hours=7.5)
     assert len(fc.days) == 2
-    assert req.totals.fte == pytest.approx(req.totals.scheduled_hours / (7.5 * 2))
+    # one FTE: 7.5 h on 5 days of every 7, over the forecast's 2 calendar days
+    assert req.totals.fte == pytest.approx(req.totals.scheduled_hours / (7.5 * 5 / 7 * 2))
 
 
 def test_matches_required_agents_directly():

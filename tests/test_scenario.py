@@ -169,3 +169,27 @@ def test_fte_hours_bare_numbers_are_hours(tiny, text, hours):
 def test_bad_fte_hours_name_the_key(tiny, text):
     with pytest.raises(InputError, match=r"staffing\.fte_hours"):
         load_scenario(tiny(f"[staffing]\nfte_hours = {text}\n"))
+
+
+def test_the_answer_time_is_given_once(tiny):
+    # "80/20" with threshold = "30s" used to plan to 30 s without a word
+    base = MINIMAL.replace('service_level = "80/20"', 'service_level = "80/20"\nthreshold = "30s"')
+    with pytest.raises(InputError, match=r"targets\.threshold = '30s' conflicts with"):
+        load_scenario(tiny(base=base))
+    same = MINIMAL.replace('service_level = "80/20"', 'service_level = "80/20"\nthreshold = 20')
+    assert load_scenario(tiny(base=same)).targets.threshold == 20.0
+    share = MINIMAL.replace('service_level = "80/20"', 'service_level = "80%"\nthreshold = "30s"')
+    targets = load_scenario(tiny(base=share)).targets
+    assert (targets.service_level, targets.threshold) == (0.8, 30.0)
+
+
+def test_fte_counts_calendar_days_of_a_full_time_week(tiny):
+    # DESIGN.md section 3: a 40-hour week (8 h on 5 days) is 40/7 h a calendar day, so the
+    # healthcare week's 2,160 paid hours are 2160 / 40 = 54 FTE
+    sc = load_scenario(tiny())
+    assert sc.days_per_week == 5.0
+    assert sc.fte_hours_per_day * 7 == pytest.approx(40.0)
+    six = load_scenario(tiny("[staffing]\nfte_hours = 7.5\ndays_per_week = 6\n"))
+    assert six.fte_hours_per_day * 7 == pytest.approx(45.0)
+    with pytest.raises(InputError, match=r"staffing\.days_per_week = 0"):
+        load_scenario(tiny("[staffing]\ndays_per_week = 0\n"))

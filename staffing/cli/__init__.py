@@ -142,7 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--fte-hours",
         default="8h",
         metavar="DURATION",
-        help="paid hours of one full-time employee per day (default 8h)",
+        help="paid hours of one full-time employee per working day (default 8h)",
+    )
+    p.add_argument(
+        "--days-per-week",
+        default="5",
+        metavar="N",
+        help="working days of one full-time employee per week, for FTE (default 5)",
     )
     _add_output(p, "write the per-interval table as CSV")
     p.set_defaults(run=cmd_requirements)

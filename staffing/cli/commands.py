@@ -161,6 +161,9 @@ def cmd_requirements(args: argparse.Namespace) -> int:
     interval = _interval(args.interval)
     shrinkage = _shrinkage(args)
     fte_hours = units.parse_duration(args.fte_hours, "--fte-hours", plausible="fte_day") / 3600
+    days_per_week = _real(args.days_per_week, "--days-per-week", "working days a week, 1 to 7")
+    if not 0 < days_per_week <= 7:
+        raise InputError(f"--days-per-week = {args.days_per_week!r}; give 1 to 7 working days")
     targets = _targets(args)
     patience = _patience(args)
 
@@ -171,7 +174,12 @@ def cmd_requirements(args: argparse.Namespace) -> int:
 
     forecast = read_forecast(args.forecast, interval=interval)
     req = compute_requirements(
-        forecast, targets, patience=patience, shrinkage=shrinkage, fte_hours=fte_hours
+        forecast,
+        targets,
+        patience=patience,
+        shrinkage=shrinkage,
+        fte_hours=fte_hours,
+        days_per_week=days_per_week,
     )
     print(term.requirements_table(req))
     if out is not None:
