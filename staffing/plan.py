@@ -194,16 +194,38 @@ class PlanResult:
 
 
 def _misses(scenario: Scenario, sim: SimulationResult) -> IntArray:
-    """Intervals with calls whose simulated mean misses a service target.
-
-    The occupancy cap shapes the Erlang requirement; rounds correct the service targets.
-    """
+    """Intervals with calls whose simulated mean misses a target, the occupancy cap included."""
     table = sim.intervals
     miss = np.zeros(len(table), dtype=bool)
     for t in scenario.targets.given():
-        if t.kpi != "occupancy":
-            miss |= t.missed(table[t.kpi].to_numpy())
+        miss |= t.missed(table[t.kpi].to_numpy())
     return np.flatnonzero(miss & (table.offered.to_numpy() > 0))
+
+
+def _raised(
+    scenario: Scenario,
+    requirement: IntArray,
+    coverage: NDArray[np.float64],
+    sim: SimulationResult,
+    missing: IntArray,
+) -> IntArray:
+    """Raise the requirement of each interval missing a target above what it had.
+
+    At least one agent above the coverage it had; where the occupancy cap is missed, the
+    agents that keep the simulated busy time under the cap (busy agents / cap), as the
+    iterative staffing algorithm sizes each interval from its simulated offered load
+    (Feldman et al. 2008).
+    """
+    raised = requirement.copy()
+    covered = np.ceil(coverage[missing] - 1e-9).astype(np.int64)
+    need = np.maximum(raised[missing], covered) + 1
+    cap = scenario.targets.max_occupancy
+    if cap is not None:
+        table = sim.intervals.iloc[missing]
+        busy = (table["occupancy"] * table["agents"]).fillna(0.0).to_numpy()
+        need = np.maximum(need, np.ceil(busy / cap - 1e-9).astype(np.int64))
+    raised[missing] = need
+    return raised
 
 
 def _costs(
@@ -328,9 +350,8 @@ def plan(
         )
         if missing.size == 0:
             break
-        # raise each missing interval above what it had, so the next schedule covers more
-        covered = np.ceil(np.asarray(result.coverage)[missing] - 1e-9).astype(np.int64)
-        requirement[missing] = np.maximum(requirement[missing], covered) + 1
+        coverage = np.asarray(result.coverage)
+        requirement = _raised(scenario, requirement, coverage, simulation, missing)
     clean = [r for r in rounds if r.missing.size == 0]
     best = (
         min(clean, key=lambda r: r.cost)

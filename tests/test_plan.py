@@ -146,3 +146,34 @@ def test_plan_command_bad_scenario_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "nope.csv" in err
+
+
+def test_an_occupancy_cap_missed_in_simulation_is_a_miss_and_is_raised_for_it(desk, tmp_path):
+    # hand-made simulated intervals: 10 agents 92 % busy (9.2 busy agents) miss a 90 % cap;
+    # the next round needs 9.2 / 0.9 = 10.2 -> 11 agents there, and at least one above the
+    # coverage of 10; an interval without calls misses nothing
+    from types import SimpleNamespace
+
+    from staffing.plan import _misses, _raised
+
+    text = desk([30, 60, 90, 90, 60, 30, 30, 30], rounds=0).read_text()
+    path = tmp_path / "capped.toml"
+    path.write_text(text.replace('abandon_rate = "10%"', 'max_occupancy = "90%"'))
+    scenario = load_scenario(path)
+    table = pd.DataFrame(
+        {
+            "offered": [30.0, 60.0, 0.0],
+            "agents": [10.0, 20.0, 4.0],
+            "occupancy": [0.92, 0.85, 0.95],
+            "service_level": [0.99, 0.95, np.nan],
+        }
+    )
+    sim = SimpleNamespace(intervals=table)
+    missing = _misses(scenario, sim)
+    assert missing.tolist() == [0]
+    raised = _raised(scenario, np.array([9, 18, 3]), np.array([10.0, 20.0, 4.0]), sim, missing)
+    assert raised.tolist() == [11, 18, 3]
+    table.loc[0, "occupancy"] = 0.995  # 9.95 busy agents need 12 under the cap
+    assert (
+        _raised(scenario, np.array([9, 18, 3]), np.array([10.0, 20.0, 4.0]), sim, missing)[0] == 12
+    )
