@@ -49,6 +49,8 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         if args.interval is None
         else units.parse_duration(args.interval, "--interval", plausible="interval")
     )
+    if interval is not None and interval not in (900, 1800, 3600):
+        raise InputError(f"--interval = {args.interval!r}; give 15min, 30min or 60min")
     columns = _columns(args.columns)
     if args.origins < 1:
         raise InputError(f"--origins = {args.origins}; give 1 or more weekly origins")

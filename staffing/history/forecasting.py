@@ -423,7 +423,7 @@ def backtest(
         raise InputError(f"origins = {origins}, horizon_days = {horizon_days}; give >= 1 each")
     excluded = as_dates(exclude)
     usable = _usable(history, excluded)
-    stop = None if end is None else as_dates([end], "end")[0] + 1
+    stop = None if end is None else as_dates([end], "end")[0] + np.timedelta64(1, "D")
     origin = _origin_index(history, stop)
     targets, target_origins, origin_days = _backtest_targets(
         history, usable, origin, origins, horizon_days
@@ -559,7 +559,11 @@ def forecast_history(
     if isinstance(horizon_days, bool) or not isinstance(horizon_days, int) or horizon_days < 1:
         raise InputError(f"horizon = {horizon_days!r}; give a whole number of days >= 1")
     excluded = as_dates(exclude)
-    first = history.days[-1] + 1 if start is None else as_dates([start], "start")[0]
+    first = (
+        history.days[-1] + np.timedelta64(1, "D")
+        if start is None
+        else as_dates([start], "start")[0]
+    )
     origin = _origin_index(history, first)
     if origin < 0:
         raise InputError(
@@ -582,8 +586,8 @@ def forecast_history(
     ok = np.isfinite(calls[:, 0])
     if not ok.any():
         raise InputError(
-            f"no day from {first} to {first + horizon_days - 1} has a same weekday in the last "
-            f"{LOOKBACK_WEEKS} weeks of history"
+            f"no day from {first} to {first + np.timedelta64(horizon_days - 1, 'D')} has a "
+            f"same weekday in the last {LOOKBACK_WEEKS} weeks of history"
         )
     starts = (history.first_day + days[ok]).astype("datetime64[s]")[:, None] + np.timedelta64(
         1, "s"

@@ -184,7 +184,7 @@ def read_log(path: str | PathLike[str], *, columns: Mapping[str, str] | None = N
             sep=delimiter,
             header=None,
             skiprows=header_line,
-            usecols=[found[f] for f in fields],
+            names=list(range(len(header))),
             dtype=str,
             na_filter=False,
             skip_blank_lines=False,
@@ -258,7 +258,7 @@ def read_log(path: str | PathLike[str], *, columns: Mapping[str, str] | None = N
             refuse(
                 ~flag.isin(("", "0", "1")).to_numpy(), field_name, "resolved must be 0, 1 or empty"
             )
-            extra[field_name] = pd.to_numeric(flag.where(flag != "", "nan")).to_numpy(float)
+            extra[field_name] = np.where(flag == "", np.nan, (flag == "1").to_numpy(float))
         elif field_name == "wrap":
             nobody = np.zeros(answered.size, dtype=bool)
             extra[field_name] = seconds(
