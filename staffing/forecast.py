@@ -351,7 +351,12 @@ class Forecast:
         )
 
 
-def read_forecast(path: str | PathLike[str], *, interval: float | None = None) -> Forecast:
+def read_forecast(
+    path: str | PathLike[str],
+    *,
+    interval: float | None = None,
+    column_names: dict[str, tuple[str, ...]] = COLUMN_NAMES,
+) -> Forecast:
     """Read a forecast from a CSV file (format in the module documentation).
 
     Parameters
@@ -362,6 +367,9 @@ def read_forecast(path: str | PathLike[str], *, interval: float | None = None) -
         Interval length [s]: 900, 1800 or 3600. By default it is inferred as the smallest step
         between consecutive starts, which must then be 15, 30 or 60 minutes; a file with a
         single row needs it.
+    column_names
+        Accepted header names of ``start``, ``calls`` and ``aht`` (default
+        :data:`COLUMN_NAMES`), for exports that name them differently.
 
     Returns
     -------
@@ -377,7 +385,7 @@ def read_forecast(path: str | PathLike[str], *, interval: float | None = None) -
     name = str(path)
     if interval is not None:
         interval = _check_interval(interval, "interval")
-    rows, line_numbers, columns = _read_table(Path(path), name)
+    rows, line_numbers, columns = _read_table(Path(path), name, column_names)
 
     seconds: list[int] = []
     calls: list[float] = []
@@ -489,10 +497,23 @@ def _infer_interval(seconds: list[int], line_numbers: list[int], name: str) -> t
     return float(step), f" (the interval is {_minutes(step)}, the smallest step, {rows})"
 
 
-def _read_table(
-    path: Path, name: str, column_names: dict[str, tuple[str, ...]] = COLUMN_NAMES
-) -> tuple[list[list[str]], list[int], dict[str, int]]:
-    """Read the data rows, their line numbers, and the column index of each field."""
+def read_text(path: str | PathLike[str], name: str) -> str:
+    """Return the text of a CSV file; refuse what is not UTF-8 text in one line.
+
+    Parameters
+    ----------
+    path
+        The file.
+    name
+        How messages name it (as the user gave it).
+
+    Raises
+    ------
+    InputError
+        For a missing or unreadable file, a folder, an Excel workbook, UTF-16 text or bytes
+        that are not UTF-8 (naming the row).
+    """
+    path = Path(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -513,7 +534,14 @@ def _read_table(
             f"{name} row {line}: not UTF-8 text (byte 0x{data[error.start]:02x}); "
             "save the file as CSV UTF-8"
         ) from None
+    return text
 
+
+def _read_table(
+    path: Path, name: str, column_names: dict[str, tuple[str, ...]] = COLUMN_NAMES
+) -> tuple[list[list[str]], list[int], dict[str, int]]:
+    """Read the data rows, their line numbers, and the column index of each field."""
+    text = read_text(path, name)
     header_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(",;\t", key=header_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -537,7 +565,7 @@ def _read_table(
             f"{name}: the file is empty; expected a header line such as start,calls,aht and "
             "one row per interval"
         )
-    columns = _find_columns(header, header_at, name, delimiter, column_names)
+    columns = find_columns(header, header_at, name, delimiter, column_names)
     if not rows:
         raise InputError(f"{name}: no data rows under the header (row {header_at})")
     width = len(header)
@@ -551,15 +579,25 @@ def _read_table(
     return rows, line_numbers, columns
 
 
-def _find_columns(
+def normalize_header(cell: str) -> str:
+    """Return a header name as compared: stripped, lower case, spaces and hyphens as ``_``."""
+    return re.sub(r"[\s-]+", "_", cell.strip().lower())
+
+
+def find_columns(
     header: list[str],
     line: int,
     name: str,
     delimiter: str,
     column_names: dict[str, tuple[str, ...]],
 ) -> dict[str, int]:
-    """Column index of each field of ``column_names`` in the header row."""
-    normalized = [re.sub(r"[\s-]+", "_", cell.strip().lower()) for cell in header]
+    """Column index of each field of ``column_names`` in the header row.
+
+    ``column_names`` is as in :func:`read_rows` (a field ending in ``?`` is optional); the
+    names are compared with :func:`normalize_header`. ``line`` is the header's row number and
+    ``delimiter`` its separator, for messages.
+    """
+    normalized = [normalize_header(cell) for cell in header]
     columns: dict[str, int] = {}
     for field, aliases in column_names.items():
         found = [i for i, cell in enumerate(normalized) if cell in aliases]

@@ -17,6 +17,8 @@ Verbs:
   scenario in parallel (processes or a Dask cluster) and compare them: table and charts.
 - ``staffing roster SHIFTS.csv AGENTS.csv --out DIR``: named agents on a plan's shifts over
   a week (needs the ``[roster]`` extra).
+- ``staffing forecast HISTORY --horizon 14d --out forecast.csv``: calls and AHT per interval
+  from an interval CSV or a contact log, backtested against seasonal naive.
 
 Units on the command line are human-friendly (``30min``, ``180s``, ``3m``, ``30%``,
 ``80/20``); the library receives seconds and fractions. Exit status (DESIGN.md section 7):
@@ -45,6 +47,7 @@ from staffing.cli.commands import (
     cmd_simulate,
     cmd_whatif,
 )
+from staffing.cli.forecast_command import add_parser as add_forecast_parser
 from staffing.errors import InputError
 
 
@@ -301,6 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--time-limit", default="60s", metavar="DURATION", help="solver time limit (default 60s)"
     )
     p.set_defaults(run=cmd_roster)
+
+    add_forecast_parser(verbs)
     return parser
 
 

@@ -1,15 +1,22 @@
 """A contact log: one row per contact, as DESIGN.md section 9 defines it.
 
-:class:`ContactLog` holds the columns as arrays, validated once when built; readers of CSV
-exports build it (and name the file, row and column in every error).
+:class:`ContactLog` holds the columns as arrays, validated once when built; :func:`read_log`
+builds it from a CSV export (and names the file, row and column in every error).
 """
 
+import csv
+import io
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from os import PathLike
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from staffing.errors import InputError
+from staffing.forecast import find_columns, normalize_header, read_text
 
 FloatArray = NDArray[np.float64]
 
@@ -99,3 +106,189 @@ class ContactLog:
     def size(self) -> int:
         """Number of contacts."""
         return int(self.arrival.size)
+
+
+REQUIRED_COLUMNS = ("arrival", "wait", "outcome", "handle")
+"""The columns every log has (DESIGN.md section 9)."""
+
+OUTCOMES = ("answered", "abandoned")
+"""The values of the ``outcome`` column (compared case-insensitively)."""
+
+_TEXT_COLUMNS = ("contact", "queue", "channel", "agent", "customer")
+_ARRIVAL = r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+_ARRIVAL_FORMS = "2026-03-02 08:05:17 (or with T; seconds and their fractions optional)"
+
+
+def read_log(path: str | PathLike[str], *, columns: Mapping[str, str] | None = None) -> ContactLog:
+    """Read a contact log from a CSV export (DESIGN.md section 9), one row per contact.
+
+    Parameters
+    ----------
+    path
+        The CSV file: UTF-8, fields separated by ``,``, ``;`` or a tab (chosen from the
+        header line), a header naming the columns (case-insensitive; spaces and hyphens
+        count as ``_``), blank lines skipped. Columns: ``arrival`` (local date and time,
+        ``2026-03-02 08:05:17`` or with ``T``; seconds optional, fractions of a second
+        dropped), ``wait`` [s] (>= 0), ``outcome`` (``answered`` or ``abandoned``),
+        ``handle`` [s] (> 0 when answered; when abandoned empty, or a number that is
+        ignored), and the optional :data:`OPTIONAL_COLUMNS` (``resolved`` 0/1 or empty,
+        ``wrap`` [s] >= 0 or empty). Other columns are ignored. A quoted field spanning
+        lines shifts the row numbers of later messages.
+    columns
+        The export's name for some of the columns, by DESIGN name, e.g.
+        ``{"arrival": "call_start", "handle": "talk_s"}``; a mapped column is looked up
+        under its export name only.
+
+    Returns
+    -------
+    ContactLog
+        The contacts, sorted by arrival (stably: contacts arriving in the same second keep
+        their order in the file). Exports are often grouped by agent or queue, so an
+        unordered file is sorted, not refused.
+
+    Raises
+    ------
+    InputError
+        For an unreadable file, a missing column, or a bad value: one line naming the
+        file, the row (as a text editor numbers lines, header = its own line), the column
+        and the value, e.g. ``log.csv row 7: wait = '-3'; wait must be a number of
+        seconds >= 0``.
+
+    Notes
+    -----
+    Cells are parsed column by column with pandas (a million rows take about a second);
+    only the first bad cell of a column is reported.
+    """
+    name = str(path)
+    spec = _column_spec(columns, name)
+    text = read_text(path, name)
+    header_line, header_text = next(
+        ((i, line) for i, line in enumerate(io.StringIO(text), start=1) if line.strip()),
+        (0, ""),
+    )
+    if not header_text:
+        raise InputError(
+            f"{name}: the file is empty; expected a header line such as "
+            "arrival,wait,outcome,handle and one row per contact"
+        )
+    delimiter = max(",;\t", key=header_text.count)
+    header = next(csv.reader([header_text.rstrip("\r\n")], delimiter=delimiter))
+    found = {
+        key.rstrip("?"): index
+        for key, index in find_columns(header, header_line, name, delimiter, spec).items()
+    }
+    fields = list(found)
+    try:
+        table = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            skiprows=header_line,
+            names=list(range(len(header))),
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError as error:
+        line = re.search(r"line (\d+), saw (\d+)", str(error))
+        if line is None:
+            raise InputError(f"{name}: unreadable CSV ({error})") from None
+        raise InputError(
+            f"{name} row {line[1]}: {line[2]} fields but the header (row {header_line}) has "
+            f"{len(header)}"
+            + (" (a decimal comma? use a point: 180.5)" if delimiter == "," else "")
+        ) from None
+    except pd.errors.EmptyDataError:
+        table = pd.DataFrame(columns=[found[f] for f in fields])
+    cells = {f: table[found[f]].fillna("").astype(str).str.strip() for f in fields}
+    lines = header_line + 1 + np.arange(len(table))
+    keep = np.zeros(len(table), dtype=bool)
+    for values in cells.values():
+        keep |= (values != "").to_numpy()
+    if not keep.any():
+        raise InputError(f"{name}: no data rows under the header (row {header_line})")
+    cells = {f: values[keep].reset_index(drop=True) for f, values in cells.items()}
+    lines = lines[keep]
+
+    def label(field_name: str) -> str:
+        given = header[found[field_name]].strip()
+        return field_name if normalize_header(given) == field_name else f"{field_name} ({given!r})"
+
+    def refuse(bad: NDArray[np.bool_], field_name: str, rule: str) -> None:
+        if bad.any():
+            i = int(np.argmax(bad))
+            value = cells[field_name].iloc[i]
+            raise InputError(f"{name} row {lines[i]}: {label(field_name)} = {value!r}; {rule}")
+
+    arrival_text = cells["arrival"]
+    shaped = arrival_text.str.fullmatch(_ARRIVAL).to_numpy(dtype=bool)
+    refuse(~shaped, "arrival", f"expected a date and time like {_ARRIVAL_FORMS}")
+    stamps = pd.to_datetime(arrival_text, format="ISO8601", errors="coerce")
+    refuse(stamps.isna().to_numpy(), "arrival", "not a valid date and time")
+    arrival = stamps.to_numpy().astype("datetime64[s]")
+
+    outcome = cells["outcome"].str.lower()
+    refuse(~outcome.isin(OUTCOMES).to_numpy(), "outcome", "outcome must be answered or abandoned")
+    answered = (outcome == "answered").to_numpy()
+
+    def seconds(field_name: str, rule: str, *, required: NDArray[np.bool_]) -> FloatArray:
+        text_values = cells[field_name]
+        empty = (text_values == "").to_numpy()
+        refuse(empty & required, field_name, rule)
+        values = pd.to_numeric(text_values.where(~empty, "nan"), errors="coerce").to_numpy(float)
+        commas = text_values.str.fullmatch(r"[+-]?\d+,\d+").to_numpy(dtype=bool)
+        refuse(commas, field_name, f"decimal commas are not supported (write 180.5); {rule}")
+        refuse(~empty & ~np.isfinite(values), field_name, rule)
+        refuse(values < 0, field_name, rule)
+        return values
+
+    everyone = np.ones(answered.size, dtype=bool)
+    wait = seconds("wait", "wait must be a number of seconds >= 0", required=everyone)
+    handle_rule = "an answered contact needs a handle time > 0 s"
+    handle = seconds("handle", handle_rule, required=answered)
+    refuse(answered & (handle == 0), "handle", handle_rule)
+
+    extra: dict[str, np.ndarray] = {}
+    for field_name in fields:
+        if field_name in _TEXT_COLUMNS:
+            extra[field_name] = cells[field_name].to_numpy(dtype=str)
+        elif field_name == "resolved":
+            flag = cells[field_name]
+            refuse(
+                ~flag.isin(("", "0", "1")).to_numpy(), field_name, "resolved must be 0, 1 or empty"
+            )
+            extra[field_name] = np.where(flag == "", np.nan, (flag == "1").to_numpy(float))
+        elif field_name == "wrap":
+            nobody = np.zeros(answered.size, dtype=bool)
+            extra[field_name] = seconds(
+                field_name, "wrap must be a number of seconds >= 0, or empty", required=nobody
+            )
+    order = np.argsort(arrival, kind="stable")
+    return ContactLog(
+        arrival=arrival[order],
+        wait=wait[order],
+        answered=answered[order],
+        handle=handle[order],
+        columns={k: v[order] for k, v in extra.items()},
+        source=name,
+    )
+
+
+def _column_spec(columns: Mapping[str, str] | None, name: str) -> dict[str, tuple[str, ...]]:
+    """Return the accepted header names of each log column (optional: ``?``), after mapping."""
+    known = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+    mapping = dict(columns or {})
+    for key, value in mapping.items():
+        if key not in known:
+            raise InputError(
+                f"{name}: columns maps {key!r}, which is not a log column; the columns are "
+                f"{', '.join(known)}"
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"{name}: columns maps {key!r} to {value!r}; give a column name")
+    spec: dict[str, tuple[str, ...]] = {}
+    for key in known:
+        field_name = key if key in REQUIRED_COLUMNS else f"{key}?"
+        spec[field_name] = (normalize_header(mapping.get(key, key)),)
+    return spec

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from staffing import units
 
 if TYPE_CHECKING:
+    from staffing.history.forecasting import HistoryForecast
+    from staffing.history.intervals import IntervalHistory
     from staffing.plan import PlanResult
     from staffing.pricing import BidResult
     from staffing.requirements import Requirements, ServiceTargets
@@ -324,3 +326,57 @@ class Progress:
                         f"{self._state} ({now - self._since:.0f} s)", file=self.stream, flush=True
                     )
                     self._last = now
+
+
+def _signed(value: float) -> str:
+    return f"{100 * value:+.1f}%" if _defined(value) else DASH
+
+
+def forecast_summary(
+    history: "IntervalHistory", result: "HistoryForecast", *, by_origin: bool = False
+) -> str:
+    """Describe the history, the method, its backtest against seasonal naive, the forecast.
+
+    ``by_origin`` adds the WAPE of each backtest origin.
+    """
+    days = history.days
+    present = int(history.present.sum())
+    test, base = result.backtest, result.baseline
+    lines = [
+        f"history: {history.source or 'in memory'}: {present} days from {days[0]} to "
+        f"{days[-1]} ({days.size - present} days without data), {history.calls.shape[1]} "
+        f"intervals of {units.format_duration(history.interval)} a day",
+        f"method: {result.method.name} (lowest backtest WAPE of {len(result.selection)} tried)",
+        f"backtest: {sum(map(_defined, test.wape_by_origin))} weekly origins, one week ahead, "
+        f"{test.days.size} days scored",
+        render(
+            [
+                [name, pct(b.wape), pct(b.daily_mape), _signed(b.bias)]
+                for name, b in (("method", test), ("seasonal naive", base))
+            ],
+            ["", "WAPE per interval", "daily MAPE", "bias"],
+        ),
+    ]
+    if by_origin:
+        rows = [
+            [str(day), pct(a), pct(b)]
+            for day, a, b in zip(
+                test.origins, test.wape_by_origin, base.wape_by_origin, strict=True
+            )
+        ]
+        lines += ["", render(rows, ["origin", "WAPE method", "WAPE seasonal naive"])]
+    f = result.forecast
+    cv = f"{result.volume_cv:.3f}" if _defined(result.volume_cv) else DASH
+    aht = float((f.calls * f.aht).sum() / f.total_calls) if f.total_calls else math.nan
+    lines += [
+        "",
+        f"volume_cv {cv} (day-to-day error of daily totals: [simulation] volume_cv); interval "
+        f"quantiles negative binomial, over-dispersion {test.dispersion:.4f}",
+        f"forecast: {len(f.days)} days from {f.days[0]} to {f.days[-1]}, "
+        f"{f.total_calls:,.0f} calls, AHT {sec(aht)} s",
+    ]
+    if result.skipped.size:
+        lines.append(
+            f"not forecast (no same weekday in the history): {', '.join(map(str, result.skipped))}"
+        )
+    return "\n".join(lines)
