@@ -35,8 +35,8 @@ from datetime import date
 from os import PathLike
 
 from staffing._checks import is_real, is_whole
+from staffing.csvfile import read_rows
 from staffing.errors import InputError
-from staffing.forecast import read_rows
 
 AGENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("name", "agent"),

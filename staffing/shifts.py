@@ -21,8 +21,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from staffing._checks import count, is_whole, number
+from staffing.csvfile import parse_start, read_rows
 from staffing.errors import InputError
-from staffing.forecast import Forecast, parse_start, read_rows
+from staffing.forecast import Forecast
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from os import PathLike
 import numpy as np
 from numpy.typing import NDArray
 
+from staffing.csvfile import normalize_header
 from staffing.errors import InputError
-from staffing.forecast import COLUMN_NAMES, Forecast, normalize_header, read_forecast
+from staffing.forecast import COLUMN_NAMES, Forecast, read_forecast
 from staffing.history.log import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, ContactLog, read_log
 
 FloatArray = NDArray[np.float64]

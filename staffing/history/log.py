@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from staffing.csvfile import find_columns, normalize_header, read_text
 from staffing.errors import InputError
-from staffing.forecast import find_columns, normalize_header, read_text
 
 FloatArray = NDArray[np.float64]
 
