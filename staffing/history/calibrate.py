@@ -509,3 +509,85 @@ def calibrate(
         source=log.source,
         notes=tuple(notes),
     )
+
+
+# --------------------------------------------------------------------------- the [callers] section
+
+
+def callers_toml(calibration: Calibration, notes: tuple[str, ...] = ()) -> str:
+    """Write the calibration as the ``[callers]`` section of a scenario file.
+
+    Keys are those :func:`staffing.scenario.load_scenario` reads (``patience``,
+    ``patience_distribution``, ``patience_cv``, ``handle_distribution``, ``handle_cv``,
+    ``fcr``, ``repeat_delay``, ``redial``, ``redial_delay``), durations in seconds; each
+    estimate's standard error (``se``) is a comment on its line, since a scenario admits no
+    other keys. Quantities not measured are left out (the scenario's defaults apply) with a
+    comment saying why.
+
+    Parameters
+    ----------
+    calibration : Calibration
+        The calibration to write.
+    notes : tuple of str
+        Extra comment lines for the header (e.g. quantities fitted by simulation).
+
+    Returns
+    -------
+    str
+        TOML text, ending with a newline.
+    """
+    c, p, h = calibration, calibration.patience.best, calibration.handle.best
+    km = calibration.patience.km
+    median = km.time[np.searchsorted(-km.survival, -0.5)] if (km.survival <= 0.5).any() else None
+
+    def aic(fits: dict[str, Fit]) -> str:
+        return ", ".join(f"{k} {f.aic:.1f}" for k, f in fits.items())
+
+    head = [
+        f"# Callers calibrated by `staffing calibrate` from {c.source or 'a contact log'}: "
+        f"{c.contacts} contacts, {c.abandoned} abandoned.",
+        "# Standard errors (se) follow each estimate; durations in seconds.",
+        *(f"# {line}" for line in (*c.notes, *notes)),
+        "[callers]",
+    ]
+    rows = [
+        (
+            f"patience = {p.mean:.1f}",
+            f"se {p.mean_se:.1f} s; censored ML from {p.events} hang-ups and {p.censored} "
+            "answered waits" + ("" if median is None else f"; Kaplan-Meier median {median:.0f} s"),
+        ),
+        (f'patience_distribution = "{p.distribution}"', f"least AIC of {aic(c.patience.fits)}"),
+    ]
+    if p.distribution != "exponential":
+        rows.append((f"patience_cv = {p.cv:.3f}", f"se {p.cv_se:.3f}"))
+    rows += [
+        (f'handle_distribution = "{h.distribution}"', f"least AIC of {aic(c.handle.fits)}"),
+        (
+            f"handle_cv = {h.cv:.3f}",
+            f"se {h.cv_se:.3f}; mean handle time {c.handle.mean:.1f} s (se "
+            f"{c.handle.mean_se:.1f}), the forecast's aht"
+            + ("" if c.handle.wrap is None else f", of which wrap-up {c.handle.wrap:.1f} s"),
+        ),
+    ]
+    for share, key, delay_key, what in (
+        (c.repeat, "fcr", "repeat_delay", "answered contacts"),
+        (c.redial, "redial", "redial_delay", "hang-ups"),
+    ):
+        if share is None:
+            rows.append((f"# {key}, {delay_key}: not measured, defaults apply", ""))
+            continue
+        value = 1.0 - share.share if key == "fcr" else share.share
+        rows.append(
+            (
+                f"{key} = {value:.4f}",
+                f"se {share.se:.4f}; {share.followed} of {share.contacts} {what} followed "
+                f"by the same customer within {share.window:g} s",
+            )
+        )
+        if share.followed:
+            rows.append(
+                (f"{delay_key} = {share.delay:.1f}", "mean delay, exponential fitted to the window")
+            )
+    width = max(len(key) for key, comment in rows if comment) + 2
+    lines = [f"{key:<{width}}# {comment}" if comment else key for key, comment in rows]
+    return "\n".join([*head, *lines]) + "\n"
