@@ -17,6 +17,8 @@ Verbs:
   scenario in parallel (processes or a Dask cluster) and compare them: table and charts.
 - ``staffing roster SHIFTS.csv AGENTS.csv --out DIR``: named agents on a plan's shifts over
   a week (needs the ``[roster]`` extra).
+- ``staffing calibrate LOG --out callers.toml``: the ``[callers]`` section of a scenario
+  (patience, handle times, redials, repeats, with standard errors) from a contact log.
 
 Units on the command line are human-friendly (``30min``, ``180s``, ``3m``, ``30%``,
 ``80/20``); the library receives seconds and fractions. Exit status (DESIGN.md section 7):
@@ -295,7 +297,44 @@ def build_parser() -> argparse.ArgumentParser:
         "--time-limit", default="60s", metavar="DURATION", help="solver time limit (default 60s)"
     )
     p.set_defaults(run=cmd_roster)
+    _add_history_verbs(verbs)
     return parser
+
+
+def _add_history_verbs(verbs: argparse._SubParsersAction) -> None:
+    """Register ``calibrate`` (and the verbs of :mod:`staffing.cli.calibrate_commands`)."""
+    from staffing.cli.calibrate_commands import cmd_calibrate
+
+    p = verbs.add_parser(
+        "calibrate",
+        help="calibrate callers from a contact log: patience, handle times, returns",
+        description="Fit patience from censored waits (Kaplan-Meier; exponential, lognormal "
+        "and gamma by censored maximum likelihood, the least AIC kept), handle times, "
+        "redials and repeat contacts, and write the [callers] section of a scenario with "
+        "standard errors, and a chart of patience survival beside it (same name, .png).",
+    )
+    p.add_argument("log", help="contact log CSV (arrival, wait, outcome, handle, ...)")
+    p.add_argument("--out", required=True, metavar="FILE.toml", help="[callers] file to write")
+    p.add_argument("--force", action="store_true", help="replace --out (and its chart) if present")
+    p.add_argument(
+        "--repeat-window",
+        default="7d",
+        metavar="DURATION",
+        help="a contact of the same customer this soon after an answer is a repeat (default 7d)",
+    )
+    p.add_argument(
+        "--redial-window",
+        default="1h",
+        metavar="DURATION",
+        help="a contact of the same customer this soon after hanging up is a redial (default 1h)",
+    )
+    p.add_argument(
+        "--threshold",
+        default="20s",
+        metavar="DURATION",
+        help="service-level answer time for the observed KPIs shown (default 20s)",
+    )
+    p.set_defaults(run=cmd_calibrate)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

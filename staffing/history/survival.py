@@ -172,9 +172,9 @@ def _log_terms(kind: str, p: FloatArray, t: FloatArray) -> tuple[FloatArray, Flo
         return -t / mean, -t / mean - p[0]
     if kind == "lognormal":
         sigma = math.exp(p[1])
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore"):  # t = 0: survival 1
             z = (np.log(t) - p[0]) / sigma
-        return special.log_ndtr(-z), stats.norm.logpdf(z) - p[1] - np.log(t)
+            return special.log_ndtr(-z), stats.norm.logpdf(z) - p[1] - np.log(t)
     shape, scale = math.exp(p[0]), math.exp(p[1])
     x = t / scale
     with np.errstate(divide="ignore"):

@@ -1,0 +1,56 @@
+"""The history verbs of the ``staffing`` command that model callers: ``calibrate`` and ``replay``.
+
+Each checks its flags and outputs first, reads the log, calls :mod:`staffing.history`, and
+prints through :mod:`staffing.report.terminal`; heavy libraries load inside the verb.
+"""
+
+import argparse
+import re
+
+from staffing import units
+from staffing.cli.commands import EXIT_OK
+from staffing.errors import InputError
+
+_DAYS = re.compile(r"\s*(\d+(?:\.\d*)?)\s*(?:d|day|days)\s*")
+
+
+def _window(text: str, flag: str) -> float:
+    """Parse a window [s]: a duration (``1h``, ``30min``) or a number of days (``7d``)."""
+    days = _DAYS.fullmatch(text)
+    value = 86_400.0 * float(days.group(1)) if days else units.parse_duration(text, flag)
+    if value <= 0:
+        raise InputError(f"{flag} = {text!r}; give a window > 0, like 1h or 7d")
+    return value
+
+
+def _threshold(text: str) -> float:
+    value = units.parse_duration(text, "--threshold")
+    if value < 0:
+        raise InputError(f"--threshold = {text!r}; give an answer time >= 0, like 20s")
+    return value
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Calibrate callers from a contact log; write the ``[callers]`` section and a chart."""
+    from pathlib import Path
+
+    from staffing.report.output import OutputFile
+
+    out = OutputFile(args.out, force=args.force)
+    chart = OutputFile(Path(args.out).with_suffix(".png"), force=args.force)
+    repeat_window = _window(args.repeat_window, "--repeat-window")
+    redial_window = _window(args.redial_window, "--redial-window")
+    threshold = _threshold(args.threshold)
+
+    from staffing.history.calibrate import calibrate, callers_toml
+    from staffing.history.log import read_log  # the CSV reader of the forecasting branch
+    from staffing.report.calibration_report import plot_patience, summary_text
+
+    log = read_log(args.log)
+    result = calibrate(log, redial_window=redial_window, repeat_window=repeat_window)
+    print(summary_text(result, log, threshold))
+    text = callers_toml(result)
+    toml_path = out.write(lambda p: p.write_text(text, encoding="utf-8"))
+    png_path = chart.write(lambda p: plot_patience(result, p))
+    print(f"\nwrote {toml_path} (the [callers] section of a scenario) and {png_path}")
+    return EXIT_OK
