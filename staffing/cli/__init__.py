@@ -19,6 +19,8 @@ Verbs:
   a week (needs the ``[roster]`` extra).
 - ``staffing calibrate LOG --out callers.toml``: the ``[callers]`` section of a scenario
   (patience, handle times, redials, repeats, with standard errors) from a contact log.
+- ``staffing replay LOG --train-until DATE --out DIR``: calibrate on past days, simulate
+  the later ones, compare abandonment and service level per day with what happened.
 
 Units on the command line are human-friendly (``30min``, ``180s``, ``3m``, ``30%``,
 ``80/20``); the library receives seconds and fractions. Exit status (DESIGN.md section 7):
@@ -302,8 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_history_verbs(verbs: argparse._SubParsersAction) -> None:
-    """Register ``calibrate`` (and the verbs of :mod:`staffing.cli.calibrate_commands`)."""
-    from staffing.cli.calibrate_commands import cmd_calibrate
+    """Register ``calibrate`` and ``replay`` (:mod:`staffing.cli.calibrate_commands`)."""
+    from staffing.cli.calibrate_commands import cmd_calibrate, cmd_replay
 
     p = verbs.add_parser(
         "calibrate",
@@ -335,6 +337,28 @@ def _add_history_verbs(verbs: argparse._SubParsersAction) -> None:
         help="service-level answer time for the observed KPIs shown (default 20s)",
     )
     p.set_defaults(run=cmd_calibrate)
+
+    p = verbs.add_parser(
+        "replay",
+        help="calibrate on past days, simulate later days, compare with what happened",
+        description="Calibrate the callers on the days up to --train-until (and fit the "
+        "after-call work by simulation on them), simulate every later day with its own "
+        "arrivals per interval and the staffing inferred from the agents' busy spans, and "
+        "write replay.csv, replay.png and summary.md (observed against simulated "
+        "abandonment and service level per day).",
+    )
+    p.add_argument("log", help="contact log CSV with an agent column")
+    p.add_argument("--train-until", required=True, metavar="DATE", help="last training day")
+    _add_folder(p, "report folder to create")
+    p.add_argument(
+        "--interval", default="15min", metavar="DURATION", help="interval length (default 15min)"
+    )
+    p.add_argument(
+        "--threshold", default="20s", metavar="DURATION", help="service-level answer time"
+    )
+    p.add_argument("--replications", type=int, default=30, metavar="N", help="per day (default 30)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.set_defaults(run=cmd_replay)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

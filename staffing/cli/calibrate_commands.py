@@ -54,3 +54,47 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     png_path = chart.write(lambda p: plot_patience(result, p))
     print(f"\nwrote {toml_path} (the [callers] section of a scenario) and {png_path}")
     return EXIT_OK
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Calibrate on the days up to --train-until, replay the later days, write the report."""
+    from staffing.report.output import OutputFolder
+
+    folder = OutputFolder(args.out, "replay", force=args.force)
+    threshold = _threshold(args.threshold)
+    interval = units.parse_duration(args.interval, "--interval", plausible="interval")
+    if interval not in (900.0, 1800.0, 3600.0):
+        raise InputError(f"--interval = {args.interval!r}; give 15min, 30min or 60min")
+    if args.replications < 2:
+        raise InputError(f"--replications = {args.replications}; give 2 or more")
+
+    import numpy as np
+
+    try:
+        until = np.datetime64(args.train_until, "D")
+    except ValueError:
+        raise InputError(
+            f"--train-until = {args.train_until!r}; give a date like 2026-03-14"
+        ) from None
+
+    from staffing.history.log import read_log  # the CSV reader of the forecasting branch
+    from staffing.history.replay import replay
+    from staffing.report import terminal as term
+    from staffing.report.replay_report import summary_markdown, write_report
+
+    log = read_log(args.log)
+    with term.Progress("step") as progress:
+        result = replay(
+            log,
+            until,
+            interval=interval,
+            threshold=threshold,
+            replications=args.replications,
+            seed=args.seed,
+            progress=progress,
+        )
+        with folder.staging() as stage:
+            write_report(result, stage)
+    print(summary_markdown(result))
+    print(f"report: {folder.path / 'summary.md'} (replay.csv and replay.png beside it)")
+    return EXIT_OK

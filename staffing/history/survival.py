@@ -104,7 +104,8 @@ def kaplan_meier(times: FloatArray, observed: NDArray[np.bool_]) -> KaplanMeier:
     survival = np.cumprod(1.0 - d / n)
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(n > d, d / (n * (n - d)), np.inf)
-    se = survival * np.sqrt(np.cumsum(terms))
+    with np.errstate(invalid="ignore"):  # inf * 0 once everybody has had the event
+        se = survival * np.sqrt(np.cumsum(terms))
     se[survival == 0.0] = 0.0
     return KaplanMeier(time=t, survival=survival, at_risk=n, events=d, se=se)
 
