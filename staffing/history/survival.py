@@ -33,6 +33,10 @@ DISTRIBUTIONS = ("exponential", "lognormal", "gamma")
 """Distributions fitted to patience (by censored likelihood) and, but exponential, to
 handle times."""
 
+RESOLUTION = 0.1
+"""Times are fitted to this resolution [s] (finer than the whole seconds logs keep); the
+likelihood's relative change is below ``RESOLUTION / (2 t)``."""
+
 SHORTEST_WAIT = 0.5
 """Waits of hang-ups are read as at least this [s]: logs keep whole seconds, so a recorded
 0 s means somewhere in the first second (a patience of exactly 0 has zero density)."""
@@ -224,10 +228,10 @@ def fit_censored(times: FloatArray, observed: NDArray[np.bool_], distribution: s
     .. math:: \ell(\theta) = \sum_{\text{events}} \log f_\theta(t_i)
               + \sum_{\text{censored}} \log S_\theta(c_j),
 
-    evaluated once per distinct time with its multiplicity (logs keep whole seconds, so a
-    million contacts hold a few thousand distinct waits). The exponential has the closed
-    form :math:`\hat\mu = \sum t / d` (total exposure over events) with standard error
-    :math:`\hat\mu / \sqrt d`. Lognormal and gamma are maximized numerically (BFGS, on
+    evaluated once per distinct time (to :data:`RESOLUTION`) with its multiplicity (logs
+    keep whole seconds, so a million contacts hold a few thousand distinct waits). The
+    exponential has the closed form :math:`\hat\mu = \sum t / d` (total exposure over
+    events) with standard error :math:`\hat\mu / \sqrt d`. Lognormal and gamma are maximized numerically (BFGS, on
     log-scale parameters); their standard errors are from the inverse of the observed
     information (a finite-difference Hessian), carried to mean and CV by the delta method.
     The same fit applies to uncensored samples (handle times): all ``observed``.
@@ -248,8 +252,10 @@ def fit_censored(times: FloatArray, observed: NDArray[np.bool_], distribution: s
         )
     event_t = np.maximum(times[observed], SHORTEST_WAIT)
     censored_t = times[~observed & (times > 0)]
-    ev, ev_w = np.unique(event_t, return_counts=True)
-    ce, ce_w = np.unique(censored_t, return_counts=True)
+    # distinct times to RESOLUTION: logs keep whole seconds, and a million contacts then
+    # hold a few thousand distinct values, each evaluated once with its multiplicity
+    ev, ev_w = np.unique(np.round(event_t / RESOLUTION) * RESOLUTION, return_counts=True)
+    ce, ce_w = np.unique(np.round(censored_t / RESOLUTION) * RESOLUTION, return_counts=True)
     exposure = float(event_t.sum() + censored_t.sum())
     mean = exposure / d
     if distribution == "exponential":
