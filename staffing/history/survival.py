@@ -231,9 +231,10 @@ def fit_censored(times: FloatArray, observed: NDArray[np.bool_], distribution: s
     evaluated once per distinct time (to :data:`RESOLUTION`) with its multiplicity (logs
     keep whole seconds, so a million contacts hold a few thousand distinct waits). The
     exponential has the closed form :math:`\hat\mu = \sum t / d` (total exposure over
-    events) with standard error :math:`\hat\mu / \sqrt d`. Lognormal and gamma are maximized numerically (BFGS, on
-    log-scale parameters); their standard errors are from the inverse of the observed
-    information (a finite-difference Hessian), carried to mean and CV by the delta method.
+    events) with standard error :math:`\hat\mu / \sqrt d`. Lognormal and gamma are
+    maximized numerically (BFGS, on log-scale parameters); their standard errors are from
+    the inverse of the observed information (a finite-difference Hessian), carried to mean
+    and CV by the delta method.
     The same fit applies to uncensored samples (handle times): all ``observed``.
     """
     if distribution not in DISTRIBUTIONS:
