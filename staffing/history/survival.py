@@ -279,7 +279,8 @@ def fit_censored(times: FloatArray, observed: NDArray[np.bool_], distribution: s
     start = _params(Fit(distribution, mean, 0.0, cv0, 0.0, 0.0, 0.0, 0, 0))
     if distribution == "lognormal" and not censored_t.size:
         start = np.array([log_ev.mean(), math.log(max(log_ev.std(), 1e-3))])
-    best = optimize.minimize(negative, start, method="BFGS")
+    with np.errstate(invalid="ignore", over="ignore"):  # trial steps far off the optimum
+        best = optimize.minimize(negative, start, method="BFGS")
     p = best.x
     covariance = np.linalg.pinv(_hessian(negative, p))
     if distribution == "lognormal":
