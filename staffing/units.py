@@ -34,6 +34,8 @@ _DURATION_PART = re.compile(rf"({_NUMBER})\s*([a-z]+)", re.IGNORECASE)
 _PERCENT = re.compile(rf"([+-]?{_NUMBER})\s*%")
 
 _UNIT_SECONDS = {
+    "w": 604_800.0, "week": 604_800.0, "weeks": 604_800.0,
+    "d": 86_400.0, "day": 86_400.0, "days": 86_400.0,
     "h": 3600.0, "hr": 3600.0, "hrs": 3600.0, "hour": 3600.0, "hours": 3600.0,
     "m": 60.0, "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0,
     "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
@@ -83,8 +85,10 @@ def _duration(text: str) -> float:
             units = [unit for _, unit in _DURATION_PART.findall(stripped)]
             unknown = [unit for unit in units if unit.lower() not in _UNIT_SECONDS]
             if unknown:
-                raise _TextError(f"{expected} (unknown unit {unknown[0]!r}; units are s, min, h)")
-            raise _TextError(f"{expected} (units must come in h, m, s order, each once)")
+                raise _TextError(
+                    f"{expected} (unknown unit {unknown[0]!r}; units are s, min, h, d, w)"
+                )
+            raise _TextError(f"{expected} (units must come in w, d, h, m, s order, each once)")
         raise _TextError(expected)
     if not math.isfinite(seconds):
         raise _TextError(f"too large; {expected}")

@@ -19,6 +19,10 @@ Verbs:
   a week (needs the ``[roster]`` extra).
 - ``staffing forecast HISTORY --horizon 14d --out forecast.csv``: calls and AHT per interval
   from an interval CSV or a contact log, backtested against seasonal naive.
+- ``staffing calibrate LOG --out callers.toml``: the ``[callers]`` section of a scenario
+  (patience, handle times, redials, repeats, with standard errors) from a contact log.
+- ``staffing replay LOG --train-until DATE --out DIR``: calibrate on past days, simulate
+  the later ones, compare abandonment and service level per day with what happened.
 
 Units on the command line are human-friendly (``30min``, ``180s``, ``3m``, ``30%``,
 ``80/20``); the library receives seconds and fractions. Exit status (DESIGN.md section 7):
@@ -304,9 +308,67 @@ def build_parser() -> argparse.ArgumentParser:
         "--time-limit", default="60s", metavar="DURATION", help="solver time limit (default 60s)"
     )
     p.set_defaults(run=cmd_roster)
-
     add_forecast_parser(verbs)
+    _add_history_verbs(verbs)
     return parser
+
+
+def _add_history_verbs(verbs: argparse._SubParsersAction) -> None:
+    """Register ``calibrate`` and ``replay`` (:mod:`staffing.cli.calibrate_commands`)."""
+    from staffing.cli.calibrate_commands import cmd_calibrate, cmd_replay
+
+    p = verbs.add_parser(
+        "calibrate",
+        help="calibrate callers from a contact log: patience, handle times, returns",
+        description="Fit patience from censored waits (Kaplan-Meier; exponential, lognormal "
+        "and gamma by censored maximum likelihood, the least AIC kept), handle times, "
+        "redials and repeat contacts, and write the [callers] section of a scenario with "
+        "standard errors, and a chart of patience survival beside it (same name, .png).",
+    )
+    p.add_argument("log", help="contact log CSV (arrival, wait, outcome, handle, ...)")
+    p.add_argument("--out", required=True, metavar="FILE.toml", help="[callers] file to write")
+    p.add_argument("--force", action="store_true", help="replace --out (and its chart) if present")
+    p.add_argument(
+        "--repeat-window",
+        default="7d",
+        metavar="DURATION",
+        help="a contact of the same customer this soon after an answer is a repeat (default 7d)",
+    )
+    p.add_argument(
+        "--redial-window",
+        default="1h",
+        metavar="DURATION",
+        help="a contact of the same customer this soon after hanging up is a redial (default 1h)",
+    )
+    p.add_argument(
+        "--threshold",
+        default="20s",
+        metavar="DURATION",
+        help="service-level answer time for the observed KPIs shown (default 20s)",
+    )
+    p.set_defaults(run=cmd_calibrate)
+
+    p = verbs.add_parser(
+        "replay",
+        help="calibrate on past days, simulate later days, compare with what happened",
+        description="Calibrate the callers on the days up to --train-until (and fit the "
+        "after-call work by simulation on them), simulate every later day with its own "
+        "arrivals per interval and the staffing inferred from the agents' busy spans, and "
+        "write replay.csv, replay.png and summary.md (observed against simulated "
+        "abandonment and service level per day).",
+    )
+    p.add_argument("log", help="contact log CSV with an agent column")
+    p.add_argument("--train-until", required=True, metavar="DATE", help="last training day")
+    _add_folder(p, "report folder to create")
+    p.add_argument(
+        "--interval", default="15min", metavar="DURATION", help="interval length (default 15min)"
+    )
+    p.add_argument(
+        "--threshold", default="20s", metavar="DURATION", help="service-level answer time"
+    )
+    p.add_argument("--replications", type=int, default=30, metavar="N", help="per day (default 30)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.set_defaults(run=cmd_replay)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,21 +1,24 @@
 """The ``staffing forecast`` verb: calls and AHT per interval from history (DESIGN.md §9)."""
 
 import argparse
-import re
 
 from staffing import units
 from staffing.cli.commands import EXIT_OK
 from staffing.errors import InputError
 
-_DAYS = re.compile(r"\s*(\d+)\s*(d|days?|w|weeks?)?\s*", re.IGNORECASE)
-
 
 def _horizon(text: str) -> int:
-    """Whole days from ``14d``, ``14``, ``2w``."""
-    match = _DAYS.fullmatch(text)
-    if match is None or int(match[1]) < 1:
-        raise InputError(f"--horizon = {text!r}; give whole days or weeks, e.g. 14d or 2w")
-    return int(match[1]) * (7 if (match[2] or "d").lower().startswith("w") else 1)
+    """Whole days from ``14d``, ``2w`` or a bare number of days (``14``)."""
+    problem = f"--horizon = {text!r}; give whole days or weeks, e.g. 14d or 2w"
+    bare = text.strip().isdigit()
+    try:
+        seconds = 86_400.0 * int(text) if bare else units.parse_duration(text, "--horizon")
+    except InputError:
+        raise InputError(problem) from None
+    days, rest = divmod(seconds, 86_400.0)
+    if days < 1 or rest:
+        raise InputError(problem)
+    return int(days)
 
 
 def _columns(text: str | None) -> dict[str, str]:

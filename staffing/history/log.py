@@ -292,3 +292,26 @@ def _column_spec(columns: Mapping[str, str] | None, name: str) -> dict[str, tupl
         field_name = key if key in REQUIRED_COLUMNS else f"{key}?"
         spec[field_name] = (normalize_header(mapping.get(key, key)),)
     return spec
+
+
+def write_log(log: ContactLog, path: str | PathLike[str]) -> None:
+    """Write a log as the CSV that :func:`read_log` reads back: DESIGN.md section 9 columns.
+
+    Arrivals to the second; waits and handle times in whole seconds (rounded; a handle time
+    of at least 1 s); the optional columns the log has, after the four required ones.
+    """
+    frame = pd.DataFrame(
+        {
+            "arrival": pd.to_datetime(log.arrival).strftime("%Y-%m-%d %H:%M:%S"),
+            "wait": np.rint(log.wait).astype(np.int64),
+            "outcome": np.where(log.answered, "answered", "abandoned"),
+            "handle": [
+                str(max(1, round(h))) if a else ""
+                for a, h in zip(log.answered, log.handle, strict=True)
+            ],
+        }
+    )
+    for name in OPTIONAL_COLUMNS:
+        if name in log.columns:
+            frame[name] = log.columns[name]
+    frame.to_csv(path, index=False)

@@ -43,6 +43,7 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
         "tradeoff.png",
     ),
     "roster": ("roster.md", "roster.csv"),
+    "replay": ("replay.csv", "replay.png", "summary.md"),
 }
 """Names (or glob patterns) of what each command writes into its folder; the first is the
 file that identifies a folder as that command's."""
