@@ -177,3 +177,15 @@ def test_an_occupancy_cap_missed_in_simulation_is_a_miss_and_is_raised_for_it(de
     assert (
         _raised(scenario, np.array([9, 18, 3]), np.array([10.0, 20.0, 4.0]), sim, missing)[0] == 12
     )
+
+
+def test_a_capped_plan_that_misses_exits_1_naming_the_binding_limit(desk, tmp_path, capsys):
+    # five agents for a peak of 150 calls: the service level collapses, and the reason is
+    # the headcount cap, which the message names
+    text = desk([30, 60, 150, 150, 60, 30, 30, 30], rounds=0).read_text()
+    path = tmp_path / "capped.toml"
+    path.write_text(text.replace("[costs]", "[schedule]\nmax_headcount = 5\n[costs]"))
+    assert main(["plan", str(path), "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith("the plan misses its targets: service level missed")
+    assert "binding: max_headcount = 5 binds: 5 agents scheduled" in err

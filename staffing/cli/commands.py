@@ -302,6 +302,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 f"{best.missing.size} interval(s) miss a target in simulation "
                 f"(from {', '.join(starts)}{more})"
             )
+        binding = [m for m in best.schedule.messages if " binds" in m]
+        if binding:
+            reasons.append(f"binding: {'; '.join(binding)}")
         print(f"the plan misses its targets: {'; '.join(reasons)}", file=sys.stderr)
         return EXIT_MISSED
     return EXIT_OK
