@@ -24,6 +24,7 @@ import pandas as pd
 
 from staffing.parallel import run_tasks
 from staffing.plan import plan
+from staffing.requirements import positions
 from staffing.scenario import Scenario
 from staffing.whatif import (
     Value,
@@ -35,6 +36,7 @@ from staffing.whatif import (
 
 RESULT_COLUMNS = (
     "agents",
+    "positions",
     "paid hours",
     "FTE",
     "cost",
@@ -86,6 +88,7 @@ def _plan_row(scenario: Scenario) -> dict[str, float]:
     first = row["contacts offered"] - row["repeats"] - row["redials"]
     per_issue = row["contacts offered"] / first if first > 0 else math.nan
     row["cost per issue"] = row["cost per contact"] * per_issue
+    row["positions"] = float(positions(row["agents"], scenario.shrinkage))
     return {column: row[column] for column in RESULT_COLUMNS}
 
 
@@ -167,7 +170,8 @@ class SweepResult:
     table : pandas.DataFrame
         One row per variant in the order of :func:`variants`: the varied keys (values in
         the package's units; a patience of none is ``inf``), then :data:`RESULT_COLUMNS`
-        for the kept plan of the variant: ``agents`` (headcount on shifts), ``paid hours``
+        for the kept plan of the variant: ``agents`` (on the phones: headcount on
+        shifts), ``positions`` (agents / (1 - shrinkage): what shrinkage costs), ``paid hours``
         [h] (shrinkage included), ``FTE``, ``cost`` and ``cost per contact`` (per contact
         handled) and ``cost per issue`` (cost per contact handled times contacts offered
         per first contact: repeats and redials are the same issues again) in the scenario's

@@ -202,7 +202,8 @@ def test_write_refuses_a_folder_in_use_and_writes_the_files(volume_by_shrinkage,
     assert "# What-if sweep: small desk" in text
     assert "common random numbers" in text
     first, last = volume_by_shrinkage.table.iloc[0], volume_by_shrinkage.table.iloc[6]
-    assert f"- volume 0.8 → 1.4: agents {first.agents:.0f} → {last.agents:.0f} (+" in text
+    agents = f"agents on the phones {first.agents:.0f} → {last.agents:.0f} (+"
+    assert f"- volume 0.8 → 1.4: {agents}" in text
     assert "(shrinkage at 20%)" in text
     assert "| volume | shrinkage | agents |" in text
     assert "![tradeoff](tradeoff.png)" in text
@@ -211,9 +212,14 @@ def test_write_refuses_a_folder_in_use_and_writes_the_files(volume_by_shrinkage,
 def test_headlines_compare_the_ends_of_each_key(volume_by_shrinkage):
     lines = whatif_report.headlines(volume_by_shrinkage)
     assert len(lines) == 2
-    assert lines[0].startswith("volume 0.8 → 1.4: agents ")
-    assert lines[1].startswith("shrinkage 20% → 30%: agents ")
-    assert "+0 %" in lines[1]  # shrinkage adds paid hours, not agents on the phones
+    assert lines[0].startswith("volume 0.8 → 1.4: agents on the phones ")
+    assert lines[1].startswith("shrinkage 20% → 30%: agents on the phones ")
+    # shrinkage adds positions (agents / (1 - shrinkage)), not agents on the phones
+    table = volume_by_shrinkage.table
+    low, high = table.iloc[0], table[table["shrinkage"] == 0.3].iloc[0]
+    assert high.agents == low.agents
+    assert high.positions == pytest.approx(low.positions * 0.8 / 0.7)
+    assert f"positions {low.positions:,.1f} → {high.positions:,.1f} (+14 %)" in lines[1]
     assert "cost per contact" in lines[1]
 
 
@@ -241,9 +247,9 @@ def test_whatif_command(desk_path, tmp_path, capsys):
     assert main([*argv, "--force", "--workers", "1"]) == 0
     printed = capsys.readouterr().out
     assert "small desk: 3 variants of volume 0.9, 1, 1.1" in printed
-    assert "volume 0.9 → 1.1: agents" in printed
+    assert "volume 0.9 → 1.1: agents on the phones" in printed
     header = next(line.split() for line in printed.splitlines() if "agents" in line)
-    assert header[:3] == ["volume", "agents", "paid"]
+    assert header[:4] == ["volume", "agents", "positions", "paid"]
     for name in ("whatif.csv", "whatif.md", "agents_cost.png", "service_level.png"):
         assert (out / name).exists()
         assert str(out / name) in printed

@@ -26,6 +26,7 @@ from staffing.whatif import PARAMETERS, value_text
 
 _SHOWN = (
     ("agents", "agents", ",.0f"),
+    ("positions", "positions", ",.1f"),
     ("paid hours", "paid hours", ",.1f"),
     ("FTE", "FTE", ",.1f"),
     ("cost", "cost {currency}", ",.0f"),
@@ -88,7 +89,8 @@ def headlines(result: SweepResult) -> list[str]:
     """One line per varied key: the plan at its lowest value against its highest.
 
     The other varied keys are held at their first value. Example: ``volume 0.9 → 1.1:
-    agents 271 → 332 (+23 %), FTE 255.3 → 312.9 (+23 %), cost per contact 3.56 → 3.56
+    agents on the phones 271 → 332 (+23 %), positions 387.1 → 474.3 (+23 %), FTE 255.3 →
+    312.9 (+23 %), cost per contact 3.56 → 3.56
     USD (+0 %), service level 98.1% → 98.8%``.
     """
     first = result.table.iloc[0]
@@ -107,7 +109,10 @@ def headlines(result: SweepResult) -> list[str]:
         held = ", ".join(f"{k} at {value_text(k, first[k])}" for k in others)
         lines.append(
             f"{key} {value_text(key, low[key])} → {value_text(key, high[key])}: "
-            f"agents {low.agents:,.0f} → {high.agents:,.0f}{_change(low.agents, high.agents)}, "
+            f"agents on the phones {low.agents:,.0f} → {high.agents:,.0f}"
+            f"{_change(low.agents, high.agents)}, "
+            f"positions {low.positions:,.1f} → {high.positions:,.1f}"
+            f"{_change(low.positions, high.positions)}, "
             f"FTE {low.FTE:,.1f} → {high.FTE:,.1f}{_change(low.FTE, high.FTE)}, "
             f"cost per contact {low['cost per contact']:,.2f} → "
             f"{high['cost per contact']:,.2f} {currency}"
