@@ -43,7 +43,7 @@ from numpy.typing import NDArray
 
 from staffing.costs import CostBreakdown, cost_breakdown
 from staffing.errors import InputError
-from staffing.requirements import Requirements, compute_requirements, positions
+from staffing.requirements import Requirements, ServiceTargets, compute_requirements, positions
 from staffing.scenario import Scenario
 from staffing.scheduling import ScheduleResult, schedule
 from staffing.shifts import Shift, paid_hours
@@ -175,6 +175,57 @@ class PlanTotals:
 
 
 @dataclass(frozen=True)
+class CapCost:
+    """What one cap costs: the Erlang-only schedule with it against without it.
+
+    Attributes
+    ----------
+    label : str
+        The target, as reports name it (``occupancy``, ``abandon rate``, ``ASA``).
+    target : float
+        Its value (a share, or seconds for ASA).
+    paid_hours, paid_hours_without : float
+        Paid hours of the Erlang-only schedule with every target, and without this one [h].
+    cost : float
+        The difference priced at the cost model's marginal cost of a paid hour [currency].
+    """
+
+    label: str
+    target: float
+    paid_hours: float
+    paid_hours_without: float
+    cost: float
+
+
+@dataclass(frozen=True)
+class CostDrivers:
+    """What the kept plan pays for beyond the agents the targets require.
+
+    Attributes
+    ----------
+    surplus_agent_hours : float
+        Agent-hours on the phones above the kept round's requirement: coverage that the
+        shift rules (lengths, start times, breaks, limits) force [h].
+    surplus_cost : float
+        Those hours as paid hours (shrinkage included) at the marginal cost of a paid hour
+        [currency].
+    caps : tuple of CapCost
+        Each target other than the service level, re-planned without it (Erlang-only
+        schedules, no simulation: the cap's cost before verification).
+    status : str
+        How the kept round's schedule solve ended (``optimal`` or ``feasible``).
+    gap : float
+        Its relative MIP gap: the optimum costs at most this share less.
+    """
+
+    surplus_agent_hours: float
+    surplus_cost: float
+    caps: tuple[CapCost, ...]
+    status: str
+    gap: float
+
+
+@dataclass(frozen=True)
 class PlanResult:
     """Everything a plan produced; ``best`` is the round kept."""
 
@@ -182,6 +233,7 @@ class PlanResult:
     erlang: Requirements
     rounds: list[Round]
     best: Round
+    drivers: CostDrivers
 
     @property
     def erlang_only(self) -> Round:
@@ -324,38 +376,17 @@ def plan(
             f"{scenario.path}: the forecast {fc.source} has no calls in any interval; there is "
             "nothing to staff"
         )
-    callers = scenario.callers
-    # the forecast counts first contacts; with FCR f an issue takes 1/f contacts on average,
-    # the steady-state volume the Erlang requirement is sized for (simulation then places
-    # the repeats and redials in time)
-    erlang = compute_requirements(
-        replace(fc, calls=callers.returns.contacts(fc.calls)),
-        scenario.targets,
-        patience=callers.patience,
-        shrinkage=scenario.shrinkage,
-        fte_hours=scenario.fte_hours,
-        days_per_week=scenario.days_per_week,
-    )
-    grid = Grid.of(fc)
+    erlang = _erlang(scenario, scenario.targets)
     rounds: list[Round] = []
 
     def run(requirement: IntArray) -> Round:
         """Schedule ``requirement``, simulate the schedule, and record the round."""
-        rules, sim = scenario.rules, scenario.simulation
+        sim = scenario.simulation
         number = len(rounds)
         stage = "Erlang-only schedule" if number == 0 else f"round {number}"
         if progress is not None:
             progress(stage, 0, sim.replications)
-        result = schedule(
-            requirement,
-            grid.start,
-            grid.length,
-            scenario.patterns,
-            max_headcount=rules.max_headcount,
-            min_headcount=rules.min_headcount,
-            max_part_time_share=rules.max_part_time_share,
-            time_limit=rules.time_limit,
-        )
+        result = _schedule(scenario, requirement)
         if not result.shifts:
             raise InputError(
                 f"{scenario.path}: no shift could be scheduled: " + "; ".join(result.messages)
@@ -402,7 +433,73 @@ def plan(
         else:
             blocked[trial.missing] = True  # what missed keeps its requirement from now on
             blocked |= lowered == best.requirement  # and so does what did not move
-    return PlanResult(scenario, erlang, rounds, best)
+    return PlanResult(scenario, erlang, rounds, best, _drivers(scenario, erlang, rounds[0], best))
+
+
+_TARGET_FIELDS = {"occupancy": "max_occupancy"}
+"""The :class:`ServiceTargets` field of a target whose KPI has another name."""
+
+
+def _erlang(scenario: Scenario, targets: ServiceTargets) -> Requirements:
+    """Size the Erlang requirement of the scenario's contacts (repeats included) for ``targets``.
+
+    The forecast counts first contacts; with FCR f an issue takes 1/f contacts on average,
+    the steady-state volume the requirement is sized for (simulation then places the
+    repeats and redials in time).
+    """
+    fc, callers = scenario.forecast, scenario.callers
+    return compute_requirements(
+        replace(fc, calls=callers.returns.contacts(fc.calls)),
+        targets,
+        patience=callers.patience,
+        shrinkage=scenario.shrinkage,
+        fte_hours=scenario.fte_hours,
+        days_per_week=scenario.days_per_week,
+    )
+
+
+def _schedule(scenario: Scenario, requirement: IntArray) -> ScheduleResult:
+    """Find the least-cost schedule of the scenario's patterns covering ``requirement``."""
+    rules = scenario.rules
+    grid = Grid.of(scenario.forecast)
+    return schedule(
+        requirement,
+        grid.start,
+        grid.length,
+        scenario.patterns,
+        max_headcount=rules.max_headcount,
+        min_headcount=rules.min_headcount,
+        max_part_time_share=rules.max_part_time_share,
+        time_limit=rules.time_limit,
+    )
+
+
+def _drivers(scenario: Scenario, erlang: Requirements, first: Round, best: Round) -> CostDrivers:
+    """Price the kept plan's surplus coverage, and each cap by re-planning without it."""
+    per_hour = scenario.costs.per_hour
+    hours = scenario.forecast.interval / 3600.0
+    surplus = np.maximum(np.asarray(best.schedule.coverage) - best.requirement, 0.0)
+    surplus_hours = float(surplus.sum() * hours)
+    caps = []
+    for target in scenario.targets.given():
+        if target.kpi == "service_level":
+            continue
+        field = _TARGET_FIELDS.get(target.kpi, target.kpi)
+        requirement = _erlang(scenario, replace(scenario.targets, **{field: None})).agents
+        without = (
+            _paid_hours(_schedule(scenario, requirement).shifts, scenario.shrinkage)
+            if requirement.any()
+            else 0.0
+        )
+        paid = first.paid_hours
+        caps.append(CapCost(target.label, target.value, paid, without, (paid - without) * per_hour))
+    return CostDrivers(
+        surplus_agent_hours=surplus_hours,
+        surplus_cost=float(positions(surplus_hours, scenario.shrinkage)) * per_hour,
+        caps=tuple(caps),
+        status=best.schedule.status.value,
+        gap=best.schedule.gap,
+    )
 
 
 @dataclass(frozen=True)

@@ -204,3 +204,33 @@ def test_rounds_trim_where_simulation_beats_every_target():
     assert (best.requirement < first_clean.requirement).any()
     assert best.totals.service_level >= 0.8
     assert all(r.cost >= best.cost for r in result.rounds if r.missing.size == 0)
+
+
+def test_the_report_prices_shift_rules_and_each_cap(desk, tmp_path):
+    # surplus: coverage above the kept requirement, in agent-hours (30-min intervals); a
+    # cap's cost: the Erlang-only schedule re-planned without it, priced per paid hour
+    text = desk([30, 60, 90, 90, 60, 30, 30, 30], rounds=0).read_text()
+    path = tmp_path / "capped.toml"
+    path.write_text(
+        text.replace('abandon_rate = "10%"', 'abandon_rate = "10%"\nmax_occupancy = "75%"')
+    )
+    result = plan(load_scenario(path))
+    d, best = result.drivers, result.best
+    surplus = np.maximum(np.asarray(best.schedule.coverage) - best.requirement, 0).sum() * 0.5
+    assert d.surplus_agent_hours == pytest.approx(surplus)
+    per_hour = result.scenario.costs.per_hour
+    assert d.surplus_cost == pytest.approx(surplus / (1 - 0.2) * per_hour)
+    assert [c.label for c in d.caps] == ["abandon rate", "occupancy"]
+    occupancy = d.caps[1]
+    assert occupancy.paid_hours == result.erlang_only.paid_hours
+    uncapped = plan(load_scenario(desk([30, 60, 90, 90, 60, 30, 30, 30], rounds=0)))
+    # the same desk without the cap plans the same Erlang-only schedule as "without"
+    assert occupancy.paid_hours_without == pytest.approx(uncapped.erlang_only.paid_hours)
+    assert occupancy.cost == pytest.approx(
+        (occupancy.paid_hours - occupancy.paid_hours_without) * per_hour
+    )
+    assert occupancy.cost > 0
+    assert d.status == "optimal"
+    summary = write_report(result, tmp_path / "o")["summary"].read_text()
+    assert "## What drives the cost" in summary
+    assert f"the occupancy target (75%): {occupancy.cost:,.0f} USD" in summary

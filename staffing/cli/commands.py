@@ -278,7 +278,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     from staffing.plan import plan, target_checks
     from staffing.report import terminal as term
-    from staffing.report.plan_report import write_report
+    from staffing.report.plan_report import cost_driver_lines, write_report
     from staffing.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
@@ -289,6 +289,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             write_report(result, stage)
     checks = target_checks(result)
     print(term.plan_summary(result, checks))
+    print("\nwhat drives the cost:", *cost_driver_lines(result), sep="\n")
     _replaced(folder)
     print(f"\nreport: {folder.path / 'summary.md'} (charts and tables in {folder.path})")
     best = result.best

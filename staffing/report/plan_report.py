@@ -251,6 +251,28 @@ def _display_totals(totals: pd.DataFrame, currency: str) -> pd.DataFrame:
     return shown.reset_index(names="measure")
 
 
+def cost_driver_lines(result: PlanResult) -> list[str]:
+    """List what the plan pays beyond the requirement, a line each (files and terminal)."""
+    drivers, sc = result.drivers, result.scenario
+    cur = sc.costs.currency
+    base = result.erlang_only.cost
+    lines = [
+        f"- shift rules: {drivers.surplus_agent_hours:,.1f} agent-hours on the phones above "
+        f"the requirement (about {drivers.surplus_cost:,.0f} {cur} of paid time)"
+    ]
+    for cap in drivers.caps:
+        value = f"{cap.target:g} s" if cap.label == "ASA" else f"{100 * cap.target:g}%"
+        share = f", {cap.cost / base:.1%} of the Erlang-only schedule" if base else ""
+        lines.append(
+            f"- the {cap.label} target ({value}): {cap.cost:,.0f} {cur}{share} "
+            f"({cap.paid_hours:,.1f} paid hours with it, {cap.paid_hours_without:,.1f} "
+            "without; Erlang-only schedules)"
+        )
+    gap = "" if drivers.gap != drivers.gap else f", gap {drivers.gap:.2%}"
+    lines.append(f"- the schedule's solve: {drivers.status}{gap}")
+    return lines
+
+
 def _summary(
     result: PlanResult, totals: pd.DataFrame, rounds: pd.DataFrame, charts: dict[str, Path]
 ) -> str:
@@ -315,6 +337,7 @@ def _summary(
         "",
     ]
     lines += [f"- check: {w}" for w in costs.warnings] + ([""] if costs.warnings else [])
+    lines += ["## What drives the cost", "", *cost_driver_lines(result), ""]
     lines += ["## Charts", ""]
     lines += [f"![{name}]({path.name})" for name, path in charts.items()]
     lines += [
