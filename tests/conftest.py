@@ -1,4 +1,4 @@
-"""Shared test configuration: Hypothesis profiles; a small desk scenario for what-if tests.
+"""Shared test configuration: Hypothesis profiles; a small desk; a log with known staffing.
 
 ``CI`` set in the environment (as ``.ci/run`` does) loads the derandomized ``ci`` profile, so
 a CI run is reproducible; otherwise ``dev`` keeps Hypothesis's random search. Neither has a
@@ -8,9 +8,16 @@ code under test.
 
 import os
 
+import numpy as np
 import pytest
 from hypothesis import settings
+from numpy.typing import NDArray
 
+from staffing.callers import CallerBehaviour
+from staffing.forecast import Forecast
+from staffing.history.log import ContactLog
+from staffing.history.synthetic import simulated_log
+from staffing.requirements import ServiceTargets, compute_requirements
 from staffing.scenario import load_scenario
 
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=60)
@@ -56,3 +63,39 @@ def desk_path(tmp_path_factory):
 @pytest.fixture(scope="module")
 def desk(desk_path):
     return load_scenario(desk_path)
+
+
+def _staffed_log(
+    calls_per_day: float, days: int, seed: int
+) -> tuple[ContactLog, Forecast, NDArray]:
+    """A log written by the simulator with KNOWN staffing, as ``simulations/make_history.py``.
+
+    Days 08:00-14:00 from Monday 2026-03-02 in 30-min intervals with a 10:00 peak, staffed for
+    80 % answered in 20 s (Erlang A, patience 120 s); exponential patience of mean 120 s,
+    lognormal handle times of mean 300 s and CV 0.6. Returns the log, its forecast and the
+    agents staffed per interval.
+    """
+    k = np.arange(12)
+    shape = 0.3 + np.exp(-(((k - 4) / 2.0) ** 2))
+    one = Forecast(
+        start=np.datetime64("2026-03-02T08:00") + k * np.timedelta64(1800, "s"),
+        calls=calls_per_day * shape / shape.sum(),
+        aht=np.full(12, 300.0),
+        interval=1800,
+    )
+    targets = ServiceTargets(service_level=0.8, threshold=20.0)
+    agents = np.tile(compute_requirements(one, targets, patience=120.0).agents, days)
+    forecast = Forecast(
+        start=np.concatenate([one.start + np.timedelta64(d, "D") for d in range(days)]),
+        calls=np.tile(one.calls, days),
+        aht=np.full(12 * days, 300.0),
+        interval=1800,
+    )
+    callers = CallerBehaviour(patience=120.0, handle_distribution="lognormal", handle_cv=0.6)
+    return simulated_log(forecast, agents, callers, seed=seed), forecast, agents
+
+
+@pytest.fixture(scope="session")
+def staffed_log():
+    """Build a simulated log with known staffing: ``staffed_log(calls_per_day, days, seed)``."""
+    return _staffed_log

@@ -67,3 +67,16 @@ def test_nothing_after_train_until_feeds_the_calibration(log):
 def test_a_split_leaving_no_later_day_is_one_line(log):
     with pytest.raises(InputError, match=r"--train-until 2026-03-05 leaves no later day"):
         replay(log, "2026-03-05")
+
+
+def test_replay_of_days_with_known_staffing_agrees_within_3_and_5_points(staffed_log):
+    # Eight days like the bundled history's (420 calls, 5 to 15 agents), trained on three.
+    # Poisson re-draws of the arrivals with busy spans alone got 60 % and 40 % of these days.
+    log, _, _ = staffed_log(420.0, 8, seed=3)
+    result = replay(
+        log, "2026-03-04", replications=10, fit_replications=5, after_call_work=(0.0, 30.0)
+    )
+    assert len(result.days) == 5
+    assert result.after_call_work == 0.0
+    assert result.within("abandon_rate", 3) >= 0.8
+    assert result.within("service_level", 5) >= 0.8

@@ -378,6 +378,31 @@ def test_draw_callers_poisson_counts_uniform_times_and_scaled_handle_times():
     assert abs(p.mean() - 90.0) < 4 * 90.0 / math.sqrt(p.size)
 
 
+def test_given_arrivals_are_replayed_in_every_replication():
+    # 08:00-09:30; times in seconds from midnight
+    f = forecast([2.0, 1.0, 1.0], aht=[100.0, 300.0, 200.0])
+    times = [8 * H, 8 * H + 60.0, 8.5 * H + 5.0, 9 * H + 1799.0]
+    result = simulate(f, agents=[1, 1, 1], replications=40, seed=3, keep_records=True)
+    given = simulate(
+        f, agents=[1, 1, 1], replications=40, seed=3, keep_records=True, arrivals=times
+    )
+    assert {c.size for c in result.callers} != {4}  # Poisson draws
+    for c in given.callers:
+        np.testing.assert_array_equal(c.arrival, times)
+        np.testing.assert_array_equal(c.interval, [0, 0, 1, 2])
+    handles = np.array([c.handle for c in given.callers])
+    assert handles.mean() == pytest.approx(np.mean([100, 100, 300, 200]), rel=0.25)
+    np.testing.assert_array_equal(given.day_replications["offered"], 4.0)
+    for bad, match in (
+        ([9.5 * H + 10.0], r"arrivals\[0\] = 34210 s is in no interval"),
+        ([8 * H + 9.0, 8 * H], r"arrivals\[1\] = 28800 s comes before arrivals\[0\]"),
+    ):
+        with pytest.raises(InputError, match=match):
+            simulate(f, agents=[1, 1, 1], arrivals=bad)
+    with pytest.raises(InputError, match="volume_cv must be 0"):
+        simulate(f, agents=[1, 1, 1], arrivals=times, volume_cv=0.1)
+
+
 def test_draw_order_keeps_callers_common_across_distributions():
     # Counts and times are drawn before handle times, handle times before patience: changing
     # the handle distribution keeps the arrivals; changing patience keeps arrivals and handles.

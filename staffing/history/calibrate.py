@@ -336,7 +336,7 @@ class OnDuty:
 def agents_on_duty(
     log: ContactLog, interval: float = 900.0, max_idle: float = MAX_IDLE
 ) -> OnDuty | None:
-    """Agents on duty per interval, from the agents' busy spans in the log.
+    """Agents on duty per interval, from the agents' busy spans and the queue.
 
     Parameters
     ----------
@@ -346,8 +346,9 @@ def agents_on_duty(
         Interval length [s].
     max_idle : float
         An agent is on duty while busy (from answer to answer + handle) and in every gap
-        between two of its contacts shorter than this [s]; a longer gap is time off the
-        phones. Default :data:`MAX_IDLE` (15 min).
+        between two of its contacts of one day shorter than this [s]. A longer gap is time
+        off the phones if a caller waited in the queue during it, and on duty (idle at a
+        quiet desk) otherwise. Default :data:`MAX_IDLE` (15 min).
 
     Returns
     -------
@@ -356,9 +357,23 @@ def agents_on_duty(
 
     Notes
     -----
-    A lower bound of the agents on the phones: an agent logged in but idle for longer than
-    ``max_idle``, or before its first and after its last contact, is not seen. Busy spans
-    are the log's handle times (with ``wrap`` when given apart).
+    Between two contacts an agent is idle, in unlogged wrap-up, or away; the log does not
+    say which. Two facts decide it:
+
+    - an ACD routes a caller to an idle agent at once (work-conserving routing, the rule
+      of every queueing model of a call center: Gans, Koole & Mandelbaum 2003, section
+      4), so a caller waiting in the queue shows that no agent on the phones was idle
+      then: a gap during which a caller waited is time away;
+    - a gap with no caller waiting shows nothing: an agent on the phones of a quiet desk
+      idles between contacts for as long as no call comes its way, so such a gap is on
+      duty however long it is (within the day).
+
+    Gaps shorter than ``max_idle`` are on duty whatever the queue did: they hold the
+    after-call work a log of talk times misses, during which callers do wait. Time before
+    an agent's first contact of the day and after its last is not seen (a slight lower
+    bound). Busy spans are the log's handle times (with ``wrap`` when given apart); a caller
+    counts as waiting from its arrival to its answer or hang-up, less one second at either
+    end of a gap for logs that keep whole seconds.
     """
     if "agent" not in log.columns:
         return None
@@ -372,14 +387,19 @@ def agents_on_duty(
     if "wrap" in log.columns:
         handle += np.nan_to_num(np.asarray(log.columns["wrap"], dtype=float))
     t0 = log.arrival[0].astype("datetime64[D]").astype("datetime64[s]")
-    begin = (log.arrival - t0).astype(np.int64) + log.wait
+    arrival = (log.arrival - t0).astype(np.int64).astype(float)
+    queue = _queued(arrival, log.wait)
+    begin = arrival + log.wait
     begin, end, who = begin[keep], (begin + handle)[keep], agent[keep]
     order = np.lexsort((begin, np.unique(who, return_inverse=True)[1]))
     begin, end, who = begin[order], end[order], who[order]
     # running end of the agent's spans so far (spans of one agent may overlap)
     new_agent = np.concatenate(([True], who[1:] != who[:-1]))
     reach = _running_max_by_group(end, new_agent)
-    starts_duty = new_agent | (begin - np.concatenate(([0.0], reach[:-1])) > max_idle)
+    before = np.concatenate(([0.0], reach[:-1]))  # end of the agent's previous spans
+    new_day = (begin // 86_400.0) != (before // 86_400.0)
+    away = (begin - before > max_idle) & _overlaps(queue, before + 1.0, begin - 1.0)
+    starts_duty = new_agent | new_day | away
     duty = np.flatnonzero(starts_duty)
     on = begin[duty]
     off = reach[np.append(duty[1:] - 1, begin.size - 1)]
@@ -388,6 +408,29 @@ def agents_on_duty(
     agents = time_in_bins(on, off, np.ones(on.size), bins, interval) / interval
     start = t0 + bins.astype("timedelta64[s]")
     return OnDuty(start=start, agents=agents, interval=float(interval), max_idle=float(max_idle))
+
+
+def _queued(arrival: FloatArray, wait: FloatArray) -> FloatArray:
+    """Return when the queue held a caller: sorted disjoint ``(start, end)`` rows [s]."""
+    waited = wait > 0
+    if not waited.any():
+        return np.zeros((0, 2))
+    start, end = arrival[waited], (arrival + wait)[waited]
+    order = np.argsort(start, kind="stable")
+    start, reach = start[order], np.maximum.accumulate(end[order])
+    # a run of the queue starts with a caller arriving after every earlier wait ended
+    first = np.flatnonzero(np.concatenate(([True], start[1:] > reach[:-1])))
+    last = np.append(first[1:] - 1, start.size - 1)
+    return np.column_stack((start[first], reach[last]))
+
+
+def _overlaps(runs: FloatArray, start: FloatArray, end: FloatArray) -> NDArray[np.bool_]:
+    """Whether each ``(start, end)`` meets one of the sorted disjoint ``runs``."""
+    k = np.searchsorted(runs[:, 1], start, side="right")  # first run ending after start
+    meets = np.zeros(start.size, dtype=bool)
+    inside = k < len(runs)
+    meets[inside] = runs[k[inside], 0] < end[inside]
+    return meets & (end > start)
 
 
 def _running_max_by_group(values: FloatArray, new_group: NDArray[np.bool_]) -> FloatArray:

@@ -3,11 +3,11 @@
 :func:`replay` splits a contact log at ``train_until``. On the training days alone it
 calibrates the callers (:func:`~staffing.history.calibrate.calibrate`) and fits, by
 simulation, what the log cannot show: the after-call work (wrap-up) time a log of talk times
-misses. Then it simulates every later day with that day's own inputs (offered contacts and
-their mean handle time per interval, and the agents on duty inferred from the agents' busy
-spans) and compares per day the simulated abandonment and service level (DESIGN.md section 4)
-with the observed ones. Nothing from the days after ``train_until`` feeds the calibration or
-the fitted after-call work.
+misses. Then it simulates every later day with that day's own inputs (its contacts at the
+times they arrived, their mean handle time per interval, and the agents on duty inferred
+from the agents' busy spans and the queue) and compares per day the simulated abandonment
+and service level (DESIGN.md section 4) with the observed ones. Nothing from the days after
+``train_until`` feeds the calibration or the fitted after-call work.
 
 This is the validation of a queueing model against its own call center that Brown et al.
 (2005, section 6) and Gans, Koole & Mandelbaum (2003, section 8) call for: a model that
@@ -69,7 +69,9 @@ class Day:
         an arrival), with the observed mean handle time of the answered ones (the day's mean
         where an interval has none answered).
     agents : ndarray of int
-        Agents on duty per interval, inferred from busy spans and rounded.
+        Agents on duty per interval, inferred from busy spans and the queue, rounded.
+    arrival : ndarray
+        The observed arrival times [s from midnight of the day], replayed as they came.
     offered, abandon_rate, service_level : float
         Observed contacts, abandoned / offered, answered within the threshold / offered.
     """
@@ -77,6 +79,7 @@ class Day:
     day: np.datetime64
     forecast: Forecast
     agents: NDArray[np.int64]
+    arrival: FloatArray
     offered: int
     abandon_rate: float
     service_level: float
@@ -156,6 +159,7 @@ def observed_days(
                     source=f"{log.source or 'contact log'} {day}",
                 ),
                 agents=np.rint(on[first : last + 1]).astype(np.int64),
+                arrival=(log.arrival[mine] - day).astype("timedelta64[s]").astype(float),
                 offered=int(mine.sum()),
                 abandon_rate=float((~answered).mean()),
                 service_level=float((answered & (wait <= threshold)).mean()),
@@ -178,7 +182,10 @@ def simulate_day(
     replications: int = 30,
     seed: int = 0,
 ) -> dict[str, float]:
-    """Simulate one observed day: its arrivals per interval, AHT + after-call work, agents.
+    """Simulate one observed day: its arrival times, AHT + after-call work, agents.
+
+    Every replication meets callers arriving at the day's observed times, with handle
+    times (mean: the interval's observed AHT + ``after_call_work``) and patience drawn.
 
     Returns
     -------
@@ -197,6 +204,7 @@ def simulate_day(
         threshold=threshold,
         replications=replications,
         seed=seed,
+        arrivals=day.arrival,
     )
     out = {}
     for name in ("abandon_rate", "service_level"):
@@ -304,8 +312,12 @@ def replay(
     The after-call work :math:`c` minimizes the training days' error
     :math:`\sum_d (\hat a_d(c) - a_d)^2 + (\hat s_d(c) - s_d)^2` of simulated against
     observed abandonment :math:`a` and service level :math:`s`, over the grid given.
-    Simulated days take the observed offered counts per interval as their Poisson rates,
-    and no returns (the observed counts already hold redials and repeats).
+    Simulated days replay the observed arrival times, not Poisson draws around the
+    observed counts: a re-drawn day has about twice the volume variance of the observed
+    one and, congestion being convex in the load, more abandonment (on the bundled history,
+    re-drawn arrivals overstated abandonment by 3.6 points on average, replayed ones by
+    1.3, with the same agents). No returns are simulated (the observed arrivals already
+    hold redials and repeats).
     """
     try:
         until = np.datetime64(train_until, "D")

@@ -142,7 +142,8 @@ def summary_text(calibration: Calibration, log: ContactLog, threshold: float) ->
         lines.append(
             f"agents on duty: peak {on.max():.1f}, mean {on.mean():.1f} over "
             f"{on.size} intervals of {units.format_duration(c.on_duty.interval)} (busy spans "
-            f"joined across idle gaps up to {units.format_duration(c.on_duty.max_idle)})"
+            f"joined across idle gaps up to {units.format_duration(c.on_duty.max_idle)}, "
+            "and longer ones while no caller waited)"
         )
     lines += [f"note: {note}" for note in c.notes]
     return "\n".join(lines)

@@ -55,8 +55,9 @@ def summary_markdown(result: ReplayResult) -> str:
         f"# Replay after {result.train_until}",
         "",
         f"Calibrated on the days up to {result.train_until} ({cal.contacts:,} contacts); "
-        f"{len(days)} later days simulated, each with its own offered contacts and mean "
-        "handle time per interval and the agents on duty inferred from busy spans.",
+        f"{len(days)} later days simulated, each with its own contacts at the times they "
+        "arrived, mean handle time per interval and agents on duty inferred from busy spans "
+        "and the queue.",
         "",
         "| error (simulated - observed), points | mean | mean absolute | max absolute |",
         "|---|---|---|---|",

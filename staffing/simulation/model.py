@@ -264,6 +264,29 @@ def draw_callers(
     return Callers(arrival, handle_times, patience_times, interval)
 
 
+def callers_at(
+    rng: np.random.Generator,
+    arrival: FloatArray,
+    aht: FloatArray,
+    grid: Grid,
+    handle: distributions.Distribution,
+    patience: distributions.Distribution | None,
+) -> Callers:
+    """Callers arriving at given times (a day replayed): only their durations are drawn.
+
+    ``arrival`` [s on the grid's clock] is sorted and lies in the grid's intervals (checked
+    by the caller). Handle times (mean: the arrival interval's AHT) and patience are drawn
+    in the order of :func:`draw_callers`, so a seed gives the same durations whatever the
+    staffing.
+    """
+    interval = np.searchsorted(grid.start, arrival, side="right") - 1
+    handle_times = aht[interval] * handle.unit(rng, arrival.size)
+    patience_times = (
+        np.full(arrival.size, np.inf) if patience is None else patience.sample(rng, arrival.size)
+    )
+    return Callers(arrival, handle_times, patience_times, interval)
+
+
 def windows_from_counts(
     agents: NDArray[np.int64], grid: Grid, shrinkage: float = 0.0
 ) -> AgentWindows:

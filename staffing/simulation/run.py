@@ -4,7 +4,8 @@ Erlang formulas assume a stationary queue, exponential times and no backlog betw
 intervals. This model drops those assumptions:
 
 - **Callers** arrive as a Poisson process whose rate is constant within each interval of the
-  forecast; a caller belongs to the interval in which it arrives. Handle times (mean = that
+  forecast; a caller belongs to the interval in which it arrives. Or at given times (``arrivals``:
+  a past day replayed), the same in every replication. Handle times (mean = that
   interval's AHT) and patience are exponential, lognormal, gamma or deterministic, given by
   mean and CV (:mod:`staffing.distributions`); patience may be absent (nobody hangs up).
 - **Agents** come from a number on the phones per interval or from shifts with breaks
@@ -50,6 +51,7 @@ from staffing.simulation.model import (
     Grid,
     Outcome,
     ReturnDraws,
+    callers_at,
     draw_callers,
     windows_from_counts,
     windows_from_shifts,
@@ -128,6 +130,25 @@ def _agents(agents: ArrayLike, n: int) -> NDArray[np.int64]:
     return arr.astype(np.int64)
 
 
+def _arrivals(arrivals: ArrayLike, grid: Grid) -> FloatArray:
+    """Check given arrival times [s]: finite, sorted, each inside an interval of the grid."""
+    times = np.asarray(arrivals, dtype=float).ravel()
+    if not np.isfinite(times).all():
+        raise InputError("arrivals: times must be finite seconds")
+    if (np.diff(times) < 0).any():
+        k = int(np.argmax(np.diff(times) < 0)) + 1
+        raise InputError(f"arrivals[{k}] = {times[k]:g} s comes before arrivals[{k - 1}]")
+    k = np.searchsorted(grid.start, times, side="right") - 1
+    outside = (k < 0) | (times >= grid.start[np.maximum(k, 0)] + grid.length)
+    if outside.any():
+        i = int(np.argmax(outside))
+        raise InputError(
+            f"arrivals[{i}] = {times[i]:g} s is in no interval of the forecast; give times "
+            "in seconds from midnight of its first day, inside its intervals"
+        )
+    return times
+
+
 def simulate(
     forecast: Forecast,
     *,
@@ -143,6 +164,7 @@ def simulate(
     engine: str = "fast",
     workers: int = 1,
     volume_cv: float = 0.0,
+    arrivals: ArrayLike | None = None,
 ) -> SimulationResult:
     """Simulate the forecast's days under a staffing plan, with replications.
 
@@ -184,6 +206,11 @@ def simulate(
         factor drawn from a gamma distribution with mean 1 and this coefficient of
         variation, so a day's count is negative binomial, the usual over-dispersed model
         of call volumes (Jongbloed & Koole 2001; Avramidis, Deslauriers & L'Ecuyer 2004).
+    arrivals : array_like, optional
+        Arrival times to replay [s from midnight of the forecast's first day], each in one
+        of the forecast's intervals: every replication meets callers arriving at exactly
+        these times (a past day replayed), drawing only their handle times and patience;
+        ``forecast.calls`` is then not used to draw arrivals. Default: Poisson arrivals.
 
     Returns
     -------
@@ -205,6 +232,10 @@ def simulate(
             f"volume_cv = {volume_cv!r}; must be 0 (no volume uncertainty) or a fraction "
             "from 1e-6 to 10 (0.1 = 10 %)"
         )
+    grid = Grid.of(forecast)
+    given = None if arrivals is None else _arrivals(arrivals, grid)
+    if given is not None and volume_cv:
+        raise InputError("simulate: arrivals given are replayed as they are; volume_cv must be 0")
     if callers is None:
         callers = CallerBehaviour()
     returns = callers.returns if callers.returns.active else None
@@ -213,7 +244,6 @@ def simulate(
             f"engine = {engine!r}: repeat contacts and redials are simulated by the fast "
             "engine only; use engine='fast'"
         )
-    grid = Grid.of(forecast)
     if agents is not None:
         windows = windows_from_counts(_agents(agents, forecast.n_intervals), grid, shrinkage)
     else:
@@ -238,6 +268,7 @@ def simulate(
         keep_records,
         returns,
         float(volume_cv),
+        given,
     )
     children = root.spawn(int(replications))
     workers = max(1, min(int(workers), len(children)))
@@ -307,6 +338,7 @@ class _Job:
     keep_records: bool
     returns: Returns | None
     volume_cv: float
+    arrivals: FloatArray | None
 
 
 @dataclass(frozen=True)
@@ -328,7 +360,10 @@ def _replicate(job: _Job, seed: np.random.SeedSequence) -> _Replication:
     if job.volume_cv > 0.0:
         shape = job.volume_cv**-2
         factor = float(rng.gamma(shape, 1.0 / shape))
-    callers = draw_callers(rng, job.calls * factor, job.aht, job.grid, job.handle, job.patience)
+    if job.arrivals is None:
+        callers = draw_callers(rng, job.calls * factor, job.aht, job.grid, job.handle, job.patience)
+    else:
+        callers = callers_at(rng, job.arrivals, job.aht, job.grid, job.handle, job.patience)
     if job.returns is None:
         outcome = ENGINES[job.engine]()(callers, job.windows)
     else:
