@@ -15,13 +15,13 @@ from staffing.callers import CallerBehaviour
 from staffing.errors import InputError
 from staffing.forecast import Forecast
 from staffing.history.calibrate import (
-    agents_on_duty,
     calibrate,
     callers_toml,
     redial_share,
     repeat_share,
 )
 from staffing.history.log import ContactLog
+from staffing.history.on_duty import agents_on_duty
 from staffing.history.survival import fit_censored, kaplan_meier
 from staffing.history.synthetic import simulated_log
 from staffing.scenario import load_scenario

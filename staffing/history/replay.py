@@ -34,8 +34,9 @@ from numpy.typing import NDArray
 from staffing.callers import CallerBehaviour, Returns
 from staffing.errors import InputError
 from staffing.forecast import Forecast
-from staffing.history.calibrate import Calibration, agents_on_duty, calibrate
+from staffing.history.calibrate import Calibration, calibrate
 from staffing.history.log import ContactLog
+from staffing.history.on_duty import agents_on_duty
 
 FloatArray = NDArray[np.float64]
 
@@ -111,7 +112,7 @@ def observed_days(
     threshold : float
         Service-level answer time [s].
     max_idle : float
-        Of :func:`~staffing.history.calibrate.agents_on_duty` [s].
+        Of :func:`~staffing.history.on_duty.agents_on_duty` [s].
 
     Returns
     -------
