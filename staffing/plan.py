@@ -46,7 +46,7 @@ from staffing.errors import InputError
 from staffing.requirements import Requirements, ServiceTargets, compute_requirements, positions
 from staffing.scenario import Scenario
 from staffing.scheduling import ScheduleResult, schedule
-from staffing.shifts import Shift, paid_hours
+from staffing.shifts import Shift, paid_hours, people
 from staffing.simulation import Grid, SimulationResult, simulate
 
 IntArray = NDArray[np.int64]
@@ -72,6 +72,9 @@ class Round:
         Paid hours to cover the schedule, shrinkage included [h].
     costs : CostBreakdown
         What those hours cost, by component (:mod:`staffing.costs`).
+    people : int
+        Headcount: the fewest people who can work the schedule's shifts
+        (:func:`staffing.shifts.people`).
     """
 
     number: int
@@ -81,6 +84,7 @@ class Round:
     missing: IntArray
     paid_hours: float
     costs: CostBreakdown
+    people: int
 
     @property
     def cost(self) -> float:
@@ -97,7 +101,8 @@ class Round:
 
         handled = mean("answered")
         return PlanTotals(
-            headcount=float(sum(s.headcount for s in self.schedule.shifts)),
+            shifts=float(sum(s.headcount for s in self.schedule.shifts)),
+            headcount=float(self.people),
             paid_hours=self.paid_hours,
             fte=self.costs.fte,
             cost=self.cost,
@@ -120,8 +125,11 @@ class PlanTotals:
 
     Attributes
     ----------
+    shifts : float
+        Shifts on the schedule (a person working 5 days works 5 shifts).
     headcount : float
-        Agents on the schedule's shifts (shifts counted, summed over the horizon's days).
+        People: the fewest who can work the shifts on at most ``days_per_week`` days of 7
+        (:func:`staffing.shifts.people`).
     paid_hours, fte : float
         Paid hours, shrinkage included [h], and the FTE they make.
     cost, cost_per_contact : float
@@ -136,6 +144,7 @@ class PlanTotals:
         Agent-intervals the schedule leaves short of the requirement.
     """
 
+    shifts: float
     headcount: float
     paid_hours: float
     fte: float
@@ -152,7 +161,8 @@ class PlanTotals:
     shortfall: float
 
     LABELS: ClassVar[dict[str, str]] = {
-        "headcount": "headcount on shifts",
+        "shifts": "shifts",
+        "headcount": "headcount (people)",
         "paid_hours": "paid hours",
         "fte": "FTE",
         "cost": "cost",
@@ -410,6 +420,7 @@ def plan(
                 _misses(scenario, simulation),
                 paid,
                 _costs(scenario, result.shifts, simulation, paid),
+                people(result.shifts, len(fc.days), scenario.days_per_week),
             )
         )
         return rounds[-1]

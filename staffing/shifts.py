@@ -106,6 +106,36 @@ def paid_hours(shifts: Sequence[Shift]) -> float:
     return sum(s.headcount * s.paid_seconds for s in shifts) / 3600.0
 
 
+def people(shifts: Sequence[Shift], days: int, days_per_week: float = 5.0) -> int:
+    """Fewest people who can work the shifts, each on at most ``days_per_week`` days of 7.
+
+    A shift is one person's working day (DESIGN.md section 3); shifts on day ``d`` of the
+    horizon (by their start) need ``s_d`` different people that day, and a person works at
+    most ``days_per_week * days / 7`` of the ``days`` days. The fewest people is
+    ``max(max_d s_d, ceil(sum_d s_d / (days_per_week * days / 7)))``: no fewer can work the
+    days, and that many can, by McNaughton's wrap-around rule (give day after day's shifts
+    to the people in turn, going on from where the previous day stopped: nobody gets two
+    shifts of a day, and nobody more than the quota). For a one-day plan (``days = 1``) it
+    is the staff that covers the day on every day of the week. Rest between shifts and
+    contract hours are not considered here (``staffing roster`` assigns named people).
+
+    References
+    ----------
+    .. [1] R. McNaughton, "Scheduling with deadlines and loss functions", Management Science
+       6(1), 1-12, 1959 (the wrap-around rule).
+    .. [2] K. R. Baker, "Scheduling a full-time workforce to meet cyclic staffing
+       requirements", Management Science 20(12), 1561-1568, 1974.
+    """
+    if days < 1 or not 0 < days_per_week <= 7:
+        raise InputError(f"days = {days}, days_per_week = {days_per_week}; give >= 1 and (0, 7]")
+    per_day = np.zeros(days)
+    for shift in shifts:
+        day = min(max(int(shift.start // _DAY), 0), days - 1)
+        per_day[day] += shift.headcount
+    quota = days_per_week * days / 7.0
+    return int(max(per_day.max(initial=0.0), math.ceil(per_day.sum() / quota - 1e-9)))
+
+
 def coverage(shifts: Sequence[Shift], interval: float, n_intervals: int) -> NDArray[np.float64]:
     """Agents on the phones per interval (time-averaged), from a set of shifts.
 

@@ -57,7 +57,7 @@ RESULT_COLUMNS = (
 """Columns of a sweep's table after the varied keys (see :class:`SweepResult`)."""
 
 _FROM_TOTALS = {
-    "agents": "headcount",
+    "agents": "shifts",
     "paid hours": "paid_hours",
     "FTE": "fte",
     "cost": "cost",

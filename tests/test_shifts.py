@@ -151,3 +151,20 @@ def test_zero_headcount_is_allowed():
 def test_bad_breaks_are_refused(breaks):
     with pytest.raises(InputError, match=r"day: break .* must lie inside the shift"):
         Shift(8 * H, 16 * H, breaks=breaks, name="day")
+
+
+def test_people_are_the_fewest_who_work_the_shifts_on_five_days():
+    # a week: 3 shifts a day on weekdays, 1 on the weekend = 17 shifts; 5 days each need
+    # ceil(17 / 5) = 4 people, and no day needs more than 3 (McNaughton's wrap-around)
+    from staffing.shifts import people
+
+    H = 3600.0
+    week = [Shift(d * 86_400 + 8 * H, d * 86_400 + 16 * H, 3 if d < 5 else 1) for d in range(7)]
+    assert people(week, days=7) == 4
+    # one busy day caps it from below: 9 shifts on Monday need 9 people
+    assert people([Shift(8 * H, 16 * H, 9), *week[1:]], days=7) == 9
+    # a day's plan staffed every day of the week: 10 shifts a day, 5 days each -> 14 people
+    assert people([Shift(8 * H, 16 * H, 10)], days=1) == 14
+    assert people([Shift(8 * H, 16 * H, 10)], days=1, days_per_week=7) == 10
+    # a night shift belongs to the day it starts
+    assert people([Shift(6 * 86_400 + 22 * H, 7 * 86_400 + 6 * H, 2)], days=7) == 2

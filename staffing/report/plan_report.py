@@ -177,7 +177,8 @@ def write_report(result: PlanResult, out_dir: str | Path) -> dict[str, Path]:
             {
                 "round": r.number,
                 "agent-intervals required": int(r.requirement.sum()),
-                "headcount": sum(s.headcount for s in r.schedule.shifts),
+                "shifts": sum(s.headcount for s in r.schedule.shifts),
+                "headcount": r.people,
                 "paid hours": round(r.paid_hours, 2),
                 "cost": round(r.cost, 2),
                 "service level": float(r.simulation.day.loc["service_level", "mean"]),
@@ -221,7 +222,8 @@ def _status_rows(result: PlanResult) -> list[dict[str, str]]:
 
 
 _TOTAL_FORMATS = {
-    "headcount on shifts": "{:,.0f}",
+    "shifts": "{:,.0f}",
+    "headcount (people)": "{:,.0f}",
     "paid hours": "{:,.1f}",
     "FTE": "{:,.1f}",
     "cost": "{:,.0f}",
@@ -302,8 +304,9 @@ def _summary(
             if best.number == 0
             else f"of {len(result.rounds) - 1} simulation-verified rounds."
         )
-        + f" {sum(s.headcount for s in best.schedule.shifts)} agents on "
-        f"{len(best.schedule.shifts)} shift(s), {best.paid_hours:,.1f} paid hours, "
+        + f" {sum(s.headcount for s in best.schedule.shifts)} shifts of "
+        f"{len(best.schedule.shifts)} kind(s), worked by {best.people} people at the least "
+        f"({sc.days_per_week:g} days a week each), {best.paid_hours:,.1f} paid hours, "
         f"cost {best.cost:,.2f} {cur}.",
         "",
         "## Targets",

@@ -177,12 +177,13 @@ def simulation_table(
 def plan_summary(result: "PlanResult", checks: Sequence[Any]) -> str:
     """Summarize the rounds of a plan, the round kept, and each target's status."""
     sc, best = result.scenario, result.best
-    header = ["round", "agents", "paid hours", f"cost {sc.costs.currency}"]
+    header = ["round", "shifts", "people", "paid hours", f"cost {sc.costs.currency}"]
     header += ["service level (95% CI)", "intervals missing"]
     rows = [
         [
             str(r.number),
             str(sum(s.headcount for s in r.schedule.shifts)),
+            str(r.people),
             f"{r.paid_hours:,.1f}",
             f"{r.cost:,.0f}",
             with_ci(*r.simulation.day.loc["service_level"], pct),
