@@ -52,7 +52,6 @@ from staffing.errors import InputError
 from staffing.forecast import Forecast
 from staffing.parallel import run_tasks
 from staffing.plan import PlanResult, plan, simulate_schedule
-from staffing.requirements import ServiceTargets
 from staffing.scenario import Scenario, TableReader, load_scenario, read_toml
 from staffing.sla import MonthlyRisk, SlaTerms, monthly_risk
 
@@ -458,9 +457,11 @@ def price_bid(
     per_type_days = {label: len(days) * bid.days_per_month / 7.0 for label, days, _ in types}
     tasks = []
     for level in bid.plan_service_levels:
-        # the option's service level is the only per-interval target: the SLA is judged
-        # over the month, by the risk simulation
-        targets = ServiceTargets(service_level=level, threshold=bid.sla.threshold)
+        # the option's service level at the SLA's answer time replaces the operation's
+        # service-level target; its other targets and caps (ASA, abandonment, occupancy per
+        # interval) still hold. The SLA itself is judged over the month, by the risk
+        # simulation
+        targets = replace(scenario.targets, service_level=level, threshold=bid.sla.threshold)
         for k, (_, _, calls) in enumerate(types):
             tasks.append((replace(scenario, forecast=bid.forecast(calls), targets=targets), bid, k))
     planning, risking = "planning options by weekday", "SLA risk of the options"

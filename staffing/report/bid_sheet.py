@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from staffing.pricing import BILLING_UNITS, WEEKDAYS, BidResult, FloatArray
+from staffing.pricing import BILLING_UNITS, WEEKDAYS, Bid, BidResult, FloatArray
 from staffing.report import charts
 from staffing.report.output import check_out_dir
 from staffing.report.plan_report import write_report
@@ -71,6 +71,22 @@ def write_bid_sheet(
     written["bid.md"] = out / "bid.md"
     written["bid.md"].write_text(_sheet(result, table), encoding="utf-8")
     return written
+
+
+def _operation_targets(bid: Bid) -> str:
+    """Name the operation's per-interval targets that every option keeps."""
+    kept = []
+    for t in bid.scenario.targets.given():
+        if t.kpi == "service_level":
+            continue
+        value = f"{t.value:g} s" if t.kpi == "asa" else f"{t.value:.0%}"
+        kept.append(f"{t.label} {'≥' if t.higher_is_better else '≤'} {value}")
+    if not kept:
+        return "- Every option is planned to its service level per interval alone."
+    return (
+        f"- Every option also keeps the operation's own per-interval targets "
+        f"({bid.scenario.path.name}): {', '.join(kept)}."
+    )
 
 
 def _folder(label: str) -> str:
@@ -132,9 +148,12 @@ def _sheet(result: BidResult, table: pd.DataFrame) -> str:
         f"priced within {bid.price_tolerance:.1%} of the lowest are alike, and the least likely "
         "to miss is recommended.",
         "",
+        _operation_targets(bid),
+        "",
         "## Price and risk by staffing option",
         "",
-        "Planning each interval to a higher service level costs more and risks less.",
+        "Planning each interval to a higher service level costs more and risks less, unless "
+        "the operation's own targets bind first: then options plan the same staffing.",
         "",
         markdown_table(_display(table, c)),
         "",
