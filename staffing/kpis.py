@@ -106,6 +106,7 @@ def interval_sums(
     busy_segments: FloatArray,
     logged_segments: FloatArray,
     paid_rows: FloatArray,
+    scheduled_segments: FloatArray,
     bin_start: FloatArray,
     length: float,
     threshold: float,
@@ -123,7 +124,13 @@ def interval_sums(
     busy_segments, logged_segments : ndarray, shape (k, 2)
         ``(start, end)`` of calls being handled, and of agents on the phones [s].
     paid_rows : ndarray, shape (k, 3)
-        ``(start, end, agents)`` of paid time [s].
+        ``(start, end, agents)`` of paid time as scheduled [s].
+    scheduled_segments : ndarray, shape (k, 2)
+        ``(start, end)`` of the agents' scheduled time on the phones [s]. Time logged beyond
+        it (a call finished past a shift's end or into a break, agents staying to clear the
+        queue at closing) is paid too: ``paid`` is the scheduled paid time plus
+        ``max(logged - scheduled, 0)`` per interval, so that utilization (busy / paid) never
+        exceeds occupancy (busy / logged).
     bin_start : ndarray
         Interval start times [s]; intervals are ``length`` seconds long.
     threshold : float
@@ -141,6 +148,9 @@ def interval_sums(
     def agent_time(segments: FloatArray, weight: FloatArray) -> FloatArray:
         return time_in_bins(segments[:, 0], segments[:, 1], weight, bin_start, length)
 
+    logged = agent_time(logged_segments, np.ones(len(logged_segments)))
+    scheduled = agent_time(scheduled_segments, np.ones(len(scheduled_segments)))
+
     return Sums(
         offered=count(np.ones_like(answered)),
         answered=count(answered),
@@ -151,8 +161,8 @@ def interval_sums(
         wait_answered=count(answered, wait),
         wait_all=count(np.ones_like(answered), wait),
         busy=agent_time(busy_segments, np.ones(len(busy_segments))),
-        logged=agent_time(logged_segments, np.ones(len(logged_segments))),
-        paid=agent_time(paid_rows[:, :2], paid_rows[:, 2]),
+        logged=logged,
+        paid=agent_time(paid_rows[:, :2], paid_rows[:, 2]) + np.maximum(logged - scheduled, 0.0),
     )
 
 

@@ -323,15 +323,12 @@ def _raised(
     return raised
 
 
-def _costs(
-    scenario: Scenario, shifts: list[Shift], sim: SimulationResult, paid: float
-) -> CostBreakdown:
+def _costs(scenario: Scenario, sim: SimulationResult, paid: float) -> CostBreakdown:
     """Cost the plan: its paid hours, and the calls and handling time it achieved."""
     day = sim.day
-    scheduled = paid_hours(shifts)
-    # handling time = utilization x the schedule's paid hours; calls finished in overtime
-    # after closing are not paid hours here, so it is capped at the paid hours
-    handle_hours = min(float(day.loc["utilization", "mean"]) * scheduled, paid)
+    # calls finished past a shift's end are paid time in the KPIs; the cost model's paid
+    # hours are the schedule's, so the handling time it prices is capped at them
+    handle_hours = min(float(day.loc["handle_hours", "mean"]), paid)
     return cost_breakdown(
         scenario.costs,
         paid_hours=paid,
@@ -419,7 +416,7 @@ def plan(
                 simulation,
                 _misses(scenario, simulation),
                 paid,
-                _costs(scenario, result.shifts, simulation, paid),
+                _costs(scenario, simulation, paid),
                 people(result.shifts, len(fc.days), scenario.days_per_week),
             )
         )

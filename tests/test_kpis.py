@@ -100,8 +100,18 @@ def test_interval_sums_on_a_hand_case():
     busy = np.array([[0.0, 100.0], [1790.0, 1850.0]])  # one call crosses into interval 1
     logged = np.array([[0.0, 3600.0], [1800.0, 5400.0]])
     paid = np.array([[0.0, 5400.0, 1.5]])
+    scheduled = np.array([[0.0, 3600.0], [1800.0, 5400.0]])  # as logged: no overtime
     s = interval_sums(
-        arrival_interval, answered, wait, busy, logged, paid, np.arange(3) * 1800.0, 1800.0, 20.0
+        arrival_interval,
+        answered,
+        wait,
+        busy,
+        logged,
+        paid,
+        scheduled,
+        np.arange(3) * 1800.0,
+        1800.0,
+        20.0,
     )
     np.testing.assert_array_equal(s.offered, [4, 1, 0])
     np.testing.assert_array_equal(s.answered, [3, 0, 0])
@@ -114,6 +124,21 @@ def test_interval_sums_on_a_hand_case():
     np.testing.assert_allclose(s.busy, [110.0, 50.0, 0.0], atol=1e-12)
     np.testing.assert_allclose(s.logged, [1800.0, 3600.0, 1800.0], atol=1e-12)
     np.testing.assert_allclose(s.paid, [2700.0, 2700.0, 2700.0], atol=1e-9)
+    # one agent scheduled 00:00-00:30 only, logged to 01:00 (a call ran on): the 30 minutes
+    # past the schedule are paid on top of the scheduled 0.5 agent paid time
+    late = interval_sums(
+        arrival_interval,
+        answered,
+        wait,
+        busy,
+        logged,
+        paid,
+        np.array([[0.0, 1800.0], [1800.0, 5400.0]]),
+        np.arange(3) * 1800.0,
+        1800.0,
+        20.0,
+    )
+    np.testing.assert_allclose(late.paid, [2700.0, 2700.0 + 1800.0, 2700.0], atol=1e-9)
 
     k = ratios(s)
     np.testing.assert_allclose(k["service_level"], [2 / 4, 0, nan])

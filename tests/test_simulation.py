@@ -527,15 +527,17 @@ def test_progress_and_kpi_accessor():
     assert list(r.intervals.columns) == expected
 
 
-def test_utilization_is_undefined_where_nobody_is_paid():
+def test_time_past_a_shifts_end_is_paid_so_utilization_stays_below_occupancy():
     # 4 agents 08:00-09:00, none 09:00-09:30, 1 agent 09:30-10:00, shrinkage 0.3. Calls
-    # answered before 09:00 run on into 09:00-09:30, where no paid time is scheduled: the
-    # utilization there has a zero denominator and is undefined (kpis module docstring).
-    # (Regression: rounding residue of ~1e-11 s paid time once made it ~1e13.)
+    # answered before 09:00 run on into 09:00-09:30, where no paid time is scheduled: that
+    # overrun is paid (DESIGN.md section 3), so utilization there is busy / logged time,
+    # equal to occupancy, never a division by nothing (once ~1e13 from rounding residue).
     f = forecast([40, 40, 0, 5], aht=[300, 300, 0, 100])
     r = simulate(f, agents=[4, 4, 0, 1], shrinkage=0.3, replications=3, seed=1)
-    assert (r.replications["occupancy"][:, 2] > 0).all()  # calls did run on into it
-    assert np.isnan(r.replications["utilization"][:, 2]).all()
+    occupancy, utilization = r.replications["occupancy"], r.replications["utilization"]
+    assert (occupancy[:, 2] > 0).all()  # calls did run on into it
+    np.testing.assert_allclose(utilization[:, 2], occupancy[:, 2])
+    assert (utilization[:, :2] <= occupancy[:, :2] * 0.7 + 1e-9).all()  # paid = logged / 0.7
 
 
 def test_callers_left_without_agents_count_as_abandoned():
@@ -891,7 +893,12 @@ def check_tables(day: Day, result: SimulationResult, agents: AgentWindows) -> No
         np.testing.assert_array_equal(offered, answered + abandoned)  # flow conservation
         busy = clip_time(begin, end, grid.start, grid.length)
         logged = clip_time(out.logged[:, 0], out.logged[:, 1], grid.start, grid.length)
+        # paid: the scheduled paid time, plus time logged beyond the scheduled time on the
+        # phones (calls finished past a shift's end or into a break, staying at closing)
+        *_, on, off, _ = agents.flat
+        scheduled = clip_time(on, off, grid.start, grid.length)
         paid = clip_time(paid_rows[:, 0], paid_rows[:, 1], grid.start, grid.length, paid_rows[:, 2])
+        paid = paid + np.maximum(logged - scheduled, 0.0)
         for k in range(n):
             mine = c.interval == k
             w, a = out.wait[mine], ans[mine]
@@ -912,6 +919,7 @@ def check_tables(day: Day, result: SimulationResult, agents: AgentWindows) -> No
                 expect["occupancy"][k] = busy[k] / logged[k]
             if paid[k] > 0:
                 expect["utilization"][k] = busy[k] / paid[k]
+                assert busy[k] / paid[k] <= (busy[k] / logged[k] if logged[k] else 0) + 1e-9
         for name, values in expect.items():
             # atol: kpis.time_in_bins zeroes overlaps below 1 ms of agent time (rounding residue)
             np.testing.assert_allclose(
@@ -920,7 +928,9 @@ def check_tables(day: Day, result: SimulationResult, agents: AgentWindows) -> No
         # whole day: calls pooled, agent time whole (calls after closing included)
         total_busy = c.handle[ans].sum()
         total_logged = (out.logged[:, 1] - out.logged[:, 0]).sum()
-        total_paid = ((paid_rows[:, 1] - paid_rows[:, 0]) * paid_rows[:, 2]).sum()
+        total_paid = ((paid_rows[:, 1] - paid_rows[:, 0]) * paid_rows[:, 2]).sum() + max(
+            total_logged - (off - on).sum(), 0.0
+        )
         whole = result.day_replications
         if c.size:
             assert whole["service_level"][r] == pytest.approx(
@@ -932,6 +942,7 @@ def check_tables(day: Day, result: SimulationResult, agents: AgentWindows) -> No
             assert whole["occupancy"][r] <= 1.0 + 1e-9
         if total_paid > 0:
             assert whole["utilization"][r] == pytest.approx(total_busy / total_paid)
+            assert whole["utilization"][r] <= whole["occupancy"][r] + 1e-9
         if r == 0 and result.replications["occupancy"].size:
             occ = result.replications["occupancy"][r]
             assert (occ[~np.isnan(occ)] <= 1.0 + 1e-6).all()  # rounding only

@@ -80,7 +80,8 @@ class SimulationResult:
         ``answered_in_time`` (within the threshold) and ``abandoned`` contacts, of which
         ``repeats`` and ``redials``; ``returns_outside``
         (returns falling outside the forecast's intervals); ``volume_factor`` (the day's
-        draw of volume uncertainty, 1 without); then every KPI.
+        draw of volume uncertainty, 1 without); ``handle_hours`` (agent time handling
+        contacts [h]); then every KPI.
     callers, outcomes : list or None
         The callers and outcomes of every replication, if ``keep_records`` was set.
     """
@@ -320,7 +321,7 @@ _KINDS = {"repeats": REPEAT, "redials": REDIAL}
 """Per-interval counts of returning contacts, by kind."""
 _COUNTED = (*_SUMMED, *_KINDS)
 _DAY_COUNTS = ("offered", "answered", "answered_in_time", "abandoned", *_KINDS)
-_DAY_ONLY = ("volume_factor", "returns_outside")
+_DAY_ONLY = ("volume_factor", "returns_outside", "handle_hours")
 
 
 @dataclass(frozen=True)
@@ -382,7 +383,11 @@ def _replicate(job: _Job, seed: np.random.SeedSequence) -> _Replication:
         interval_kpis=kpis.ratios(sums),
         day_kpis={name: float(v) for name, v in kpis.ratios(day).items()},
         counts=counts,
-        day_counts={"volume_factor": factor, "returns_outside": float(outcome.returns_outside)},
+        day_counts={
+            "volume_factor": factor,
+            "returns_outside": float(outcome.returns_outside),
+            "handle_hours": float(day.busy) / 3600.0,
+        },
         callers=callers if job.keep_records else None,
         outcome=outcome if job.keep_records else None,
     )
@@ -395,6 +400,8 @@ def _sums(
     answered = outcome.status == ANSWERED
     begin = callers.arrival[answered] + outcome.wait[answered]
     busy = np.column_stack((begin, begin + callers.handle[answered]))
+    _, _, on, off, _ = windows.flat
+    scheduled = np.column_stack((on, off))
     sums = kpis.interval_sums(
         callers.interval,
         answered,
@@ -402,15 +409,19 @@ def _sums(
         busy,
         outcome.logged,
         windows.paid,
+        scheduled,
         grid.start,
         grid.length,
         threshold,
     )
+    logged = float((outcome.logged[:, 1] - outcome.logged[:, 0]).sum())
+    overtime = max(logged - float((off - on).sum()), 0.0)
     day = kpis.day_sums(
         sums,
         busy=float(callers.handle[answered].sum()),
-        logged=float((outcome.logged[:, 1] - outcome.logged[:, 0]).sum()),
-        paid=float(((windows.paid[:, 1] - windows.paid[:, 0]) * windows.paid[:, 2]).sum()),
+        logged=logged,
+        paid=float(((windows.paid[:, 1] - windows.paid[:, 0]) * windows.paid[:, 2]).sum())
+        + overtime,
     )
     return sums, day
 
