@@ -4,8 +4,10 @@ Reads ``/work/shared/data/us_bank_calls_5min_2003.csv`` (Weinberg, Brown & Strou
 2007; the fpp3 ``bank_calls`` data, via Rdatasets; see that folder's README) when present,
 aggregates it to 30-min intervals and backtests one week ahead from each of the last 8
 weeks: WAPE per interval, daily MAPE and bias of the default method (k and weights chosen by
-the backtest), the plain average of the last 4 same weekdays, and seasonal naive. The data
-have no handle times, so a placeholder AHT of 300 s is used (it does not enter the scores).
+the backtest), the plain average of the last 4 same weekdays, seasonal naive, and (with the
+``forecast`` extra) Holt-Winters and MSTL, each with the time its 8-origin backtest takes
+(statsmodels' import is timed apart). The data have no handle times, so a
+placeholder AHT of 300 s is used (it does not enter the scores).
 
 Speed: the whole forecast with its 8-origin backtest (22 methods tried), as a ratio to one
 seasonal-naive backtest in the same process; and reading a 1-million-row synthetic contact
@@ -26,6 +28,7 @@ import pandas as pd
 from staffing.history.forecasting import SEASONAL_NAIVE, SameWeekday, backtest, forecast_history
 from staffing.history.intervals import IntervalHistory
 from staffing.history.log import read_log
+from staffing.history.smoothing import HoltWinters, Mstl
 
 DATA = Path("/work/shared/data/us_bank_calls_5min_2003.csv")
 
@@ -67,17 +70,30 @@ def accuracy() -> None:
     t0 = time.perf_counter()
     result = forecast_history(history, horizon_days=7)
     elapsed = time.perf_counter() - t0
+    t0 = time.perf_counter()
     (four,) = backtest(history, [SameWeekday(4)])
     rows = [
-        (f"default: {result.method.name}", result.backtest),
-        ("average of the last 4 same weekdays", four),
-        ("seasonal naive", result.baseline),
+        (f"default: {result.method.name}", result.backtest, elapsed),
+        ("average of the last 4 same weekdays", four, time.perf_counter() - t0),
+        ("seasonal naive", result.baseline, baseline),
     ]
-    print(f"{'method':<60} {'WAPE':>6} {'MAPE':>6} {'bias':>6}")
-    for name, test in rows:
+    try:
+        t0 = time.perf_counter()
+        import statsmodels.tsa.holtwinters
+        import statsmodels.tsa.seasonal  # noqa: F401
+
+        print(f"statsmodels import: {time.perf_counter() - t0:.2f} s")
+        for method in (HoltWinters(), Mstl()):
+            t0 = time.perf_counter()
+            (test,) = backtest(history, [method])
+            rows.append((method.name, test, time.perf_counter() - t0))
+    except ImportError:
+        print("statsmodels not installed (pip install 'staffing[forecast]'): skipped")
+    print(f"{'method':<70} {'WAPE':>6} {'MAPE':>6} {'bias':>6} {'time':>7}")
+    for name, test, seconds in rows:
         print(
-            f"{name:<60} {100 * test.wape:5.2f}% {100 * test.daily_mape:5.2f}% "
-            f"{100 * test.bias:+5.2f}%"
+            f"{name:<70} {100 * test.wape:5.2f}% {100 * test.daily_mape:5.2f}% "
+            f"{100 * test.bias:+5.2f}% {seconds:6.2f}s"
         )
     print(
         f"volume_cv {result.volume_cv:.3f}, "

@@ -1,6 +1,7 @@
 """Forecasting from history, hand-checked on tiny histories; the staffing forecast verb."""
 
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -18,7 +19,8 @@ from staffing.history.forecasting import (
     forecast_history,
     select_method,
 )
-from staffing.history.intervals import IntervalHistory
+from staffing.history.intervals import IntervalHistory, read_history
+from staffing.history.smoothing import HoltWinters, Mstl, open_series
 
 MONDAY = np.datetime64("2026-03-02")
 
@@ -132,6 +134,52 @@ def test_a_history_too_short_to_backtest_is_refused():
         forecast_history(tiny(weeks=1))
 
 
+# ------------------------------------------------------- Holt-Winters and MSTL (statsmodels)
+
+
+def weekly(weeks=10, holiday=45, seed=1):
+    """Closed on Sundays; 6 intervals; Poisson calls around a known weekly pattern."""
+    day = np.arange(7 * weeks)
+    level = np.array([120, 100, 100, 95, 110, 60, 0.0])[day % 7]
+    profile = np.array([0.5, 1.0, 1.5, 1.2, 1.0, 0.8]) / 6
+    calls = np.random.default_rng(seed).poisson(level[:, None] * profile).astype(float)
+    calls[(day % 7 == 6) | (day == holiday)] = np.nan  # Sundays and a holiday are missing
+    return IntervalHistory(MONDAY, calls, np.full(calls.shape, 240.0), 8 * 3600, 1800)
+
+
+def test_the_open_days_series_leaves_closed_weekdays_out_and_fills_gaps():
+    history = tiny(weeks=4, missing=[6, 13, 20, 27, 15])  # Sundays closed; Tuesday 15 missing
+    series, open_days = open_series(history, history.present, origin=27)
+    assert open_days.tolist() == [0, 1, 2, 3, 4, 5]
+    assert series.shape == (24, 2)  # 4 weeks of 6 open days
+    # Tuesday 15 is row 13: the mean of the Tuesdays 8 and 22 around it (calls 18 and 32)
+    np.testing.assert_allclose(series[13], [(18 + 32) / 2, 20])
+    np.testing.assert_allclose(series[12], [24, 20])
+
+
+@pytest.mark.parametrize("method", [HoltWinters(), Mstl()], ids=["holt_winters", "mstl"])
+def test_smoothing_methods_beat_seasonal_naive_on_a_known_weekly_pattern(method):
+    history = weekly()
+    naive, test = backtest(history, [SEASONAL_NAIVE, method], origins=4)
+    assert test.days.size == naive.days.size == 4 * 6 - 1  # open days, the holiday not scored
+    assert test.wape < naive.wape
+    result = forecast_history(history, horizon_days=14, methods=[method], origins=4)
+    f = result.forecast
+    assert f.calls.size == 12 * 6  # two weeks of 6 open days, 6 intervals each
+    assert np.isfinite(f.calls).all()
+    assert (f.calls >= 0).all()
+    assert result.skipped.astype(str).tolist() == ["2026-05-17", "2026-05-24"]  # Sundays
+    daily = f.calls.reshape(12, 6).sum(axis=1)
+    np.testing.assert_allclose(daily[:6], [120, 100, 100, 95, 110, 60], rtol=0.25)
+    assert result.selection["method"].tolist() == [method.name]
+
+
+def test_without_statsmodels_the_method_asks_for_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "statsmodels.tsa.holtwinters", None)
+    with pytest.raises(InputError, match=r"^method holt_winters needs statsmodels: pip install "):
+        backtest(weekly(), [HoltWinters()])
+
+
 # --------------------------------------------------------------------------- the verb
 
 
@@ -181,6 +229,23 @@ def test_the_verb_writes_a_forecast_that_reads_back(tmp_path, log_path, capsys):
     header = out.read_text().splitlines()[0]
     assert header == "start,calls,aht,calls_p50,calls_p80,calls_p90,calls_p95"
     assert (tmp_path / "f_backtest.png").stat().st_size > 10_000
+
+
+def test_the_verb_forecasts_the_bundled_history_by_holt_winters(tmp_path, capsys):
+    history = "simulations/history_contacts.csv"
+    out = tmp_path / "f.csv"
+    code = main(
+        ["forecast", history, "--method", "holt_winters", "--horizon", "1w", "--out", str(out)]
+    )
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "method: Holt-Winters" in printed
+    assert "seasonal naive" in printed
+    assert "nan" not in printed.lower()
+    forecast = read_forecast(out)
+    assert len(forecast.days) == 6  # closed on Sundays
+    assert forecast.calls.min() >= 0
+    assert read_history(history).calls.shape[1] * 6 == forecast.n_intervals
 
 
 @pytest.mark.parametrize(

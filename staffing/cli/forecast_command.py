@@ -60,6 +60,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
     from staffing.history.forecasting import as_dates, forecast_history
     from staffing.history.intervals import read_history
+    from staffing.history.smoothing import METHODS
     from staffing.report import terminal as term
 
     exclude = as_dates(
@@ -68,7 +69,12 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     start = None if args.start is None else as_dates([args.start], "--start")[0]
     history = read_history(args.history, columns=columns, interval=interval)
     result = forecast_history(
-        history, horizon_days=horizon, start=start, exclude=exclude, origins=args.origins
+        history,
+        horizon_days=horizon,
+        start=start,
+        exclude=exclude,
+        origins=args.origins,
+        methods=METHODS[args.method],
     )
     print(term.forecast_summary(history, result, by_origin=args.backtest))
     table = result.to_frame()
@@ -89,11 +95,12 @@ def add_parser(verbs: "argparse._SubParsersAction[argparse.ArgumentParser]") -> 
     p = verbs.add_parser(
         "forecast",
         help="forecast calls and AHT per interval from history (interval CSV or contact log)",
-        description="Forecast calls and AHT per interval: a weighted average of the last k "
-        "same weekdays, k and the weights chosen by a rolling-origin backtest (one week ahead "
-        "from each of the last 8 weeks) against seasonal naive; prints WAPE per interval, "
-        "daily MAPE and bias, and the day-to-day volume error (volume_cv). Writes the "
-        "forecast CSV (start, calls, aht, calls_p50 ... calls_p95).",
+        description="Forecast calls and AHT per interval: by default a weighted average of "
+        "the last k same weekdays, k and the weights chosen by a rolling-origin backtest (one "
+        "week ahead from each of the last 8 weeks); or Holt-Winters or MSTL (the forecast "
+        "extra). Prints the method's WAPE per interval, daily MAPE and bias against seasonal "
+        "naive, and the day-to-day volume error (volume_cv). Writes the forecast CSV (start, "
+        "calls, aht, calls_p50 ... calls_p95).",
     )
     p.add_argument("history", help="interval CSV (start, calls, aht) or contact log (arrival, ...)")
     p.add_argument("--horizon", default="14d", metavar="DAYS", help="days ahead (default 14d)")
@@ -126,5 +133,12 @@ def add_parser(verbs: "argparse._SubParsersAction[argparse.ArgumentParser]") -> 
     )
     p.add_argument(
         "--origins", type=int, default=8, metavar="N", help="weekly backtest origins (default 8)"
+    )
+    p.add_argument(
+        "--method",
+        choices=("auto", "same_weekday", "holt_winters", "mstl"),
+        default="auto",
+        help="auto or same_weekday: same-weekday averages chosen by backtest (default); "
+        "holt_winters or mstl: statsmodels models (pip install 'staffing[forecast]')",
     )
     p.set_defaults(run=cmd_forecast)

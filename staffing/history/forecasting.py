@@ -36,6 +36,7 @@ https://doi.org/10.1002/asmb.444
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,42 @@ LOOKBACK_WEEKS = 12
 
 QUANTILES: tuple[float, ...] = (0.5, 0.8, 0.9, 0.95)
 """Default interval quantile levels of the calls forecast."""
+
+
+class Method(Protocol):
+    """What :func:`backtest` and :func:`forecast_history` need of a forecasting method."""
+
+    @property
+    def name(self) -> str:
+        """Describe the method in a few words."""
+        ...
+
+    def predict(
+        self,
+        history: IntervalHistory,
+        targets: NDArray[np.int64],
+        origins: NDArray[np.int64],
+        usable: NDArray[np.bool_],
+    ) -> tuple[FloatArray, FloatArray]:
+        """Forecast calls and AHT [s] per interval of each target day from its origin.
+
+        Parameters
+        ----------
+        history
+            The interval history.
+        targets, origins
+            Day indices (rows of ``history``) to forecast, and for each the last day of
+            history it may use (``origin < target``).
+        usable
+            Whether each day of the history may be used (present and not excluded).
+
+        Returns
+        -------
+        tuple of ndarray
+            Calls and AHT, shape (targets, intervals of the day); calls are a NaN row on a
+            day the method cannot forecast.
+        """
+        ...
 
 
 @dataclass(frozen=True)
@@ -111,11 +148,24 @@ class SameWeekday:
         rank = np.cumsum(available, axis=1) - 1
         return np.where(available & (rank < self.k), self.decay ** np.maximum(rank, 0), 0.0)
 
+    def predict(
+        self,
+        history: IntervalHistory,
+        targets: NDArray[np.int64],
+        origins: NDArray[np.int64],
+        usable: NDArray[np.bool_],
+    ) -> tuple[FloatArray, FloatArray]:
+        """Forecast calls and AHT [s] per interval of each target day (see :class:`Method`).
+
+        A target with no usable same weekday within :data:`LOOKBACK_WEEKS` is a NaN row.
+        """
+        return _predict(history, self, _candidates(targets, origins), usable)
+
 
 SEASONAL_NAIVE = SameWeekday(1)
 """The baseline: the same interval on the last available same weekday."""
 
-CANDIDATES: tuple[SameWeekday, ...] = (
+CANDIDATES: tuple[Method, ...] = (
     SEASONAL_NAIVE,
     *(SameWeekday(k, decay) for k in range(2, 9) for decay in (1.0, 0.8, 0.6)),
 )
@@ -146,7 +196,7 @@ class Backtest:
         WAPE of each origin's horizon (NaN where nothing was scored).
     """
 
-    method: SameWeekday
+    method: Method
     origins: DateArray
     days: DateArray
     actual: FloatArray
@@ -215,12 +265,14 @@ class HistoryForecast:
     baseline
         Seasonal naive's backtest on the same origins and days.
     selection
-        Every method tried: ``k``, ``decay``, ``wape``, ``daily_mape``, ``bias``; sorted by
-        WAPE (the first row was chosen).
+        Every method tried: ``method`` (its name), ``k``, ``decay`` (NaN for a method other
+        than :class:`SameWeekday`), ``wape``, ``daily_mape``, ``bias``; sorted by WAPE (the
+        first row was chosen).
     volume_cv
         Day-to-day volume error (:attr:`Backtest.volume_cv` of the chosen method).
     skipped
-        Days of the horizon left out: no same weekday in the last :data:`LOOKBACK_WEEKS`.
+        Days of the horizon the method cannot forecast (for :class:`SameWeekday`: no same
+        weekday in the last :data:`LOOKBACK_WEEKS`).
     """
 
     forecast: Forecast
@@ -232,7 +284,7 @@ class HistoryForecast:
     skipped: DateArray
 
     @property
-    def method(self) -> SameWeekday:
+    def method(self) -> Method:
         """The method used."""
         return self.backtest.method
 
@@ -333,7 +385,7 @@ def _backtest_targets(
 
 
 def _score(
-    method: SameWeekday,
+    method: Method,
     history: IntervalHistory,
     targets: NDArray[np.int64],
     target_origins: NDArray[np.int64],
@@ -380,7 +432,7 @@ def _origin_index(history: IntervalHistory, start: np.datetime64 | None) -> int:
 
 def backtest(
     history: IntervalHistory,
-    methods: Iterable[SameWeekday] = CANDIDATES,
+    methods: Iterable[Method] = CANDIDATES,
     *,
     origins: int = 8,
     horizon_days: int = 7,
@@ -428,9 +480,8 @@ def backtest(
     targets, target_origins, origin_days = _backtest_targets(
         history, usable, origin, origins, horizon_days
     )
-    candidates = _candidates(targets, target_origins)
     methods = list(methods)
-    predictions = [_predict(history, m, candidates, usable)[0] for m in methods]
+    predictions = [m.predict(history, targets, target_origins, usable)[0] for m in methods]
     scored = np.ones(targets.size, dtype=bool)
     for p in predictions:
         scored &= np.isfinite(p[:, 0])
@@ -452,14 +503,17 @@ def select_method(backtests: Iterable[Backtest]) -> tuple[Backtest, pd.DataFrame
     Returns
     -------
     tuple of Backtest and pandas.DataFrame
-        The chosen backtest, and the table of all of them (``k``, ``decay``, ``wape``,
-        ``daily_mape``, ``bias``) sorted best first.
+        The chosen backtest, and the table of all of them (``method``, ``k``, ``decay``,
+        ``wape``, ``daily_mape``, ``bias``; ``k`` and ``decay`` NaN for a method other than
+        :class:`SameWeekday`) sorted best first.
     """
     tests = list(backtests)
+    same = [isinstance(b.method, SameWeekday) for b in tests]
     table = pd.DataFrame(
         {
-            "k": [b.method.k for b in tests],
-            "decay": [b.method.decay for b in tests],
+            "method": [b.method.name for b in tests],
+            "k": [b.method.k if s else np.nan for b, s in zip(tests, same, strict=True)],
+            "decay": [b.method.decay if s else np.nan for b, s in zip(tests, same, strict=True)],
             "wape": [b.wape for b in tests],
             "daily_mape": [b.daily_mape for b in tests],
             "bias": [b.bias for b in tests],
@@ -516,7 +570,7 @@ def forecast_history(
     horizon_days: int = 14,
     start: str | date | np.datetime64 | None = None,
     exclude: Iterable[str | date | np.datetime64] = (),
-    methods: Iterable[SameWeekday] = CANDIDATES,
+    methods: Iterable[Method] = CANDIDATES,
     origins: int = 8,
     backtest_days: int = 7,
     quantiles: Iterable[float] = QUANTILES,
@@ -535,7 +589,8 @@ def forecast_history(
     exclude
         Dates not used as history and not scored (holidays, outages).
     methods
-        Methods to choose among by backtest WAPE (default :data:`CANDIDATES`).
+        Methods to choose among by backtest WAPE (default :data:`CANDIDATES`; the methods
+        of :mod:`~staffing.history.smoothing` need the ``forecast`` extra).
     origins, backtest_days
         Weekly backtest origins, and days forecast from each (default one week ahead).
     quantiles
@@ -554,7 +609,8 @@ def forecast_history(
     -----
     The method is chosen on the same backtest it is then reported with, so its reported
     errors are slightly optimistic; seasonal naive, fixed in advance, is not chosen. The AHT
-    of an interval is the calls-weighted mean AHT of the same days and weights as its calls.
+    is each method's own (:class:`SameWeekday`: the calls-weighted mean AHT of the same days
+    and weights as its calls).
     """
     if isinstance(horizon_days, bool) or not isinstance(horizon_days, int) or horizon_days < 1:
         raise InputError(f"horizon = {horizon_days!r}; give a whole number of days >= 1")
@@ -581,13 +637,15 @@ def forecast_history(
     )
     chosen, selection = select_method(tests[1:])
     days = (first - history.first_day).astype(int) + np.arange(horizon_days)
-    candidates = _candidates(days, np.full(days.size, origin))
-    calls, aht = _predict(history, chosen.method, candidates, _usable(history, excluded))
+    calls, aht = chosen.method.predict(
+        history, days, np.full(days.size, origin), _usable(history, excluded)
+    )
     ok = np.isfinite(calls[:, 0])
     if not ok.any():
         raise InputError(
-            f"no day from {first} to {first + np.timedelta64(horizon_days - 1, 'D')} has a "
-            f"same weekday in the last {LOOKBACK_WEEKS} weeks of history"
+            f"no day from {first} to {first + np.timedelta64(horizon_days - 1, 'D')} can be "
+            f"forecast by {chosen.method.name}: none has a same weekday in the last "
+            f"{LOOKBACK_WEEKS} weeks of history"
         )
     starts = (history.first_day + days[ok]).astype("datetime64[s]")[:, None] + np.timedelta64(
         1, "s"

@@ -347,7 +347,12 @@ def forecast_summary(
         f"history: {history.source or 'in memory'}: {present} days from {days[0]} to "
         f"{days[-1]} ({days.size - present} days without data), {history.calls.shape[1]} "
         f"intervals of {units.format_duration(history.interval)} a day",
-        f"method: {result.method.name} (lowest backtest WAPE of {len(result.selection)} tried)",
+        f"method: {result.method.name} "
+        + (
+            f"(lowest backtest WAPE of {len(result.selection)} tried)"
+            if len(result.selection) > 1
+            else "(as asked)"
+        ),
         f"backtest: {sum(map(_defined, test.wape_by_origin))} weekly origins, one week ahead, "
         f"{test.days.size} days scored",
         render(
@@ -378,6 +383,6 @@ def forecast_summary(
     ]
     if result.skipped.size:
         lines.append(
-            f"not forecast (no same weekday in the history): {', '.join(map(str, result.skipped))}"
+            f"not forecast (no history for that weekday): {', '.join(map(str, result.skipped))}"
         )
     return "\n".join(lines)
