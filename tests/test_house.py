@@ -91,6 +91,8 @@ def test_force_replaces_the_commands_own_files_only(tmp_path):
         ("summary.md", "whatif", "holds the outputs of `staffing plan` \\(summary.md\\)"),
         ("bid.md", "plan", "holds the outputs of `staffing bid`"),
         ("whatif.md", "roster", "holds the outputs of `staffing whatif`"),
+        ("replay.csv", "plan", "holds the outputs of `staffing replay` \\(replay.csv\\)"),
+        ("requirements.csv", "replay", "holds the outputs of `staffing plan`"),
     ],
 )
 def test_force_refuses_another_commands_folder(tmp_path, existing, command, message):

@@ -45,8 +45,8 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     "roster": ("roster.md", "roster.csv"),
     "replay": ("replay.csv", "replay.png", "summary.md"),
 }
-"""Names (or glob patterns) of what each command writes into its folder; the first is the
-file that identifies a folder as that command's."""
+"""Names (or glob patterns) of what each command writes into its folder. A folder holding
+a file that other commands write and this one does not is another command's folder."""
 
 
 def check_out_dir(out: str | PathLike[str], *, force: bool = False) -> Path:
@@ -117,11 +117,12 @@ class OutputFolder:
                 f"--out {self.path} exists and is not empty; choose a new folder, or add "
                 f"--force to replace the files a {command} writes there"
             )
-        for other, files in OUTPUTS.items():
-            if other != command and files[0] in names and OUTPUTS[command][0] not in names:
+        for name in names:
+            owners = [other for other in OUTPUTS if _owned(name, other)]
+            if owners and command not in owners:
                 raise InputError(
-                    f"--out {self.path} holds the outputs of `staffing {other}` "
-                    f"({files[0]}); choose another folder for the {command}"
+                    f"--out {self.path} holds the outputs of `staffing {owners[0]}` "
+                    f"({name}); choose another folder for the {command}"
                 )
         self._anchor = _existing_folder(self.path)
         if not os.access(self._anchor, os.W_OK):
