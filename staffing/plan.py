@@ -355,6 +355,7 @@ def simulate_schedule(scenario: Scenario, shifts: list[Shift], **options: Any) -
         shifts=shifts,
         threshold=scenario.targets.threshold,
         callers=scenario.callers,
+        cyclic=scenario.rules.cyclic,
         **options,
     )
 
@@ -479,6 +480,7 @@ def _schedule(scenario: Scenario, requirement: IntArray) -> ScheduleResult:
         min_headcount=rules.min_headcount,
         max_part_time_share=rules.max_part_time_share,
         time_limit=rules.time_limit,
+        cyclic=rules.cyclic,
     )
 
 

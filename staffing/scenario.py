@@ -50,12 +50,16 @@ _DAY = 86_400.0
 
 @dataclass(frozen=True)
 class ScheduleRules:
-    """Limits on the schedule (see :func:`staffing.scheduling.schedule`)."""
+    """Limits on the schedule (see :func:`staffing.scheduling.schedule`).
+
+    ``cyclic``: the horizon repeats, so shifts past its end cover its start (a 24/7 week).
+    """
 
     max_headcount: int | None = None
     min_headcount: int | None = None
     max_part_time_share: float | None = None
     time_limit: float = 30.0
+    cyclic: bool = False
 
 
 @dataclass(frozen=True)
@@ -164,7 +168,13 @@ _SECTIONS: dict[str, set[str]] = {
     "shifts": {"name", "length", "starts", "breaks", "max_agents", "part_time", "hourly_cost"},
     "breaks": {"duration", "window", "paid"},
     "starts": {"from", "to", "every"},
-    "schedule": {"max_headcount", "min_headcount", "max_part_time_share", "time_limit"},
+    "schedule": {
+        "max_headcount",
+        "min_headcount",
+        "max_part_time_share",
+        "time_limit",
+        "cyclic",
+    },
     "costs": {
         "hourly_wage",
         "loading",
@@ -427,6 +437,12 @@ def _pattern(r: TableReader, index: int) -> ShiftPattern:
     )
 
 
+def _around_the_clock_weeks(forecast: Forecast) -> bool:
+    """Whether the forecast is whole weeks of 24-hour days: then the week repeats."""
+    days = len(forecast.days)
+    return days % 7 == 0 and forecast.n_intervals * forecast.interval == days * _DAY
+
+
 def _build(cls: type, where: str, **kwargs: Any) -> Any:
     """Construct a validated dataclass, prefixing its message with the place in the file.
 
@@ -497,6 +513,7 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
         min_headcount=_whole_or_none(rules_r, "min_headcount"),
         max_part_time_share=rules_r.fraction("max_part_time_share"),
         time_limit=rules_r.duration("time_limit", 30.0),
+        cyclic=rules_r.boolean("cyclic", _around_the_clock_weeks(forecast)),
     )
     costs_r = top.sub("costs", "costs")
     span = costs_r.number("agents_per_team_lead", low=1.0)

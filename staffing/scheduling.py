@@ -264,6 +264,7 @@ def schedule(
     break_step: float = 900.0,
     time_limit: float = 30.0,
     mip_gap: float = 0.005,
+    cyclic: bool = False,
 ) -> ScheduleResult:
     """Choose how many agents start each pattern when, and place their breaks, at least cost.
 
@@ -310,6 +311,10 @@ def schedule(
         Relative optimality gap at which HiGHS stops, in [0, 1); the default 0.5 % keeps a
         day of 15-min intervals to seconds (proving the last fraction of a percent can take
         far longer than finding the schedule).
+    cyclic
+        The horizon repeats (a 24/7 week planned as one week): a shift running past the
+        horizon's end covers its start, as Sunday night's shift covers Monday's early hours
+        of the next week (:func:`staffing.shifts.wrap`). Default: the horizon ends.
 
     Returns
     -------
@@ -360,7 +365,15 @@ def schedule(
     # Candidate shifts: a pattern at one start on one day, kept when it can be on duty.
     pattern_of, start_of = _candidates(patterns, days, opening)
     length = np.array([patterns[p].length for p in pattern_of], dtype=float)
-    on = _overlap(start_of, start_of + length, grid, interval)
+    period = days * _DAY if cyclic else None
+
+    def overlap(begin: NDArray[np.float64], end: NDArray[np.float64]) -> sparse.csr_array:
+        share = _overlap(begin, end, grid, interval)
+        if period is not None:  # the part past the horizon's end lands at its start
+            share = share + _overlap(begin - period, end - period, grid, interval)
+        return share.tocsr()
+
+    on = overlap(start_of, start_of + length)
     keep = np.flatnonzero(on.sum(axis=1) > 0)
     pattern_of, start_of, on = pattern_of[keep], start_of[keep], on[keep]
     messages = [
@@ -370,7 +383,7 @@ def schedule(
         if not np.any(pattern_of == i)
     ]
     groups = _break_groups(patterns, pattern_of, start_of, break_step)
-    off = [_overlap(g.times, g.times + g.rule.duration, grid, interval).tocsr() for g in groups]
+    off = [overlap(g.times, g.times + g.rule.duration) for g in groups]
     uncovered = _uncovered(req, on, groups, off)
     messages += _uncovered_messages(req, grid, interval, uncovered, days)
 
@@ -420,7 +433,7 @@ def schedule(
     x = values[:n_x]
     shifts = _build_shifts(patterns, pattern_of, start_of, x, groups, values[n_x:])
     span = int(grid[-1] // interval) + 1
-    cov = coverage(shifts, interval, span)[np.round(grid / interval).astype(np.int64)]
+    cov = coverage(shifts, interval, span, period)[np.round(grid / interval).astype(np.int64)]
     short = np.maximum(req - cov, 0.0)
     short[short < _TOL] = 0.0
     gap = float(solution.mip_gap)

@@ -82,8 +82,12 @@ class Shift:
                 )
             previous = b.end
 
-    def windows(self) -> list[tuple[float, float]]:
-        """Return the on-the-phones windows ``(on, off)`` between breaks [s]."""
+    def windows(self, period: float | None = None) -> list[tuple[float, float]]:
+        """Return the on-the-phones windows ``(on, off)`` between breaks [s].
+
+        With a ``period`` (a cyclic horizon of that many seconds), time past its end lands
+        at its start (:func:`wrap`).
+        """
         out = []
         on = self.start
         for b in sorted(self.breaks, key=lambda b: b.start):
@@ -92,7 +96,7 @@ class Shift:
             on = b.end
         if self.end > on:
             out.append((on, self.end))
-        return out
+        return wrap(out, period)
 
     @property
     def paid_seconds(self) -> float:
@@ -136,15 +140,38 @@ def people(shifts: Sequence[Shift], days: int, days_per_week: float = 5.0) -> in
     return int(max(per_day.max(initial=0.0), math.ceil(per_day.sum() / quota - 1e-9)))
 
 
-def coverage(shifts: Sequence[Shift], interval: float, n_intervals: int) -> NDArray[np.float64]:
+def wrap(
+    segments: Sequence[tuple[float, float]], period: float | None
+) -> list[tuple[float, float]]:
+    """Segments ``(start, end)`` [s] on a cyclic horizon of ``period`` seconds.
+
+    A cyclic week repeats: the part of a segment past the horizon's end (Sunday's night
+    shift after midnight) is the same time of the next cycle, so it lands at the start
+    (Monday's early hours). None: no wrapping. Segments are at most one period long.
+    """
+    if period is None:
+        return list(segments)
+    out = []
+    for start, end in segments:
+        if start < period:
+            out.append((start, min(end, period)))
+        if end > period:
+            out.append((max(start, period) - period, end - period))
+    return sorted(out)
+
+
+def coverage(
+    shifts: Sequence[Shift], interval: float, n_intervals: int, period: float | None = None
+) -> NDArray[np.float64]:
     """Agents on the phones per interval (time-averaged), from a set of shifts.
 
-    An agent on the phones for half of an interval counts 0.5 there.
+    An agent on the phones for half of an interval counts 0.5 there. With a ``period``, the
+    horizon is cyclic (:func:`wrap`).
     """
     edges = np.arange(n_intervals + 1) * interval
     out = np.zeros(n_intervals)
     for shift in shifts:
-        for on, off in shift.windows():
+        for on, off in shift.windows(period):
             overlap = np.clip(np.minimum(edges[1:], off) - np.maximum(edges[:-1], on), 0, None)
             out += shift.headcount * overlap / interval
     return out

@@ -193,3 +193,13 @@ def test_fte_counts_calendar_days_of_a_full_time_week(tiny):
     assert six.fte_hours_per_day * 7 == pytest.approx(45.0)
     with pytest.raises(InputError, match=r"staffing\.days_per_week = 0"):
         load_scenario(tiny("[staffing]\ndays_per_week = 0\n"))
+
+
+def test_a_whole_week_around_the_clock_is_cyclic_unless_told(tiny):
+    # the bundled healthcare week is 7 days of 24 hours: its last night covers its first
+    # morning; a day desk is not cyclic; the key decides when given
+    assert load_scenario(ROOT / "simulations" / "healthcare_week.toml").rules.cyclic
+    assert not load_scenario(tiny()).rules.cyclic
+    assert load_scenario(tiny("[schedule]\ncyclic = true\n")).rules.cyclic
+    with pytest.raises(InputError, match=r"schedule\.cyclic"):
+        load_scenario(tiny('[schedule]\ncyclic = "yes"\n'))

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from staffing.errors import InputError
+from staffing.forecast import Forecast
 from staffing.scheduling import ScheduleStatus, schedule
 from staffing.shifts import BreakRule, ShiftPattern, coverage
 
@@ -347,3 +348,35 @@ def test_a_tie_in_cost_puts_the_surplus_where_agents_are_required():
     np.testing.assert_allclose(result.coverage, [3, 5, 2, 0, 3, 3])
     assert result.cost == pytest.approx(16.0)
     assert result.objective == pytest.approx(16.0)
+
+
+def test_a_cyclic_horizon_lets_the_last_night_cover_the_first_morning():
+    # one 24-hour day in hours, 2 agents needed 22:00-06:00 only; the one pattern starts at
+    # 22:00 and lasts 8 h. Without wrapping, 00:00-06:00 cannot be covered (nothing starts
+    # before it); on a cyclic horizon (the day repeats), the 22:00 shift's last 6 hours are
+    # the next cycle's 00:00-06:00: 2 agents cover everything.
+    H = 3600.0
+    requirement = np.zeros(24, dtype=int)
+    requirement[:6] = 2
+    requirement[22:] = 2
+    night = ShiftPattern("night", 8 * H, (22 * H,))
+    open_ended = schedule(requirement, np.arange(24) * H, H, [night])
+    assert open_ended.shortfall[:6].sum() == 12
+    cyclic = schedule(requirement, np.arange(24) * H, H, [night], cyclic=True)
+    assert cyclic.headcount == 2
+    assert cyclic.shortfall.sum() == 0
+    np.testing.assert_array_equal(cyclic.coverage, requirement)
+    # the simulation of that schedule puts the same agents on the phones at 00:00
+    from staffing.simulation import Grid, windows_from_shifts
+
+    fc = Forecast(
+        start=np.datetime64("2026-03-02T00:00") + np.arange(24) * np.timedelta64(3600, "s"),
+        calls=np.where(requirement > 0, 10.0, 0.0),
+        aht=np.full(24, 200.0),
+        interval=3600,
+    )
+    windows = windows_from_shifts(cyclic.shifts, Grid.of(fc), cyclic=True)
+    assert [w[:2] for w in windows.windows[0]] == [(0.0, 6 * H), (22 * H, 24 * H)]
+    # paid once: 8 hours per agent, wherever they fall
+    paid = windows.paid
+    assert ((paid[:, 1] - paid[:, 0]) * paid[:, 2]).sum() == 2 * 8 * H

@@ -206,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.csv",
         help="shift schedule (columns start, end, headcount, breaks, paid_breaks)",
     )
+    p.add_argument(
+        "--cyclic",
+        action="store_true",
+        help="with --shifts: the horizon repeats (a 24/7 week), so shifts past its end "
+        "cover its start",
+    )
     _add_targets(p)
     p.add_argument(
         "--handle-dist",

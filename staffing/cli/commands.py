@@ -232,7 +232,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         source = f"agents per interval from {args.agents}"
     elif args.shifts:
         shifts = read_shifts(args.shifts, forecast)
-        staffing = {"shifts": shifts}
+        staffing = {"shifts": shifts, "cyclic": args.cyclic}
         heads = sum(s.headcount for s in shifts)
         source = f"{heads} agents on {len(shifts)} shifts from {args.shifts}"
     else:

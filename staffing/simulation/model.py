@@ -22,9 +22,12 @@ from staffing.callers import Returns
 from staffing.errors import InputError
 from staffing.forecast import Forecast
 from staffing.requirements import positions
-from staffing.shifts import Shift
+from staffing.shifts import Shift, wrap
 
 FloatArray = NDArray[np.float64]
+
+DAY = 86_400.0
+"""Seconds in a day."""
 
 WAITING, ANSWERED, ABANDONED = 0, 1, 2
 FRESH, REPEAT, REDIAL = 0, 1, 2
@@ -221,6 +224,11 @@ class Grid:
         )
 
     @property
+    def days(self) -> int:
+        """Calendar days the grid spans, from midnight of the first."""
+        return int(self.start[-1] // DAY) + 1
+
+    @property
     def closing(self) -> FloatArray:
         """Closing times: ends of intervals not followed directly by another interval."""
         end = self.start + self.length
@@ -312,23 +320,28 @@ def windows_from_counts(
     return AgentWindows(tuple(windows), paid)
 
 
-def windows_from_shifts(shifts: Sequence[Shift], grid: Grid) -> AgentWindows:
+def windows_from_shifts(
+    shifts: Sequence[Shift], grid: Grid, *, cyclic: bool = False
+) -> AgentWindows:
     """Agent windows for a shift schedule: each of a shift's agents works its windows.
 
     A window that runs over a closing time is flagged to stay until the queue is empty.
+    ``cyclic``: the horizon repeats (a 24/7 week), so a shift's time past its end is worked
+    at its start, by the same agents (:func:`staffing.shifts.wrap`).
     """
     closing = grid.closing
+    period = grid.days * DAY if cyclic else None
     windows = []
     paid = []
     for shift in shifts:
         mine = tuple(
             (on, off, bool(((closing > on) & (closing <= off)).any()))
-            for on, off in shift.windows()
+            for on, off in shift.windows(period)
         )
         windows.extend([mine] * shift.headcount)
         unpaid = sorted((b.start, b.end) for b in shift.breaks if not b.paid)
         edges = [shift.start, *[t for b in unpaid for t in b], shift.end]
-        for on, off in zip(edges[::2], edges[1::2], strict=True):
+        for on, off in wrap(list(zip(edges[::2], edges[1::2], strict=True)), period):
             if off > on:
                 paid.append((on, off, shift.headcount))
     return AgentWindows(tuple(windows), np.array(paid, dtype=float).reshape(-1, 3))

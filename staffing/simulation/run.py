@@ -166,6 +166,7 @@ def simulate(
     workers: int = 1,
     volume_cv: float = 0.0,
     arrivals: ArrayLike | None = None,
+    cyclic: bool = False,
 ) -> SimulationResult:
     """Simulate the forecast's days under a staffing plan, with replications.
 
@@ -177,6 +178,9 @@ def simulate(
         Agents on the phones per interval (exactly one of ``agents`` and ``shifts``).
     shifts : sequence of Shift, optional
         A shift schedule; times in seconds from midnight of the forecast's first day.
+    cyclic : bool, default False
+        With ``shifts``: the horizon repeats (a 24/7 week), so shifts running past its end
+        work its start (:func:`staffing.simulation.model.windows_from_shifts`).
     threshold : float, default 20
         Service-level answer time [s].
     callers : CallerBehaviour, optional
@@ -248,7 +252,7 @@ def simulate(
     if agents is not None:
         windows = windows_from_counts(_agents(agents, forecast.n_intervals), grid, shrinkage)
     else:
-        windows = windows_from_shifts(shifts, grid)
+        windows = windows_from_shifts(shifts, grid, cyclic=cyclic)
     handle = callers.handle_shape()
     patience_dist = callers.patience_times()
     # a copy, so that the caller's SeedSequence is not advanced by spawning
