@@ -33,6 +33,7 @@ References
    doi:10.1287/mnsc.1070.0821
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
@@ -43,7 +44,14 @@ from numpy.typing import NDArray
 
 from staffing.costs import CostBreakdown, cost_breakdown
 from staffing.errors import InputError
-from staffing.requirements import Requirements, ServiceTargets, compute_requirements, positions
+from staffing.requirements import (
+    Requirements,
+    ServiceTargets,
+    allocate,
+    compute_requirements,
+    periods,
+    positions,
+)
 from staffing.scenario import Scenario
 from staffing.scheduling import ScheduleResult, schedule
 from staffing.shifts import Shift, paid_hours, people
@@ -259,12 +267,73 @@ class PlanResult:
 
 
 def _misses(scenario: Scenario, sim: SimulationResult) -> IntArray:
-    """Intervals with calls whose simulated mean misses a target, the occupancy cap included."""
+    """Intervals with calls whose simulated mean misses a target, the occupancy cap included.
+
+    With targets over days or the horizon, every interval of a period whose pooled contacts
+    miss a target is missing (the occupancy cap still holds per interval).
+    """
     table = sim.intervals
+    offered = table.offered.to_numpy()
     miss = np.zeros(len(table), dtype=bool)
+    over = scenario.targets.over
+    pooled = _period_kpis(scenario, sim) if over != "interval" else None
+    period = periods(scenario.forecast, over)
     for t in scenario.targets.given():
-        miss |= t.missed(table[t.kpi].to_numpy())
-    return np.flatnonzero(miss & (table.offered.to_numpy() > 0))
+        if pooled is None or t.kpi == "occupancy":
+            miss |= t.missed(table[t.kpi].to_numpy())
+        else:
+            miss |= t.missed(np.array([p[t.kpi] for p in pooled]))[period]
+    return np.flatnonzero(miss & (offered > 0))
+
+
+def _period_kpis(scenario: Scenario, sim: SimulationResult) -> list[dict[str, float]]:
+    """Service level, abandonment and ASA of each period's contacts pooled (means)."""
+    table = sim.intervals
+    period = periods(scenario.forecast, scenario.targets.over)
+    offered = table.offered.to_numpy()
+    out = []
+    for p in range(int(period.max()) + 1):
+        mine = (period == p) & (offered > 0)
+        calls = offered[mine]
+        answered = calls * (1.0 - table.abandon_rate.to_numpy()[mine])
+        total = calls.sum()
+        out.append(
+            {
+                "service_level": float(calls @ table.service_level.to_numpy()[mine] / total)
+                if total
+                else np.nan,
+                "abandon_rate": float(calls @ table.abandon_rate.to_numpy()[mine] / total)
+                if total
+                else np.nan,
+                "asa": float(answered @ np.nan_to_num(table.asa.to_numpy()[mine]) / answered.sum())
+                if answered.sum()
+                else np.nan,
+            }
+        )
+    return out
+
+
+def _aimed(scenario: Scenario, aims: list[ServiceTargets], sim: SimulationResult) -> list:
+    """Aim each period's targets by what simulation fell short of, or beat them by.
+
+    The allocation sizes by Erlang, which ignores queues carried from interval to interval;
+    as the iterative staffing algorithm corrects each interval by its simulated outcome,
+    this corrects each period's aim by the gap between the target and the simulated
+    pooled KPI (down where the period beats it, up where it falls short).
+    """
+    pooled = _period_kpis(scenario, sim)
+    out = []
+    for aim, kpis in zip(aims, pooled, strict=True):
+        changes = {}
+        for t in scenario.targets.given():
+            if t.kpi == "occupancy" or not np.isfinite(kpis[t.kpi]):
+                continue
+            field = _TARGET_FIELDS.get(t.kpi, t.kpi)
+            value = getattr(aim, field) + (t.value - kpis[t.kpi])
+            low, high = (1e-3, 0.999) if t.kpi != "asa" else (1.0, math.inf)
+            changes[field] = float(min(max(value, low), high))
+        out.append(replace(aim, **changes))
+    return out
 
 
 def _lowered(
@@ -423,6 +492,22 @@ def plan(
         )
         return rounds[-1]
 
+    if scenario.targets.over != "interval":
+        # aim each period's targets by the simulated gap, both ways, and keep the cheapest
+        # plan meeting them (the allocation, not per-interval rounds, decides where)
+        last = run(erlang.agents.copy())
+        aims = [scenario.targets] * (int(periods(fc, scenario.targets.over).max()) + 1)
+        contacts = replace(fc, calls=scenario.callers.returns.contacts(fc.calls))
+        for _ in range(scenario.simulation.rounds):
+            aims = _aimed(scenario, aims, last.simulation)
+            following = allocate(contacts, scenario.targets, scenario.callers.patience, aims)
+            if np.array_equal(following, last.requirement):
+                break
+            last = run(following)
+        best = min(rounds, key=lambda r: (r.missing.size, r.cost))
+        return PlanResult(
+            scenario, erlang, rounds, best, _drivers(scenario, erlang, rounds[0], best)
+        )
     # raise: every interval missing a target, until none does (at most `rounds` times)
     last = run(erlang.agents.copy())
     while last.missing.size and len(rounds) <= scenario.simulation.rounds:

@@ -42,7 +42,7 @@ from staffing.callers import CallerBehaviour, Returns
 from staffing.costs import CostModel, fte_hours_per_calendar_day
 from staffing.errors import InputError
 from staffing.forecast import Forecast, read_forecast
-from staffing.requirements import ServiceTargets
+from staffing.requirements import OVER, ServiceTargets
 from staffing.shifts import BreakRule, ShiftPattern
 
 _DAY = 86_400.0
@@ -152,7 +152,15 @@ _SECTIONS: dict[str, set[str]] = {
         "simulation",
     },
     "forecast": {"file", "interval"},
-    "targets": {"service_level", "threshold", "asa", "abandon_rate", "max_occupancy", "tolerance"},
+    "targets": {
+        "service_level",
+        "threshold",
+        "asa",
+        "abandon_rate",
+        "max_occupancy",
+        "tolerance",
+        "over",
+    },
     "callers": {
         "patience",
         "patience_distribution",
@@ -333,6 +341,7 @@ def _targets(r: TableReader) -> tuple[ServiceTargets, float]:
             asa=r.duration("asa"),
             abandon_rate=r.fraction("abandon_rate"),
             max_occupancy=r.fraction("max_occupancy"),
+            over=r.choice("over", OVER, "interval"),
         )
     except InputError as error:
         raise InputError(f"{r.file}: {r.where}: {error}") from None

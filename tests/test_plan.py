@@ -234,3 +234,23 @@ def test_the_report_prices_shift_rules_and_each_cap(desk, tmp_path):
     summary = write_report(result, tmp_path / "o")["summary"].read_text()
     assert "## What drives the cost" in summary
     assert f"the occupancy target (75%): {occupancy.cost:,.0f} USD" in summary
+
+
+def test_targets_over_the_day_are_verified_over_the_day(desk, tmp_path, capsys):
+    # over = "day": intervals may fall below 80 % as long as the day's pooled contacts meet
+    # it; a plan is judged (rounds, exit code) on the day, the occupancy cap per interval
+    text = desk([30, 60, 90, 90, 60, 30, 30, 30], rounds=2).read_text()
+    path = tmp_path / "day.toml"
+    path.write_text(text.replace('abandon_rate = "10%"', 'abandon_rate = "10%"\nover = "day"'))
+    result = plan(load_scenario(path))
+    best = result.best
+    table = best.simulation.intervals
+    pooled = (table.offered * table.service_level).sum() / table.offered.sum()
+    assert best.missing.size == 0
+    assert pooled >= 0.8
+    assert best.totals.service_level >= 0.8
+    assert main(["plan", str(path), "--out", str(tmp_path / "o")]) == 0
+    capsys.readouterr()
+    # the same day per interval staffs at least as much
+    per_interval = plan(load_scenario(desk([30, 60, 90, 90, 60, 30, 30, 30], rounds=2)))
+    assert result.erlang.agents.sum() <= per_interval.erlang.agents.sum()
