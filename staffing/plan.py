@@ -44,6 +44,7 @@ from numpy.typing import NDArray
 
 from staffing.costs import CostBreakdown, cost_breakdown
 from staffing.errors import InputError
+from staffing.forecast import Forecast
 from staffing.requirements import (
     Requirements,
     ServiceTargets,
@@ -492,15 +493,16 @@ def plan(
         )
         return rounds[-1]
 
+    last = run(erlang.agents.copy())
     if scenario.targets.over != "interval":
         # aim each period's targets by the simulated gap, both ways, and keep the cheapest
         # plan meeting them (the allocation, not per-interval rounds, decides where)
-        last = run(erlang.agents.copy())
         aims = [scenario.targets] * (int(periods(fc, scenario.targets.over).max()) + 1)
-        contacts = replace(fc, calls=scenario.callers.returns.contacts(fc.calls))
         for _ in range(scenario.simulation.rounds):
             aims = _aimed(scenario, aims, last.simulation)
-            following = allocate(contacts, scenario.targets, scenario.callers.patience, aims)
+            following = allocate(
+                _contacts(scenario), scenario.targets, scenario.callers.patience, aims
+            )
             if np.array_equal(following, last.requirement):
                 break
             last = run(following)
@@ -509,7 +511,6 @@ def plan(
             scenario, erlang, rounds, best, _drivers(scenario, erlang, rounds[0], best)
         )
     # raise: every interval missing a target, until none does (at most `rounds` times)
-    last = run(erlang.agents.copy())
     while last.missing.size and len(rounds) <= scenario.simulation.rounds:
         coverage = np.asarray(last.schedule.coverage)
         last = run(_raised(scenario, last.requirement, coverage, last.simulation, last.missing))
@@ -534,18 +535,23 @@ _TARGET_FIELDS = {"occupancy": "max_occupancy"}
 """The :class:`ServiceTargets` field of a target whose KPI has another name."""
 
 
-def _erlang(scenario: Scenario, targets: ServiceTargets) -> Requirements:
-    """Size the Erlang requirement of the scenario's contacts (repeats included) for ``targets``.
+def _contacts(scenario: Scenario) -> Forecast:
+    """Return the forecast of contacts to staff for: first contacts and their repeats.
 
     The forecast counts first contacts; with FCR f an issue takes 1/f contacts on average,
-    the steady-state volume the requirement is sized for (simulation then places the
-    repeats and redials in time).
+    the steady-state volume requirements are sized for (simulation then places the repeats
+    and redials in time).
     """
-    fc, callers = scenario.forecast, scenario.callers
+    fc = scenario.forecast
+    return replace(fc, calls=scenario.callers.returns.contacts(fc.calls))
+
+
+def _erlang(scenario: Scenario, targets: ServiceTargets) -> Requirements:
+    """Size the Erlang requirement of the scenario's contacts (:func:`_contacts`)."""
     return compute_requirements(
-        replace(fc, calls=callers.returns.contacts(fc.calls)),
+        _contacts(scenario),
         targets,
-        patience=callers.patience,
+        patience=scenario.callers.patience,
         shrinkage=scenario.shrinkage,
         fte_hours=scenario.fte_hours,
         days_per_week=scenario.days_per_week,

@@ -7,7 +7,7 @@ prints through :mod:`staffing.report.terminal`; heavy libraries load inside the 
 import argparse
 
 from staffing import units
-from staffing.cli.commands import EXIT_OK
+from staffing.cli.commands import EXIT_OK, forecast_interval
 from staffing.errors import InputError
 
 
@@ -58,9 +58,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     folder = OutputFolder(args.out, "replay", force=args.force)
     threshold = _threshold(args.threshold)
-    interval = units.parse_duration(args.interval, "--interval", plausible="interval")
-    if interval not in (900.0, 1800.0, 3600.0):
-        raise InputError(f"--interval = {args.interval!r}; give 15min, 30min or 60min")
+    interval = forecast_interval(args.interval)
     if args.replications < 2:
         raise InputError(f"--replications = {args.replications}; give 2 or more")
 

@@ -92,6 +92,16 @@ def _interval(text: str | None) -> float | None:
     return units.parse_duration(text, "--interval", plausible="interval")
 
 
+def forecast_interval(text: str | None) -> float | None:
+    """Parse ``--interval`` as a forecast's interval: 15, 30 or 60 minutes (None: not given)."""
+    from staffing.forecast import INTERVALS
+
+    interval = _interval(text)
+    if interval is not None and interval not in INTERVALS:
+        raise InputError(f"--interval = {text!r}; give 15min, 30min or 60min")
+    return interval
+
+
 def cmd_erlang(args: argparse.Namespace) -> int:
     """Erlang calculator: the requirement for one interval and KPIs for counts around it."""
     calls = _real(args.calls, "--calls", "a number of calls >= 0")

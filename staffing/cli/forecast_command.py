@@ -3,7 +3,7 @@
 import argparse
 
 from staffing import units
-from staffing.cli.commands import EXIT_OK
+from staffing.cli.commands import EXIT_OK, forecast_interval
 from staffing.errors import InputError
 
 
@@ -47,13 +47,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         chart_path = out.path.with_name(f"{out.path.stem}_backtest.png")
         chart = OutputFile(chart_path, force=args.force)
     horizon = _horizon(args.horizon)
-    interval = (
-        None
-        if args.interval is None
-        else units.parse_duration(args.interval, "--interval", plausible="interval")
-    )
-    if interval is not None and interval not in (900, 1800, 3600):
-        raise InputError(f"--interval = {args.interval!r}; give 15min, 30min or 60min")
+    interval = forecast_interval(args.interval)
     columns = _columns(args.columns)
     if args.origins < 1:
         raise InputError(f"--origins = {args.origins}; give 1 or more weekly origins")
