@@ -45,10 +45,10 @@ from numpy.typing import NDArray
 from staffing.costs import CostBreakdown, cost_breakdown
 from staffing.errors import InputError
 from staffing.forecast import Forecast
+from staffing.pooling import PooledTargets, pooled_targets
 from staffing.requirements import (
     Requirements,
     ServiceTargets,
-    allocate,
     compute_requirements,
     periods,
     positions,
@@ -235,6 +235,10 @@ class CostDrivers:
         How the kept round's schedule solve ended (``optimal`` or ``feasible``).
     gap : float
         Its relative MIP gap: the optimum costs at most this share less.
+    per_interval_paid_hours : float
+        With targets over days or the horizon: paid hours of the Erlang-only schedule
+        meeting them in every interval instead, what pooling is measured against [h];
+        NaN with targets per interval.
     """
 
     surplus_agent_hours: float
@@ -242,6 +246,7 @@ class CostDrivers:
     caps: tuple[CapCost, ...]
     status: str
     gap: float
+    per_interval_paid_hours: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -288,9 +293,16 @@ def _misses(scenario: Scenario, sim: SimulationResult) -> IntArray:
 
 
 def _period_kpis(scenario: Scenario, sim: SimulationResult) -> list[dict[str, float]]:
-    """Service level, abandonment and ASA of each period's contacts pooled (means)."""
+    """Service level, abandonment and ASA of each period's contacts pooled (means).
+
+    A single period is the simulated horizon: its KPIs are the simulation's own (the mean
+    of each replication's ratio, the figures the summary checks); several days are pooled
+    from the intervals' means.
+    """
     table = sim.intervals
     period = periods(scenario.forecast, scenario.targets.over)
+    if not period.any():
+        return [{kpi: float(sim.day.loc[kpi, "mean"]) for kpi in _POOLED}]
     offered = table.offered.to_numpy()
     out = []
     for p in range(int(period.max()) + 1):
@@ -312,6 +324,10 @@ def _period_kpis(scenario: Scenario, sim: SimulationResult) -> list[dict[str, fl
             }
         )
     return out
+
+
+_POOLED = ("service_level", "abandon_rate", "asa")
+"""The KPIs a target over days or the horizon pools."""
 
 
 def _aimed(scenario: Scenario, aims: list[ServiceTargets], sim: SimulationResult) -> list:
@@ -457,14 +473,16 @@ def plan(
     erlang = _erlang(scenario, scenario.targets)
     rounds: list[Round] = []
 
-    def run(requirement: IntArray) -> Round:
-        """Schedule ``requirement``, simulate the schedule, and record the round."""
+    def run(requirement: IntArray, pooled: PooledTargets | None = None) -> Round:
+        """Schedule ``requirement`` (or ``pooled``), simulate it, and record the round."""
         sim = scenario.simulation
         number = len(rounds)
         stage = "Erlang-only schedule" if number == 0 else f"round {number}"
         if progress is not None:
             progress(stage, 0, sim.replications)
-        result = _schedule(scenario, requirement)
+        result = _schedule(scenario, requirement, pooled)
+        if pooled is not None:  # what the schedule chose to put on the phones
+            requirement = pooled.allocation(np.asarray(result.coverage))
         if not result.shifts:
             raise InputError(
                 f"{scenario.path}: no shift could be scheduled: " + "; ".join(result.messages)
@@ -493,23 +511,25 @@ def plan(
         )
         return rounds[-1]
 
-    last = run(erlang.agents.copy())
     if scenario.targets.over != "interval":
-        # aim each period's targets by the simulated gap, both ways, and keep the cheapest
-        # plan meeting them (the allocation, not per-interval rounds, decides where)
-        aims = [scenario.targets] * (int(periods(fc, scenario.targets.over).max()) + 1)
+        # the schedule places service where shifts buy it cheapest over each period; aim
+        # each period's targets by the simulated gap, both ways, and keep the cheapest plan
+        # meeting them
+        pooled = _pooled(scenario, scenario.targets)
+        last = run(pooled.floor, pooled)
+        aims = [scenario.targets] * pooled.need.shape[1]
         for _ in range(scenario.simulation.rounds):
             aims = _aimed(scenario, aims, last.simulation)
-            following = allocate(
-                _contacts(scenario), scenario.targets, scenario.callers.patience, aims
-            )
-            if np.array_equal(following, last.requirement):
+            pooled = _pooled(scenario, scenario.targets, aims)
+            before = np.asarray(last.schedule.coverage)
+            last = run(pooled.floor, pooled)
+            if np.array_equal(np.asarray(last.schedule.coverage), before):
                 break
-            last = run(following)
         best = min(rounds, key=lambda r: (r.missing.size, r.cost))
         return PlanResult(
             scenario, erlang, rounds, best, _drivers(scenario, erlang, rounds[0], best)
         )
+    last = run(erlang.agents.copy())
     # raise: every interval missing a target, until none does (at most `rounds` times)
     while last.missing.size and len(rounds) <= scenario.simulation.rounds:
         coverage = np.asarray(last.schedule.coverage)
@@ -558,8 +578,20 @@ def _erlang(scenario: Scenario, targets: ServiceTargets) -> Requirements:
     )
 
 
-def _schedule(scenario: Scenario, requirement: IntArray) -> ScheduleResult:
-    """Find the least-cost schedule of the scenario's patterns covering ``requirement``."""
+def _pooled(
+    scenario: Scenario, targets: ServiceTargets, aims: list[ServiceTargets] | None = None
+) -> PooledTargets:
+    """Weigh the scenario's targets over days or the horizon for the schedule."""
+    return pooled_targets(_contacts(scenario), targets, scenario.callers.patience, aims)
+
+
+def _schedule(
+    scenario: Scenario, requirement: IntArray, pooled: PooledTargets | None = None
+) -> ScheduleResult:
+    """Find the least-cost schedule of the scenario's patterns covering ``requirement``.
+
+    With ``pooled`` targets, ``requirement`` is their floor (:mod:`staffing.pooling`).
+    """
     rules = scenario.rules
     grid = Grid.of(scenario.forecast)
     return schedule(
@@ -572,6 +604,7 @@ def _schedule(scenario: Scenario, requirement: IntArray) -> ScheduleResult:
         max_part_time_share=rules.max_part_time_share,
         time_limit=rules.time_limit,
         cyclic=rules.cyclic,
+        pooled=pooled,
     )
 
 
@@ -586,20 +619,32 @@ def _drivers(scenario: Scenario, erlang: Requirements, first: Round, best: Round
         if target.kpi == "service_level":
             continue
         field = _TARGET_FIELDS.get(target.kpi, target.kpi)
-        requirement = _erlang(scenario, replace(scenario.targets, **{field: None})).agents
+        relaxed = replace(scenario.targets, **{field: None})
+        if relaxed.over == "interval":
+            requirement, pooled = _erlang(scenario, relaxed).agents, None
+        else:
+            pooled = _pooled(scenario, relaxed)
+            requirement = pooled.floor
         without = (
-            _paid_hours(_schedule(scenario, requirement).shifts, scenario.shrinkage)
+            _paid_hours(_schedule(scenario, requirement, pooled).shifts, scenario.shrinkage)
             if requirement.any()
             else 0.0
         )
         paid = first.paid_hours
         caps.append(CapCost(target.label, target.value, paid, without, (paid - without) * per_hour))
+    per_interval = math.nan
+    if scenario.targets.over != "interval":
+        each = replace(scenario.targets, over="interval")
+        per_interval = _paid_hours(
+            _schedule(scenario, _erlang(scenario, each).agents).shifts, scenario.shrinkage
+        )
     return CostDrivers(
         surplus_agent_hours=surplus_hours,
         surplus_cost=float(positions(surplus_hours, scenario.shrinkage)) * per_hour,
         caps=tuple(caps),
         status=best.schedule.status.value,
         gap=best.schedule.gap,
+        per_interval_paid_hours=per_interval,
     )
 
 

@@ -61,6 +61,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from staffing._checks import count, number
 from staffing.errors import InputError
 from staffing.forecast import INTERVALS
+from staffing.pooling import PooledTargets
 from staffing.shifts import Break, BreakRule, Shift, ShiftPattern, coverage, in_day
 
 _DAY = 86_400.0
@@ -265,6 +266,7 @@ def schedule(
     time_limit: float = 30.0,
     mip_gap: float = 0.005,
     cyclic: bool = False,
+    pooled: PooledTargets | None = None,
 ) -> ScheduleResult:
     """Choose how many agents start each pattern when, and place their breaks, at least cost.
 
@@ -315,6 +317,11 @@ def schedule(
         The horizon repeats (a 24/7 week planned as one week): a shift running past the
         horizon's end covers its start, as Sunday night's shift covers Monday's early hours
         of the next week (:func:`staffing.shifts.wrap`). Default: the horizon ends.
+    pooled
+        Targets held over days or the horizon (:func:`staffing.pooling.pooled_targets`):
+        ``requirement`` is then each interval's floor, and the agents the schedule puts on
+        the phones above it must earn each period's need of every pooled measure. The
+        schedule chooses where service goes, the cheapest way its shifts allow.
 
     Returns
     -------
@@ -387,14 +394,19 @@ def schedule(
     uncovered = _uncovered(req, on, groups, off)
     messages += _uncovered_messages(req, grid, interval, uncovered, days)
 
+    if pooled is not None and not np.array_equal(pooled.floor, req):
+        raise InputError("with pooled targets, the requirement must be their floor")
     c_vec, a_mat, lo_rows, hi_rows, upper = _programme(
         req, interval, patterns, pattern_of, on, groups, off, penalty, (lo, hi), share
     )
     n_x, n_k = pattern_of.size, req.size
+    n_int = c_vec.size - n_k  # shifts and break placements are whole; shortfall is not
+    if pooled is not None:
+        c_vec, a_mat, lo_rows, hi_rows, upper = _pool(pooled, c_vec, a_mat, lo_rows, hi_rows, upper)
     solution = milp(
         c_vec,
         constraints=LinearConstraint(a_mat, lo_rows, hi_rows),
-        integrality=np.concatenate([np.ones(c_vec.size - n_k), np.zeros(n_k)]),
+        integrality=np.concatenate([np.ones(n_int), np.zeros(c_vec.size - n_int)]),
         bounds=Bounds(0, upper),
         options={"time_limit": time_limit, "mip_rel_gap": mip_gap},
     )
@@ -426,7 +438,7 @@ def schedule(
             messages=[*messages, why],
         )
 
-    values = np.round(solution.x[: c_vec.size - n_k]).astype(np.int64)
+    values = np.round(solution.x[:n_int]).astype(np.int64)
     shift_cost = sum(
         patterns[p].shift_cost * n for p, n in zip(pattern_of, values[:n_x], strict=True)
     )
@@ -603,6 +615,56 @@ def _programme(
         np.concatenate(lo),
         np.concatenate(hi),
         upper,
+    )
+
+
+def _pool(
+    pooled: PooledTargets,
+    c_vec: NDArray[np.float64],
+    a_mat: sparse.csr_array,
+    lo_rows: NDArray[np.float64],
+    hi_rows: NDArray[np.float64],
+    upper: NDArray[np.float64],
+) -> tuple[
+    NDArray[np.float64],
+    sparse.csr_array,
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+]:
+    """Add the pooled targets to the MILP of :func:`_programme`.
+
+    Variables ``z[t, k]`` in [0, 1]: the ``k + 1``-th agent above interval ``t``'s floor is
+    on the phones. The coverage row of ``t`` becomes ``coverage + shortfall - sum_k z[t, k]
+    >= floor``; one row per pooled measure and period asks ``sum gains * z >= need``. The
+    gains fall with ``k``, so an optimum counts the agents above the floor in order, and
+    whole shifts give whole agents.
+    """
+    n_k, depth = pooled.floor.size, pooled.depth
+    n_z = n_k * depth
+    cover = sparse.csr_array(
+        (-np.ones(n_z), (np.repeat(np.arange(n_k), depth), np.arange(n_z))),
+        shape=(a_mat.shape[0], n_z),
+    )
+    rows, need = [], []
+    for j in range(len(pooled.measures)):
+        for p in np.flatnonzero(pooled.need[j] > 0):
+            rows.append(np.where((pooled.period == p)[:, None], pooled.gains[j], 0.0).ravel())
+            need.append(pooled.need[j, p])
+    earn = sparse.csr_array(np.array(rows).reshape(len(rows), n_z))
+    a_mat = sparse.vstack(
+        [
+            sparse.hstack([a_mat, cover], format="csr"),
+            sparse.hstack([sparse.csr_array((len(rows), a_mat.shape[1])), earn], format="csr"),
+        ],
+        format="csr",
+    )
+    return (
+        np.concatenate([c_vec, np.zeros(n_z)]),
+        a_mat,
+        np.concatenate([lo_rows, need]),
+        np.concatenate([hi_rows, np.full(len(rows), np.inf)]),
+        np.concatenate([upper, np.ones(n_z)]),
     )
 
 

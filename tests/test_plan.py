@@ -251,6 +251,14 @@ def test_targets_over_the_day_are_verified_over_the_day(desk, tmp_path, capsys):
     assert best.totals.service_level >= 0.8
     assert main(["plan", str(path), "--out", str(tmp_path / "o")]) == 0
     capsys.readouterr()
-    # the same day per interval staffs at least as much
+    # the same day per interval staffs at least as much, and its schedule costs more: the
+    # report says what pooling saved against it
     per_interval = plan(load_scenario(desk([30, 60, 90, 90, 60, 30, 30, 30], rounds=2)))
     assert result.erlang.agents.sum() <= per_interval.erlang.agents.sum()
+    assert result.drivers.per_interval_paid_hours == pytest.approx(
+        per_interval.erlang_only.paid_hours
+    )
+    assert best.cost <= per_interval.best.cost
+    summary = (tmp_path / "o" / "summary.md").read_text()
+    assert "- targets over the day rather than in every interval: " in summary
+    assert "## How service spreads across intervals" in summary
