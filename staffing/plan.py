@@ -410,16 +410,16 @@ def _raised(
 
 
 def _costs(scenario: Scenario, sim: SimulationResult, paid: float) -> CostBreakdown:
-    """Cost the plan: its paid hours, and the calls and handling time it achieved."""
+    """Cost the plan: the schedule's paid hours ``paid`` plus overtime, and what it handled."""
     day = sim.day
-    # calls finished past a shift's end are paid time in the KPIs; the cost model's paid
-    # hours are the schedule's, so the handling time it prices is capped at them
-    handle_hours = min(float(day.loc["handle_hours", "mean"]), paid)
+    # calls finished past a shift's end are paid: the schedule's hours plus the simulated
+    # overtime (mean over replications)
+    paid += float(day.loc["overtime_hours", "mean"])
     return cost_breakdown(
         scenario.costs,
         paid_hours=paid,
         handled_calls=float(day.loc["answered", "mean"]),
-        handle_hours=handle_hours,
+        handle_hours=min(float(day.loc["handle_hours", "mean"]), paid),
         period_days=len(scenario.forecast.days),
         fte_hours_per_day=scenario.fte_hours_per_day,
     )

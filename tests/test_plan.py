@@ -68,10 +68,12 @@ def test_plan_end_to_end(desk, tmp_path):
         assert result.best.cost == min(r.cost for r in clean)
     else:
         assert result.best.missing.size == min(r.missing.size for r in result.rounds)
-    # cost = paid hours / (1 - shrinkage) x wage x (1 + loading)
+    # cost = (paid hours / (1 - shrinkage) + overtime past shift ends) x wage x (1 + loading)
     paid = sum(s.headcount * s.paid_seconds for s in result.best.schedule.shifts) / 3600
     assert result.best.paid_hours == pytest.approx(paid / 0.8)
-    assert result.best.cost == pytest.approx(result.best.paid_hours * 25.0)
+    overtime = result.best.simulation.day.loc["overtime_hours", "mean"]
+    assert overtime > 0  # the desk closes at 12:00 with calls still being handled
+    assert result.best.cost == pytest.approx((result.best.paid_hours + overtime) * 25.0)
 
     out = tmp_path / "report"
     paths = write_report(result, out)

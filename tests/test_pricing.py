@@ -377,10 +377,13 @@ def test_each_day_type_is_planned_for_its_calls(priced):
             assert p.scenario.forecast.calls.sum() == pytest.approx(calls, rel=1e-12)
             assert p.scenario.targets.service_level == option.plan_service_level
             assert p.scenario.targets.threshold == 20.0
-            # the day's paid hours are the schedule's, grossed up for 20 % shrinkage
+            # the day's paid hours are the schedule's, grossed up for 20 % shrinkage, plus
+            # the simulated overtime finishing calls past shift ends
             shifts = p.best.schedule.shifts
             paid = sum(s.headcount * s.paid_seconds for s in shifts) / 3600 / 0.8
-            assert p.best.costs.paid_hours == pytest.approx(paid, rel=1e-12)
+            overtime = p.best.simulation.day.loc["overtime_hours", "mean"]
+            assert 0 < overtime < 0.05 * paid
+            assert p.best.costs.paid_hours == pytest.approx(paid + overtime, rel=1e-12)
 
 
 def test_month_cost_is_the_cost_model_over_a_month_of_days(priced):

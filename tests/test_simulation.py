@@ -540,6 +540,21 @@ def test_time_past_a_shifts_end_is_paid_so_utilization_stays_below_occupancy():
     assert (utilization[:, :2] <= occupancy[:, :2] * 0.7 + 1e-9).all()  # paid = logged / 0.7
 
 
+def test_overtime_is_the_time_past_scheduled_ends_by_hand():
+    # one agent 08:00-08:30; calls at 08:10 and 08:29 of exactly 600 s each: the first ends
+    # at 08:20, the second at 08:39, 540 s past the end of the agent's time (overtime,
+    # paid); the day's handle time is 1,200 s
+    f = forecast([2.0], aht=600.0)
+    times = [8 * H + 600.0, 8 * H + 1740.0]
+    fixed = CallerBehaviour(handle_distribution="deterministic")
+    for engine in ("simpy", "fast"):
+        r = simulate(
+            f, agents=[1], replications=2, seed=1, arrivals=times, callers=fixed, engine=engine
+        )
+        np.testing.assert_allclose(r.day_replications["overtime_hours"], 540.0 / 3600.0)
+        np.testing.assert_allclose(r.day_replications["handle_hours"], 1200.0 / 3600.0)
+
+
 def test_callers_left_without_agents_count_as_abandoned():
     # 3 agents 08:00-08:30, none 08:30-09:00 (not a closing time: agents leave after their
     # call), nobody hangs up: every caller of the second interval is stranded, so it counts

@@ -385,6 +385,14 @@ def _summary(
         ),
         "",
     ]
+    overtime = float(best.simulation.day.loc["overtime_hours", "mean"])
+    lines += [
+        f"Paid hours: the schedule's {best.paid_hours:,.1f} (shrinkage included) and "
+        f"{overtime:,.1f} of overtime: agents finishing contacts past their shift's end or into a "
+        "break (simulated mean; an overrun into a paid break is counted too, so this errs "
+        "high).",
+        "",
+    ]
     lines += [f"- check: {w}" for w in costs.warnings] + ([""] if costs.warnings else [])
     lines += ["## What drives the cost", "", *cost_driver_lines(result), ""]
     lines += _spread_lines(result)

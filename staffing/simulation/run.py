@@ -81,7 +81,8 @@ class SimulationResult:
         ``repeats`` and ``redials``; ``returns_outside``
         (returns falling outside the forecast's intervals); ``volume_factor`` (the day's
         draw of volume uncertainty, 1 without); ``handle_hours`` (agent time handling
-        contacts [h]); then every KPI.
+        contacts [h]); ``overtime_hours`` (agent time on the phones beyond the scheduled
+        on-phone time, finishing contacts past a shift's end or into a break [h]); then every KPI.
     callers, outcomes : list or None
         The callers and outcomes of every replication, if ``keep_records`` was set.
     """
@@ -325,7 +326,7 @@ _KINDS = {"repeats": REPEAT, "redials": REDIAL}
 """Per-interval counts of returning contacts, by kind."""
 _COUNTED = (*_SUMMED, *_KINDS)
 _DAY_COUNTS = ("offered", "answered", "answered_in_time", "abandoned", *_KINDS)
-_DAY_ONLY = ("volume_factor", "returns_outside", "handle_hours")
+_DAY_ONLY = ("volume_factor", "returns_outside", "handle_hours", "overtime_hours")
 
 
 @dataclass(frozen=True)
@@ -378,7 +379,7 @@ def _replicate(job: _Job, seed: np.random.SeedSequence) -> _Replication:
         callers, outcome = run_day_returning(
             callers, job.windows, job.returns, draws, job.aht, job.grid
         )
-    sums, day = _sums(callers, outcome, job.windows, job.grid, job.threshold)
+    sums, day, overtime = _sums(callers, outcome, job.windows, job.grid, job.threshold)
     counts = {name: getattr(sums, name) for name in _SUMMED}
     kind = np.full(callers.size, FRESH, dtype=np.int8) if callers.kind is None else callers.kind
     for name, code in _KINDS.items():
@@ -391,6 +392,7 @@ def _replicate(job: _Job, seed: np.random.SeedSequence) -> _Replication:
             "volume_factor": factor,
             "returns_outside": float(outcome.returns_outside),
             "handle_hours": float(day.busy) / 3600.0,
+            "overtime_hours": overtime / 3600.0,
         },
         callers=callers if job.keep_records else None,
         outcome=outcome if job.keep_records else None,
@@ -399,8 +401,8 @@ def _replicate(job: _Job, seed: np.random.SeedSequence) -> _Replication:
 
 def _sums(
     callers: Callers, outcome: Outcome, windows: AgentWindows, grid: Grid, threshold: float
-) -> tuple[kpis.Sums, kpis.Sums]:
-    """Per-interval and whole-day sums of one replication."""
+) -> tuple[kpis.Sums, kpis.Sums, float]:
+    """Per-interval and whole-day sums of one replication, and its overtime [agent-s]."""
     answered = outcome.status == ANSWERED
     begin = callers.arrival[answered] + outcome.wait[answered]
     busy = np.column_stack((begin, begin + callers.handle[answered]))
@@ -427,7 +429,7 @@ def _sums(
         paid=float(((windows.paid[:, 1] - windows.paid[:, 0]) * windows.paid[:, 2]).sum())
         + overtime,
     )
-    return sums, day
+    return sums, day, overtime
 
 
 def _interval_table(
