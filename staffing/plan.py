@@ -78,7 +78,8 @@ class Round:
     missing : ndarray of int
         Intervals (with calls) missing a target in simulation.
     paid_hours : float
-        Paid hours to cover the schedule, shrinkage included [h].
+        Paid hours: the schedule's, shrinkage included, and the simulated overtime of
+        agents finishing contacts past their shift's end or into a break (mean) [h].
     costs : CostBreakdown
         What those hours cost, by component (:mod:`staffing.costs`).
     people : int
@@ -94,6 +95,16 @@ class Round:
     paid_hours: float
     costs: CostBreakdown
     people: int
+
+    @property
+    def overtime_hours(self) -> float:
+        """Simulated overtime included in :attr:`paid_hours` (mean) [h]."""
+        return float(self.simulation.day.loc["overtime_hours", "mean"])
+
+    @property
+    def scheduled_paid_hours(self) -> float:
+        """Paid hours of the schedule alone, shrinkage included [h]."""
+        return self.paid_hours - self.overtime_hours
 
     @property
     def cost(self) -> float:
@@ -496,7 +507,7 @@ def plan(
             if progress is None
             else (lambda done: progress(stage, done, sim.replications)),
         )
-        paid = _paid_hours(result.shifts, scenario.shrinkage)
+        costs = _costs(scenario, simulation, _paid_hours(result.shifts, scenario.shrinkage))
         rounds.append(
             Round(
                 number,
@@ -504,8 +515,8 @@ def plan(
                 result,
                 simulation,
                 _misses(scenario, simulation),
-                paid,
-                _costs(scenario, simulation, paid),
+                costs.paid_hours,
+                costs,
                 people(result.shifts, len(fc.days), scenario.days_per_week),
             )
         )
@@ -630,7 +641,7 @@ def _drivers(scenario: Scenario, erlang: Requirements, first: Round, best: Round
             if requirement.any()
             else 0.0
         )
-        paid = first.paid_hours
+        paid = first.scheduled_paid_hours
         caps.append(CapCost(target.label, target.value, paid, without, (paid - without) * per_hour))
     per_interval = math.nan
     if scenario.targets.over != "interval":

@@ -70,10 +70,12 @@ def test_plan_end_to_end(desk, tmp_path):
         assert result.best.missing.size == min(r.missing.size for r in result.rounds)
     # cost = (paid hours / (1 - shrinkage) + overtime past shift ends) x wage x (1 + loading)
     paid = sum(s.headcount * s.paid_seconds for s in result.best.schedule.shifts) / 3600
-    assert result.best.paid_hours == pytest.approx(paid / 0.8)
     overtime = result.best.simulation.day.loc["overtime_hours", "mean"]
     assert overtime > 0  # the desk closes at 12:00 with calls still being handled
-    assert result.best.cost == pytest.approx((result.best.paid_hours + overtime) * 25.0)
+    assert result.best.overtime_hours == overtime
+    assert result.best.scheduled_paid_hours == pytest.approx(paid / 0.8)
+    assert result.best.paid_hours == pytest.approx(paid / 0.8 + overtime)
+    assert result.best.cost == pytest.approx(result.best.paid_hours * 25.0)
 
     out = tmp_path / "report"
     paths = write_report(result, out)
@@ -224,10 +226,10 @@ def test_the_report_prices_shift_rules_and_each_cap(desk, tmp_path):
     assert d.surplus_cost == pytest.approx(surplus / (1 - 0.2) * per_hour)
     assert [c.label for c in d.caps] == ["abandon rate", "occupancy"]
     occupancy = d.caps[1]
-    assert occupancy.paid_hours == result.erlang_only.paid_hours
+    assert occupancy.paid_hours == result.erlang_only.scheduled_paid_hours
     uncapped = plan(load_scenario(desk([30, 60, 90, 90, 60, 30, 30, 30], rounds=0)))
     # the same desk without the cap plans the same Erlang-only schedule as "without"
-    assert occupancy.paid_hours_without == pytest.approx(uncapped.erlang_only.paid_hours)
+    assert occupancy.paid_hours_without == pytest.approx(uncapped.erlang_only.scheduled_paid_hours)
     assert occupancy.cost == pytest.approx(
         (occupancy.paid_hours - occupancy.paid_hours_without) * per_hour
     )
@@ -258,7 +260,7 @@ def test_targets_over_the_day_are_verified_over_the_day(desk, tmp_path, capsys):
     per_interval = plan(load_scenario(desk([30, 60, 90, 90, 60, 30, 30, 30], rounds=2)))
     assert result.erlang.agents.sum() <= per_interval.erlang.agents.sum()
     assert result.drivers.per_interval_paid_hours == pytest.approx(
-        per_interval.erlang_only.paid_hours
+        per_interval.erlang_only.scheduled_paid_hours
     )
     assert best.cost <= per_interval.best.cost
     summary = (tmp_path / "o" / "summary.md").read_text()

@@ -272,7 +272,7 @@ def cost_driver_lines(result: PlanResult) -> list[str]:
         )
     each = drivers.per_interval_paid_hours
     if each == each:
-        first = result.erlang_only.paid_hours
+        first = result.erlang_only.scheduled_paid_hours
         saved = (each - first) * sc.costs.per_hour
         lines.append(
             f"- targets over the {sc.targets.over} rather than in every interval: "
@@ -385,12 +385,11 @@ def _summary(
         ),
         "",
     ]
-    overtime = float(best.simulation.day.loc["overtime_hours", "mean"])
     lines += [
-        f"Paid hours: the schedule's {best.paid_hours:,.1f} (shrinkage included) and "
-        f"{overtime:,.1f} of overtime: agents finishing contacts past their shift's end or into a "
-        "break (simulated mean; an overrun into a paid break is counted too, so this errs "
-        "high).",
+        f"Paid hours: the schedule's {best.scheduled_paid_hours:,.1f} (shrinkage included) "
+        f"and {best.overtime_hours:,.1f} of overtime: agents finishing contacts past their "
+        "shift's end or into a break (simulated mean; an overrun into a paid break is "
+        "counted too, so this errs high).",
         "",
     ]
     lines += [f"- check: {w}" for w in costs.warnings] + ([""] if costs.warnings else [])
