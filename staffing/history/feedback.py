@@ -205,7 +205,7 @@ def read_surveys(path: str | PathLike[str]) -> Surveys:
     twice = np.zeros(contact.size, dtype=bool)
     twice[np.sort(first[counts > 1])] = True
     if twice.any():
-        dup = contact[twice][0]
+        dup = str(contact[twice][0])
         rows = cells.lines[contact == dup][:2]
         raise InputError(
             f"{cells.name} rows {rows[0]} and {rows[1]}: contact {dup!r} is surveyed twice; "
