@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from staffing.csvfile import find_columns, normalize_header, read_text
 from staffing.errors import InputError
+from staffing.history.log import ContactLog
 
 FloatArray = NDArray[np.float64]
 
@@ -272,3 +273,17 @@ def read_agent_time(path: str | PathLike[str]) -> AgentTime:
     paid = cells.number("paid", 0, 86_400, f"paid {rule}", required=True)
     cells.refuse(logged > paid, "logged_in", "logged_in must be <= paid (the same row)")
     return AgentTime(agent=agent, day=day, logged_in=logged, paid=paid)
+
+
+def contact_rows(log: ContactLog, keys: NDArray[np.str_], what: str) -> NDArray[np.int64]:
+    """Return the log row of each contact id in ``keys`` (first occurrence), -1 if absent."""
+    if "contact" not in log.columns:
+        raise InputError(
+            f"{log.source or 'contact log'}: no contact column; {what} name contacts by id, "
+            "so the log needs a contact column"
+        )
+    ids = np.asarray(log.columns["contact"], dtype=str)
+    first = ~pd.Index(ids).duplicated(keep="first")
+    where = pd.Index(ids[first]).get_indexer(keys)
+    rows = np.flatnonzero(first)
+    return np.where(where >= 0, rows[np.maximum(where, 0)], -1).astype(np.int64)

@@ -52,7 +52,7 @@ from numpy.typing import NDArray
 from staffing.benchmarks import EXPERIENCE_KPIS, ScorecardTargets, benchmarks
 from staffing.costs import CostModel
 from staffing.errors import InputError
-from staffing.history.feedback import AgentTime, QaScores, Surveys
+from staffing.history.feedback import AgentTime, QaScores, Surveys, contact_rows
 from staffing.history.log import ContactLog
 from staffing.requirements import MET, MISSED, WITHIN_TOLERANCE, ServiceTargets, kpi_status
 
@@ -342,20 +342,6 @@ def _segments(combos: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], Flo
     return rows, matrix
 
 
-def _rows_of(log: ContactLog, keys: NDArray[np.str_], what: str) -> NDArray[np.int64]:
-    """Row in the log of each contact id in ``keys`` (its first occurrence), -1 when absent."""
-    if "contact" not in log.columns:
-        raise InputError(
-            f"{log.source or 'contact log'}: no contact column; {what} name contacts by id, "
-            "so the log needs a contact column"
-        )
-    ids = np.asarray(log.columns["contact"], dtype=str)
-    first = ~pd.Index(ids).duplicated(keep="first")
-    where = pd.Index(ids[first]).get_indexer(keys)
-    rows = np.flatnonzero(first)
-    return np.where(where >= 0, rows[np.maximum(where, 0)], -1).astype(np.int64)
-
-
 MIN_SAMPLE = 30
 """Fewest answers behind an agent's CSAT, FCR or QA before it is read without a warning.
 
@@ -477,7 +463,7 @@ def scorecard(
 
     survey_row = np.zeros(0, dtype=np.int64)
     if surveys is not None and surveys.size:
-        survey_row = _rows_of(log, surveys.contact, "surveys")
+        survey_row = contact_rows(log, surveys.contact, "surveys")
         unknown = int((survey_row < 0).sum())
         if unknown:
             notes.append(f"{unknown:,} surveys name contacts not in the log; left out")
@@ -497,7 +483,7 @@ def scorecard(
         by_contact = qa.contact != ""
         rows = np.full(qa.score.size, -1, dtype=np.int64)
         if by_contact.any():
-            rows[by_contact] = _rows_of(log, qa.contact[by_contact], "QA scores")
+            rows[by_contact] = contact_rows(log, qa.contact[by_contact], "QA scores")
         qa_day = np.where(rows >= 0, day[np.maximum(rows, 0)], qa.day)
         qa_cell = np.where(
             rows >= 0,
