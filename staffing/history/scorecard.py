@@ -161,6 +161,8 @@ class Scorecard:
         What the data did not allow, or left out (surveys of unknown contacts...).
     agents : pandas.DataFrame
         Per agent (:func:`agent_table`).
+    tolerance : float
+        Width of the yellow band as a share of each target.
     """
 
     table: pd.DataFrame
@@ -170,6 +172,7 @@ class Scorecard:
     last_day: np.datetime64
     notes: list[str] = field(default_factory=list)
     agents: pd.DataFrame = field(default_factory=pd.DataFrame)
+    tolerance: float = 0.05
 
     def value(self, kpi: str, period: str = ALL, queue: str = ALL, channel: str = ALL) -> float:
         """Return the value of one KPI (NaN when undefined); raises KeyError if there is no row."""
@@ -544,6 +547,7 @@ def scorecard(
         last_day=last,
         notes=notes,
         agents=agents,
+        tolerance=band,
     )
 
 
