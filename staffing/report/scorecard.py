@@ -15,7 +15,7 @@ import pandas as pd
 from staffing.history.csat_wait import CsatWaitCurve, curve_toml
 from staffing.history.log import ContactLog
 from staffing.history.plan_actual import PlanActual
-from staffing.history.scorecard import ALL, KPIS, Scorecard
+from staffing.history.scorecard import ALL, KPIS, Scorecard, periods
 from staffing.report import terminal as term
 from staffing.report.charts import BLUE, DARK, LIGHT_BLUE, PURPLE, TALL, WIDE, new_figure, save_png
 from staffing.report.tables import STATUS_MARKS, markdown_table
@@ -138,6 +138,14 @@ def _latest(card: Scorecard, kind: str) -> tuple[str, pd.DataFrame]:
     return last, rows[rows.period == last].set_index("kpi", drop=False)
 
 
+def _days_in_latest(card: Scorecard, kind: str) -> str:
+    """`` (N days)`` when the latest period of ``kind`` is cut by the log's span, else ``""``."""
+    labels, index = periods(card.first_day, card.last_day)[kind]
+    seen = int((index == len(labels) - 1).sum())
+    full = 7 if kind == "week" else pd.Period(labels[-1]).days_in_month
+    return f" ({seen} days)" if seen < full else ""
+
+
 def _with_mark(row: pd.Series) -> str:
     mark = _MARKS[row.status] if row.status != "none" else ""
     return f"{fmt(row.kpi, row.value)} {mark}".strip()
@@ -148,6 +156,8 @@ def overview(card: Scorecard) -> pd.DataFrame:
     whole = card.rows("all")
     month, by_month = _latest(card, "month")
     week, by_week = _latest(card, "week")
+    month += _days_in_latest(card, "month")
+    week += _days_in_latest(card, "week")
     rows = []
     for row in whole.itertuples(index=False):
         kpi = row.kpi
@@ -192,10 +202,21 @@ def movers(card: Scorecard, kind: str = "week", top: int = 5) -> list[str]:
 
 
 def breaches(card: Scorecard, limit: int = 12) -> list[str]:
-    """Days that missed a target (red) or fell within tolerance (yellow), per KPI and queue."""
-    days = card.table[(card.table.period_type == "day") & card.table.status.isin(["red", "yellow"])]
+    """Days that missed a target (red) or fell within tolerance (yellow), per KPI and queue.
+
+    In :data:`KPIS` order, all contacts first; a log of one queue lists it once (as all).
+    """
+    table = card.table
+    days = table[(table.period_type == "day") & table.status.isin(["red", "yellow"])]
+    if len(table[table.period_type == "all"].groupby(["queue", "channel"])) <= 2:
+        days = days[(days.queue == ALL) & (days.channel == ALL)]
+    order = {kpi: i for i, kpi in enumerate(KPIS)}
+    groups = sorted(
+        days.groupby(["queue", "channel", "kpi"], sort=False),
+        key=lambda item: (item[0][:2] != (ALL, ALL), order[item[0][2]]),
+    )
     lines = []
-    for (queue, channel, kpi), group in days.groupby(["queue", "channel", "kpi"], sort=False):
+    for (queue, channel, kpi), group in groups:
         where = "all contacts" if (queue, channel) == (ALL, ALL) else f"{queue} ({channel})"
         parts = []
         for status in ("red", "yellow"):
@@ -388,7 +409,7 @@ def summary_markdown(
     else:
         lines.append("No targets given (`--scenario`): nothing is judged.")
     queues = by_queue(card)
-    if len(queues) > 1:
+    if len(queues) > 2:
         lines += ["", "## Queues and channels (whole period)", "", markdown_table(queues).rstrip()]
     lines.append("")
     if plan is not None:
