@@ -282,8 +282,8 @@ def contact_rows(log: ContactLog, keys: NDArray[np.str_], what: str) -> NDArray[
             f"{log.source or 'contact log'}: no contact column; {what} name contacts by id, "
             "so the log needs a contact column"
         )
-    ids = np.asarray(log.columns["contact"], dtype=str)
-    first = ~pd.Index(ids).duplicated(keep="first")
-    where = pd.Index(ids[first]).get_indexer(keys)
-    rows = np.flatnonzero(first)
-    return np.where(where >= 0, rows[np.maximum(where, 0)], -1).astype(np.int64)
+    codes, uniques = pd.factorize(np.asarray(log.columns["contact"], dtype=str))
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[codes[::-1]] = np.arange(codes.size - 1, -1, -1)  # the first occurrence wins
+    where = pd.Index(uniques).get_indexer(keys)
+    return np.where(where >= 0, first[np.maximum(where, 0)], -1).astype(np.int64)

@@ -264,7 +264,7 @@ def repeat_flags(log: ContactLog, window: float) -> tuple[NDArray[np.bool_], Flo
     """
     n = log.size
     known = _known_customer(log)
-    customer = np.unique(np.asarray(log.columns["customer"], dtype=str), return_inverse=True)[1]
+    customer = pd.factorize(np.asarray(log.columns["customer"], dtype=str))[0]
     t = log.arrival.astype(np.int64).astype(float)
     order = np.lexsort((np.arange(n), t, customer))
     c, ts, end = customer[order], t[order], _end(log)[order]
@@ -315,9 +315,11 @@ def _combos(log: ContactLog) -> tuple[NDArray[np.int64], list[tuple[str, str]]]:
     """Each contact's (queue, channel) combination, and the combinations in order."""
     queue = np.asarray(log.columns.get("queue", np.full(log.size, "")), dtype=str)
     channel = np.asarray(log.columns.get("channel", np.full(log.size, "")), dtype=str)
-    pairs = pd.MultiIndex.from_arrays([queue, channel])
-    codes, uniques = pd.factorize(pairs, sort=True)
-    return codes.astype(np.int64), [(str(q), str(c)) for q, c in uniques]
+    q, queues = pd.factorize(queue, sort=True)
+    c, channels = pd.factorize(channel, sort=True)
+    codes, pairs = pd.factorize(q.astype(np.int64) * len(channels) + c, sort=True)
+    combos = [(str(queues[p // len(channels)]), str(channels[p % len(channels)])) for p in pairs]
+    return codes.astype(np.int64), combos
 
 
 def _segments(combos: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], FloatArray]:
@@ -676,11 +678,12 @@ def agent_table(
     if "agent" not in log.columns:
         return pd.DataFrame(columns=["agent"])
     agent = np.asarray(log.columns["agent"], dtype=str)
-    names = np.unique(np.concatenate([agent[log.answered], qa_agent]))
-    names = names[names != ""]
+    codes, found = pd.factorize(np.concatenate([agent, qa_agent]), sort=True)
+    named = np.asarray(found, dtype=str) != ""
+    names = np.asarray(found, dtype=str)[named]
     k = names.size
-    who = np.searchsorted(names, agent)
-    who = np.where((who < k) & (names[np.minimum(who, k - 1)] == agent), who, k) if k else who
+    index = np.where(named, np.cumsum(named) - 1, k)[codes]  # "" and no agent: k
+    who, qa_who = index[: agent.size], index[agent.size :]
     handled = log.answered & (who < k)
 
     def per_agent(index: NDArray[np.int64], weight: FloatArray | None = None) -> FloatArray:
@@ -700,10 +703,9 @@ def agent_table(
         satisfied = per_agent(who[rows[answered & (csat >= 4)]])
     evaluations = total = np.zeros(k)
     if qa is not None and qa_agent.size:
-        at = np.searchsorted(names, qa_agent)
-        ok = (qa_agent != "") & (at < k)
-        evaluations = per_agent(at[ok])
-        total = per_agent(at[ok], qa.score[ok])
+        ok = qa_who < k
+        evaluations = per_agent(qa_who[ok])
+        total = per_agent(qa_who[ok], qa.score[ok])
 
     def ratio(top: FloatArray, bottom: FloatArray) -> FloatArray:
         with np.errstate(invalid="ignore", divide="ignore"):
