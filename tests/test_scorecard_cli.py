@@ -150,3 +150,26 @@ def test_help_lists_the_verb_and_loads_nothing_heavy():
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert loaded.stdout.strip() == ""
+
+
+def test_trend_arrows_say_better_or_worse():
+    from staffing.report.scorecard import fmt, trend
+
+    assert trend("service_level", 0.021) == "↑ +2.1 pts (better)"
+    assert trend("abandon_rate", 0.021) == "↑ +2.1 pts (worse)"
+    assert trend("asa", -5.5) == "↓ -5.5 s (better)"
+    assert trend("aht", 0.2) == "→ +0.2 s"  # under half a second: steady
+    assert trend("offered", -282.0) == "-282"
+    assert trend("csat", float("nan")) == "—"
+    assert fmt("nps", 33.04) == "+33.0"
+    assert fmt("qa_score", float("nan")) == "—"
+    assert fmt("service_level", 0.8056) == "80.6%"
+
+
+def test_force_replaces_only_the_scorecards_files(inputs):
+    out = inputs / "card"
+    assert _run(inputs, "--out", str(out)) == 0
+    (out / "mine.txt").write_text("keep", encoding="utf-8")
+    assert _run(inputs, "--out", str(out)) == 2  # not empty, no --force
+    assert _run(inputs, "--out", str(out), "--force") == 0
+    assert (out / "mine.txt").read_text(encoding="utf-8") == "keep"
