@@ -326,7 +326,7 @@ def _segments(combos: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], Flo
     """Return the scorecard's (queue, channel) rows and which combinations each adds up.
 
     ``all`` always; each channel when there are several; each queue (with its channel)
-    when the log names queues. The last column of the matrix is the pseudo-combination of
+    when the log names queues. The last row of the matrix is the pseudo-combination of
     inputs known only for all contacts (agent time, QA by agent and date).
     """
     queues = sorted({q for q, _ in combos if q})
