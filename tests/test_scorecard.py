@@ -23,7 +23,7 @@ from staffing.benchmarks import SECTORS, ScorecardTargets, benchmarks
 from staffing.costs import CostModel
 from staffing.errors import InputError
 from staffing.history.feedback import read_agent_time, read_qa, read_surveys
-from staffing.history.log import read_log
+from staffing.history.log import ContactLog, read_log
 from staffing.history.scorecard import COLUMNS, periods, scorecard
 from staffing.requirements import ServiceTargets
 
@@ -382,3 +382,42 @@ def test_scorecard_targets_are_checked():
         ScorecardTargets(targets={"csat": 80})
     with pytest.raises(InputError, match="speed is not a scorecard KPI"):
         ScorecardTargets(targets={"speed": 1.0})
+
+
+def test_aggregation_matches_a_direct_count_on_a_random_log():
+    # 3,000 contacts over 40 days in 3 queues on 2 channels: every period's sums add up to
+    # the whole, and each queue's whole-period KPIs equal a direct count
+    rng = np.random.default_rng(3)
+    n = 3000
+    arrival = np.sort(
+        np.datetime64("2026-02-20T08:00:00")
+        + rng.integers(0, 40 * 86_400, n).astype("timedelta64[s]")
+    )
+    wait = np.where(rng.random(n) < 0.5, 0.0, rng.exponential(30.0, n))
+    answered = rng.random(n) < 0.9
+    handle = np.where(answered, rng.exponential(200.0, n) + 1, np.nan)
+    queue = rng.choice(["a", "b", "c"], n)
+    log = ContactLog(
+        arrival,
+        wait,
+        answered,
+        handle,
+        {"queue": queue, "channel": np.where(queue == "c", "chat", "voice")},
+    )
+    card = scorecard(log)
+    t = card.table
+    for kind in ("day", "week", "month"):
+        offered = t[(t.period_type == kind) & (t.kpi == "offered") & (t.queue == "all")]
+        assert offered[offered.channel == "all"].value.sum() == n
+    for name in ("a", "b", "c"):
+        mine = queue == name
+        channel = "chat" if name == "c" else "voice"
+        within = (answered & (wait <= 20))[mine].sum()
+        assert card.value("service_level", queue=name, channel=channel) == pytest.approx(
+            within / mine.sum()
+        )
+        assert card.value("asa", queue=name, channel=channel) == pytest.approx(
+            wait[mine & answered].mean()
+        )
+    voice = queue != "c"
+    assert card.value("abandon_rate", channel="voice") == pytest.approx((~answered[voice]).mean())

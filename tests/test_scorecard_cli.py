@@ -168,8 +168,48 @@ def test_trend_arrows_say_better_or_worse():
 
 def test_force_replaces_only_the_scorecards_files(inputs):
     out = inputs / "card"
-    assert _run(inputs, "--out", str(out)) == 0
+
+    def run(*extra):
+        return main(["scorecard", str(inputs / "log.csv"), "--out", str(out), *extra])
+
+    assert run() == 0
     (out / "mine.txt").write_text("keep", encoding="utf-8")
-    assert _run(inputs, "--out", str(out)) == 2  # not empty, no --force
-    assert _run(inputs, "--out", str(out), "--force") == 0
+    assert run() == 2  # not empty, no --force
+    assert run("--force") == 0
     assert (out / "mine.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_the_bundled_month_gives_the_readme_figures():
+    from staffing.history.csat_wait import csat_by_wait
+    from staffing.history.feedback import read_agent_time, read_qa, read_surveys
+    from staffing.history.log import read_log
+    from staffing.history.scorecard import scorecard
+    from staffing.scenario import load_scenario
+
+    here = ROOT / "simulations"
+    scenario = load_scenario(here / "bank_month.toml")
+    log = read_log(here / "bank_month_contacts.csv")
+    surveys = read_surveys(here / "bank_month_surveys.csv")
+    card = scorecard(
+        log,
+        surveys=surveys,
+        qa=read_qa(here / "bank_month_qa.csv"),
+        agent_time=read_agent_time(here / "bank_month_agent_time.csv"),
+        service=scenario.targets,
+        tolerance=scenario.tolerance,
+        settings=scenario.scorecard,
+        costs=scenario.costs,
+    )
+    assert log.size == 32_638
+    figures = {
+        "service_level": 0.806,
+        "abandon_rate": 0.058,
+        "fcr": 0.801,
+        "csat": 0.862,
+        "cost_per_contact": 7.36,
+    }
+    for kpi, shown in figures.items():
+        assert round(card.value(kpi), 3 if kpi != "cost_per_contact" else 2) == shown, kpi
+    assert round(card.value("service_level", "2026-03-16"), 3) == 0.502
+    curve = csat_by_wait(log, surveys)
+    assert (curve.knee, round(100 * curve.slope, 1)) == (70.0, 2.2)

@@ -170,7 +170,7 @@ class _Cells:
 
     def dates(self, field: str, *, required: bool) -> NDArray[np.datetime64]:
         if field not in self.cells:
-            return np.full(self.lines.size, np.datetime64("NaT"), dtype="datetime64[D]")
+            return np.full(self.lines.size, np.datetime64("NaT", "D"))
         cells = self.cells[field]
         empty = (cells == "").to_numpy()
         rule = "expected a date like 2026-03-02"
