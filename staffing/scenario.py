@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from staffing import _checks, distributions, units
+from staffing.benchmarks import EXPERIENCE_KPIS, SECTORS, ScorecardTargets
 from staffing.callers import CallerBehaviour, Returns
 from staffing.costs import CostModel, fte_hours_per_calendar_day
 from staffing.errors import InputError
@@ -113,6 +114,9 @@ class Scenario:
         What a paid hour costs (wage, loadings, seats, team leads, overhead, fixed costs).
     simulation : SimulationSettings
         Replications, seed and rounds.
+    scorecard : ScorecardTargets
+        Targets of the experience KPIs (FCR, CSAT, NPS, CES, QA...), the benchmark sector
+        and the repeat window, for ``staffing scorecard``.
     """
 
     name: str
@@ -129,6 +133,7 @@ class Scenario:
     rules: ScheduleRules = field(default_factory=ScheduleRules)
     costs: CostModel = field(default_factory=lambda: CostModel(hourly_wage=0.0))
     simulation: SimulationSettings = field(default_factory=SimulationSettings)
+    scorecard: ScorecardTargets = field(default_factory=ScorecardTargets)
 
     @property
     def fte_hours_per_day(self) -> float:
@@ -150,6 +155,7 @@ _SECTIONS: dict[str, set[str]] = {
         "schedule",
         "costs",
         "simulation",
+        "scorecard",
     },
     "forecast": {"file", "interval"},
     "targets": {
@@ -194,6 +200,7 @@ _SECTIONS: dict[str, set[str]] = {
         "fixed_monthly",
     },
     "simulation": {"replications", "seed", "rounds"},
+    "scorecard": {*EXPERIENCE_KPIS, "tolerance", "sector", "repeat_window"},
 }
 
 
@@ -346,6 +353,28 @@ def _targets(r: TableReader) -> tuple[ServiceTargets, float]:
     except InputError as error:
         raise InputError(f"{r.file}: {r.where}: {error}") from None
     return targets, r.fraction("tolerance", 0.05)
+
+
+def _scorecard(r: TableReader) -> ScorecardTargets:
+    """Read ``[scorecard]``: shares as "75%", AHT as a duration, NPS, CES, QA as numbers."""
+    targets: dict[str, float | None] = {}
+    for kpi in EXPERIENCE_KPIS:
+        if not r.has(kpi):
+            continue
+        if kpi in ("fcr", "csat", "utilization"):
+            targets[kpi] = r.fraction(kpi)
+        elif kpi == "aht":
+            targets[kpi] = r.duration(kpi, plausible="aht")
+        else:
+            targets[kpi] = r.number(kpi, low=-100.0)
+    return _build(
+        ScorecardTargets,
+        r.field(""),
+        targets=targets,
+        tolerance=r.fraction("tolerance"),
+        sector=r.choice("sector", tuple(SECTORS), "general"),
+        repeat_window=r.duration("repeat_window", 7 * 86_400.0),
+    )
 
 
 def _callers(r: TableReader) -> CallerBehaviour:
@@ -559,6 +588,7 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
         rules=rules,
         costs=costs,
         simulation=simulation,
+        scorecard=_scorecard(top.sub("scorecard", "scorecard")),
     )
 
 

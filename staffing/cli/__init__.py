@@ -23,6 +23,8 @@ Verbs:
   (patience, handle times, redials, repeats, with standard errors) from a contact log.
 - ``staffing replay LOG --train-until DATE --out DIR``: calibrate on past days, simulate
   the later ones, compare abandonment and service level per day with what happened.
+- ``staffing scorecard LOG --out DIR``: actual KPIs per day, week, month and period,
+  against targets, benchmarks and a plan (:mod:`staffing.cli.scorecard_command`).
 
 Units on the command line are human-friendly (``30min``, ``180s``, ``3m``, ``30%``,
 ``80/20``); the library receives seconds and fractions. Exit status (DESIGN.md section 7):
@@ -52,6 +54,7 @@ from staffing.cli.commands import (
     cmd_whatif,
 )
 from staffing.cli.forecast_command import add_parser as add_forecast_parser
+from staffing.cli.scorecard_command import add_parser as add_scorecard_parser
 from staffing.errors import InputError
 
 
@@ -316,6 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_roster)
     add_forecast_parser(verbs)
     _add_history_verbs(verbs)
+    add_scorecard_parser(verbs)
     return parser
 
 

@@ -314,4 +314,7 @@ def write_log(log: ContactLog, path: str | PathLike[str]) -> None:
     for name in OPTIONAL_COLUMNS:
         if name in log.columns:
             frame[name] = log.columns[name]
+    if "resolved" in log.columns:  # 0, 1 or empty, as read_log reads it (never "1.0")
+        flag = np.asarray(log.columns["resolved"], dtype=float)
+        frame["resolved"] = np.where(np.isnan(flag), "", np.where(flag == 1, "1", "0"))
     frame.to_csv(path, index=False)

@@ -44,6 +44,20 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     ),
     "roster": ("roster.md", "roster.csv"),
     "replay": ("replay.csv", "replay.png", "summary.md"),
+    "scorecard": (
+        "scorecard.md",
+        "scorecard.csv",
+        "agents.csv",
+        "kpi_trends.png",
+        "daily_service.png",
+        "wait_distribution.png",
+        "csat_wait.png",
+        "csat_wait.toml",
+        "csat_wait.csv",
+        "plan_actual.csv",
+        "plan_actual_days.csv",
+        "plan_actual.png",
+    ),
 }
 """Names (or glob patterns) of what each command writes into its folder. A folder holding
 a file that other commands write and this one does not is another command's folder."""
