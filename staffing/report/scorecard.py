@@ -467,7 +467,7 @@ def plot_trends(card: Scorecard, path: Path) -> Path:
         w = weeks.loc[[kpi]]
         mondays = [_monday(label) for label in w.period]
         edges = [*mondays, mondays[-1] + pd.Timedelta(days=7)]
-        ax.stairs(w.value * scale, edges, color=PURPLE, label="week")
+        ax.stairs(w.value * scale, edges, baseline=None, color=PURPLE, label="week")
         target = d.target.iloc[0]
         if math.isfinite(target):
             band = abs(target) * card.tolerance
