@@ -38,6 +38,33 @@ def test_a_log_is_read_sorted_with_its_optional_columns(tmp_path):
     np.testing.assert_array_equal(log.columns["resolved"], [np.nan, 1.0, 0.0])
 
 
+def test_blank_padded_cells_are_stripped_and_every_form_is_parsed(tmp_path):
+    # blanks next to a delimiter or a line end (even inside quotes) are not part of a value;
+    # the usual form, the T form, a missing seconds field and a fraction all parse
+    path = write(
+        tmp_path,
+        "arrival, wait ,outcome,handle,queue\n"
+        '2026-03-02 08:05:10, 3 ,Answered, 200," sales "\n'
+        "2026-03-02T08:06, 0,abandoned,,support  \n"
+        "2026-03-02 08:07:00.75,1,answered,60,sales\n",
+    )
+    log = read_log(path)
+    assert log.arrival.astype(str).tolist() == [
+        "2026-03-02T08:05:10",
+        "2026-03-02T08:06:00",
+        "2026-03-02T08:07:00",
+    ]
+    np.testing.assert_array_equal(log.wait, [3.0, 0.0, 1.0])
+    assert log.answered.tolist() == [True, False, True]
+    assert log.columns["queue"].tolist() == ["sales", "support", "sales"]
+    # a date without a time is refused even when every other row has the usual form
+    bad = write(
+        tmp_path, f"{HEADER}\n2026-03-02 08:05:10,3,answered,200\n2026-03-02,1,answered,9\n"
+    )
+    with pytest.raises(InputError, match=r"log.csv row 3: arrival = '2026-03-02'; expected"):
+        read_log(bad)
+
+
 @pytest.mark.parametrize(
     ("row", "message"),
     [
