@@ -292,11 +292,21 @@ def read_log(path: str | PathLike[str], *, columns: Mapping[str, str] | None = N
 
 
 def _padded(text: str, delimiter: str) -> bool:
-    """Whether any cell may start or end with blanks (next to a delimiter or a line end)."""
-    blank = "[ ]" if delimiter == "\t" else "[ \t]"
-    sep = re.escape(delimiter)
-    pattern = rf'{blank}+"?(?:{sep}|\r?$)|(?:^|{sep})"?{blank}+'
-    return re.search(pattern, text, flags=re.MULTILINE) is not None
+    """Whether any cell may start or end with blanks (next to a delimiter or a line end).
+
+    Looks at the bytes beside every blank at once (UTF-8 multi-byte characters hold no
+    ASCII bytes); a blank beside a quote counts too, as it may pad a quoted cell.
+    """
+    data = np.frombuffer(text.encode(), dtype=np.uint8)
+    blank = data == ord(" ")
+    if delimiter != "\t":
+        blank |= data == ord("\t")
+    where = np.flatnonzero(blank)
+    edges = np.frombuffer(f'{delimiter}\n\r"'.encode(), dtype=np.uint8)
+    line_end = ord("\n")
+    before = np.where(where > 0, data[np.maximum(where - 1, 0)], line_end)
+    after = np.where(where + 1 < data.size, data[np.minimum(where + 1, data.size - 1)], line_end)
+    return bool(np.isin(before, edges).any() or np.isin(after, edges).any())
 
 
 def _column_spec(columns: Mapping[str, str] | None, name: str) -> dict[str, tuple[str, ...]]:
