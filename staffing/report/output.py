@@ -44,6 +44,15 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     ),
     "roster": ("roster.md", "roster.csv"),
     "replay": ("replay.csv", "replay.png", "summary.md"),
+    "simulate": (
+        "queues.csv",
+        "groups.csv",
+        "intervals.csv",
+        "days.csv",
+        "queues_service_level.png",
+        "queues_waits.png",
+        "groups_occupancy.png",
+    ),
 }
 """Names (or glob patterns) of what each command writes into its folder. A folder holding
 a file that other commands write and this one does not is another command's folder."""
