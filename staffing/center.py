@@ -64,7 +64,7 @@ class Queue:
     patience : ndarray or None
         Mean patience per interval [s] (a forecast's ``patience`` column); None: the
         callers' one mean. A value overrides ``callers.patience`` for contacts arriving in
-        that interval.
+        that interval; NaN keeps it there, ``inf``: nobody hangs up.
     """
 
     name: str
@@ -93,7 +93,7 @@ class Queue:
                     f"patience: {values.size} values for {self.forecast.n_intervals} "
                     "intervals; give one mean patience per interval"
                 )
-            bad = ~(values > 0)
+            bad = ~((values > 0) | np.isnan(values))
             if bad.any():
                 k = int(np.argmax(bad))
                 raise InputError(
