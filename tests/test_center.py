@@ -67,7 +67,8 @@ def test_queues_and_groups_are_read_with_defaults_and_overrides(write):
     assert center.queue_names == ("sales", "support")
     sales, support = center.queues
     # [callers] and [targets] are the defaults; a queue's own keys override them
-    assert sales.callers.patience == 180.0 and support.callers.patience == 300.0
+    assert sales.callers.patience == 180.0
+    assert support.callers.patience == 300.0
     assert (sales.targets.service_level, sales.targets.threshold) == (0.8, 20.0)
     assert (support.targets.service_level, support.targets.threshold) == (0.9, 30.0)
     assert support.targets.abandon_rate == 0.05  # inherited from [targets]
@@ -77,8 +78,10 @@ def test_queues_and_groups_are_read_with_defaults_and_overrides(write):
     assert sales.patience is None
     (group,) = center.groups
     assert group.skills == ("sales", "support")
-    assert group.delay("support") == 30.0 and group.delay("sales") == 0.0
-    assert group.factor("support") == 1.2 and group.factor("sales") == 1.0
+    assert group.delay("support") == 30.0
+    assert group.delay("sales") == 0.0
+    assert group.factor("support") == 1.2
+    assert group.factor("sales") == 1.0
     np.testing.assert_array_equal(center.agents(0), [3, 4, 5])
     # the scenario's forecast is all queues pooled: calls summed, AHT weighted by calls
     np.testing.assert_allclose(sc.forecast.calls, [30, 42, 33])
@@ -88,7 +91,8 @@ def test_queues_and_groups_are_read_with_defaults_and_overrides(write):
 
 def test_the_bundled_bank_example_loads():
     sc = load_scenario(ROOT / "simulations" / "bank_center.toml")
-    assert len(sc.center.queues) >= 3 and len(sc.center.groups) >= 3
+    assert len(sc.center.queues) >= 3
+    assert len(sc.center.groups) >= 3
     assert "bilingual" in sc.center.group_names
     assert {g.name: g.hourly_wage for g in sc.center.groups}["specialists"] == 31.0
     # every group serves at least one queue and every queue is served
@@ -165,7 +169,7 @@ def test_forecast_file_and_returns_do_not_mix_with_queues(write):
     path = write()
     text = path.read_text()
     path.write_text(text + '\n[forecast]\nfile = "sales.csv"\n')
-    with pytest.raises(InputError, match="forecast.file = 'sales.csv': with \\[\\[queues\\]\\]"):
+    with pytest.raises(InputError, match=r"forecast.file = 'sales.csv': with \[\[queues\]\]"):
         load_scenario(path)
     path.write_text(text.replace('patience = "3min"', 'patience = "3min"\nfcr = "80%"', 1))
     with pytest.raises(InputError, match="for one queue only for now"):
@@ -197,7 +201,7 @@ def test_center_checks_in_code_name_the_value():
         Queue("b", _forecast([1]), channel="email")
     with pytest.raises(InputError, match=r"patience\[1\] = -1"):
         Queue("b", _forecast([1, 1]), patience=np.array([10.0, -1.0]))
-    with pytest.raises(InputError, match="queues\\[1\\].name = 'a'; names must be unique"):
+    with pytest.raises(InputError, match=r"queues\[1\].name = 'a'; names must be unique"):
         Center((q, q), (Group("g", ("a",), agents=1),))
     with pytest.raises(InputError, match="a center needs at least one group"):
         Center((q,), ())

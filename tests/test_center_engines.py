@@ -232,7 +232,7 @@ def test_engines_agree_on_counts_per_interval(seed, patience):
 def test_engines_agree_on_shifts_breaks_and_closing(seed):
     rng, grid, callers = random_day(seed + 10, 200.0, "lognormal", 1.2)
     per_group = []
-    for g in range(3):
+    for _g in range(3):
         shifts = []
         for k in range(3):
             start = grid.start[0] + 900.0 * int(rng.integers(0, 4)) + 1800.0 * k
