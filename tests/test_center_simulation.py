@@ -1,0 +1,265 @@
+"""Simulated centers against today's single queue and against queueing theory.
+
+- One queue and one group give today's single-queue numbers, seed for seed.
+- Two queues served by disjoint groups are two independent Erlang queues.
+- Pooling bounds: a fully cross-trained center with equal handle times is one M/M/N queue
+  (Erlang C of the pooled load); dedicated groups are per-queue Erlang C; a partly
+  cross-trained center lies between them.
+- ``staffing simulate SCENARIO.toml --out DIR`` writes the contract's tables.
+
+Theory values are Erlang C and Erlang A (Erlang 1917; Garnett, Mandelbaum & Reiman 2002) from
+:mod:`staffing.erlang`, itself checked against published tables in tests/test_erlang.py. Each
+comparison is over the steady state (the first intervals, starting empty, are dropped) with
+a Student-t 95 % interval over independent days (Law 2015, section 9.4.1), and asks the
+interval to be narrow, so a pass means the comparison was sharp.
+"""
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from staffing import erlang
+from staffing.callers import CallerBehaviour
+from staffing.center import Center, Group, Queue
+from staffing.cli import main
+from staffing.forecast import Forecast, read_forecast
+from staffing.requirements import ServiceTargets, compute_requirements
+from staffing.shifts import Break, Shift
+from staffing.simulation import ANSWERED, simulate
+from staffing.simulation.center_run import simulate_center
+
+ROOT = Path(__file__).resolve().parent.parent
+WARMUP = 2
+
+
+def constant(calls: float, intervals: int = 20, aht: float = 180.0) -> Forecast:
+    starts = np.datetime64("2026-03-02T00:00", "s") + np.arange(intervals) * np.timedelta64(
+        1800, "s"
+    )
+    return Forecast(
+        start=starts, calls=np.full(intervals, calls), aht=np.full(intervals, aht), interval=1800
+    )
+
+
+def t_interval(values) -> tuple[float, float]:
+    """Mean and 95 % Student-t half-width, computed here independently of staffing.kpis."""
+    x = np.asarray(values, dtype=float)
+    return float(x.mean()), float(
+        stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size)
+    )
+
+
+def steady(result, queue: int | None, threshold: float = 20.0) -> dict[str, list[float]]:
+    """Per-day service level, ASA and abandon rate of one queue (None: all) after warm-up."""
+    out = {"service_level": [], "asa": [], "abandon_rate": []}
+    for c, o in zip(result.callers, result.outcomes, strict=True):
+        keep = c.interval >= WARMUP
+        if queue is not None:
+            keep &= c.queue == queue
+        wait, ans = o.wait[keep], o.status[keep] == ANSWERED
+        out["service_level"].append(np.mean(ans & (wait <= threshold)))
+        out["asa"].append(wait[ans].mean())
+        out["abandon_rate"].append(np.mean(~ans))
+    return out
+
+
+def assert_matches(values: dict, exact, widths: dict) -> None:
+    for kpi, width in widths.items():
+        mean, half = t_interval(values[kpi])
+        target = float(getattr(exact, kpi))
+        where = f"{kpi}: sim {mean:.4f} +- {half:.4f}, theory {target:.4f}"
+        assert half < width, where
+        assert abs(mean - target) <= 3 * half, where
+
+
+# =========================================================================== today's numbers
+
+
+@pytest.mark.parametrize("engine", ["fast", "simpy"])
+def test_one_queue_one_group_gives_todays_numbers_seed_for_seed(engine):
+    fc = read_forecast(ROOT / "simulations" / "techsupport_day.csv")
+    callers = CallerBehaviour(patience=240.0, handle_distribution="gamma", handle_cv=0.8)
+    agents = compute_requirements(fc, ServiceTargets(threshold=60.0), patience=240.0).agents
+    today = simulate(
+        fc,
+        agents=agents,
+        callers=callers,
+        threshold=60.0,
+        replications=4,
+        seed=5,
+        engine=engine,
+        shrinkage=0.12,
+    )
+    center = Center(
+        (Queue("desk", fc, callers, ServiceTargets(threshold=60.0)),),
+        (Group("all", ("desk",), agents=tuple(int(a) for a in agents)),),
+    )
+    new = simulate_center(center, replications=4, seed=5, engine=engine, shrinkage=0.12)
+    rows = new.intervals[new.intervals["queue"] == "desk"].reset_index(drop=True)
+    kpis = ("service_level", "asa", "abandon_rate", "occupancy", "utilization", "p_wait")
+    columns = ("offered", "agents", *kpis, *(f"{k}_ci" for k in kpis))
+    for column in columns:
+        np.testing.assert_allclose(rows[column], today.intervals[column], rtol=1e-9, atol=1e-12)
+    for kpi in ("service_level", "asa", "abandon_rate", "occupancy", "utilization"):
+        assert new.kpi("desk", kpi) == pytest.approx(today.kpi(kpi), rel=1e-9)
+    queues = new.queues.set_index("queue")
+    assert queues.loc["desk", "offered"] == today.kpi("offered")[0]
+    assert queues.loc["all", "service_level"] == pytest.approx(today.kpi("service_level")[0])
+
+
+def test_one_queue_one_group_on_shifts_gives_todays_numbers():
+    fc = constant(100.0, intervals=8)
+    t0 = float((fc.start[0] - fc.start[0].astype("datetime64[D]")).astype(int))
+    shifts = [
+        Shift(t0, t0 + 4 * 3600.0, 8, (Break(t0 + 7200.0, t0 + 8100.0),)),
+        Shift(t0 + 3600.0, t0 + 4 * 3600.0 + 3600.0 * 3, 7, ()),
+    ]
+    callers = CallerBehaviour(patience=120.0)
+    today = simulate(fc, shifts=shifts, callers=callers, replications=3, seed=9)
+    center = Center((Queue("q", fc, callers),), (Group("g", ("q",), shifts=("any",)),))
+    new = simulate_center(center, shifts={"g": shifts}, replications=3, seed=9)
+    for kpi in ("service_level", "asa", "abandon_rate", "occupancy", "utilization"):
+        assert new.kpi("q", kpi) == pytest.approx(today.kpi(kpi), rel=1e-9)
+
+
+# =========================================================================== against theory
+
+
+def test_disjoint_groups_are_independent_erlang_queues():
+    # Queue a: 100 calls / 30 min of 180 s (10 Erlangs), 12 agents, patience 120 s: Erlang A.
+    # Queue b: 50 calls of 180 s (5 Erlangs), 7 agents, nobody hangs up: Erlang C.
+    a = Queue("a", constant(100.0), CallerBehaviour(patience=120.0))
+    b = Queue("b", constant(50.0))
+    center = Center((a, b), (Group("ga", ("a",), agents=12), Group("gb", ("b",), agents=7)))
+    result = simulate_center(center, replications=100, seed=31, keep_records=True)
+    exact_a = erlang.kpis(100, 180, 12, interval=1800, threshold=20, patience=120.0)
+    exact_b = erlang.kpis(50, 180, 7, interval=1800, threshold=20)
+    widths = {"service_level": 0.02, "abandon_rate": 0.006}
+    assert_matches(steady(result, 0), exact_a, widths)
+    assert_matches(steady(result, 1), exact_b, {"service_level": 0.03, "asa": 3.5})
+    assert max(steady(result, 1)["abandon_rate"]) == 0.0
+
+
+def two_queues(groups: tuple[Group, ...], replications: int, seed: int):
+    queues = (Queue("a", constant(100.0)), Queue("b", constant(100.0)))
+    return simulate_center(
+        Center(queues, groups), replications=replications, seed=seed, keep_records=True
+    )
+
+
+POOLED = erlang.kpis(200, 180, 24, interval=1800, threshold=20)  # 20 Erlangs, 24 agents: SL 0.81
+DEDICATED = erlang.kpis(100, 180, 12, interval=1800, threshold=20)  # 10 Erlangs, 12: SL 0.64
+
+
+def test_full_cross_training_is_the_pooled_erlang_c_queue():
+    # two groups of 12, both serving both queues, equal priorities and handle times: one
+    # FCFS queue of 20 Erlangs on 24 agents (SL 0.81, against 0.64 for 12 agents on 10)
+    groups = (Group("x", ("a", "b"), agents=12), Group("y", ("b", "a"), agents=12))
+    result = two_queues(groups, replications=80, seed=41)
+    assert_matches(steady(result, None), POOLED, {"service_level": 0.02, "asa": 2.5})
+    for q in (0, 1):  # each queue sees the pooled queue's waits
+        assert_matches(steady(result, q), POOLED, {"service_level": 0.025})
+
+
+def test_dedicated_groups_are_per_queue_erlang_c():
+    groups = (Group("x", ("a",), agents=12), Group("y", ("b",), agents=12))
+    result = two_queues(groups, replications=80, seed=42)
+    for q in (0, 1):
+        assert_matches(steady(result, q), DEDICATED, {"service_level": 0.03, "asa": 6.0})
+
+
+def test_partial_cross_training_lies_between_the_pooling_bounds():
+    # 10 dedicated agents per queue and 4 who serve both: the same 24 agents
+    groups = (
+        Group("x", ("a",), agents=10),
+        Group("y", ("b",), agents=10),
+        Group("flex", ("a", "b"), agents=4),
+    )
+    result = two_queues(groups, replications=80, seed=43)
+    mean, half = t_interval(steady(result, None)["service_level"])
+    assert half < 0.02
+    assert DEDICATED.service_level + 3 * half < mean < POOLED.service_level - 3 * half, mean
+
+
+# =========================================================================== the command
+
+
+def test_simulate_command_writes_the_contract_tables(tmp_path, capsys):
+    out = tmp_path / "bank"
+    status = main(
+        [
+            "simulate",
+            str(ROOT / "simulations" / "bank_center.toml"),
+            "--out",
+            str(out),
+            "--replications",
+            "3",
+        ]
+    )
+    assert status == 0
+    printed = capsys.readouterr().out
+    assert "service_en" in printed
+    assert "bilingual" in printed
+    with (out / "queues.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == [
+        "queue",
+        "channel",
+        "offered",
+        "answered",
+        "abandoned",
+        "service_level",
+        "service_level_hw",
+        "asa",
+        "asa_hw",
+        "abandon_rate",
+        "abandon_rate_hw",
+        "occupancy",
+    ]
+    assert [r["queue"] for r in rows] == ["service_en", "service_fr", "cards", "mortgages", "all"]
+    total = sum(float(r["offered"]) for r in rows[:-1])
+    assert float(rows[-1]["offered"]) == pytest.approx(total)
+    for r in rows:  # flow conservation in the table
+        assert float(r["answered"]) + float(r["abandoned"]) == pytest.approx(float(r["offered"]))
+    with (out / "groups.csv").open() as f:
+        groups = list(csv.DictReader(f))
+    assert list(groups[0]) == ["group", "agents", "occupancy", "utilization"]
+    assert all(0 < float(g["utilization"]) < float(g["occupancy"]) <= 1 for g in groups)
+    with (out / "intervals.csv").open() as f:
+        head = next(csv.reader(f))
+    assert head[:3] == ["queue", "start", "calls"]
+    assert {p.name for p in out.glob("*.png")} == {
+        "queues_service_level.png",
+        "queues_waits.png",
+        "groups_occupancy.png",
+    }
+
+
+def test_plan_of_several_queues_is_not_yet_and_exits_2(tmp_path, capsys):
+    status = main(
+        ["plan", str(ROOT / "simulations" / "bank_center.toml"), "--out", str(tmp_path / "p")]
+    )
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "not yet" in err
+    assert err.count("\n") == 1
+    assert not (tmp_path / "p").exists()
+
+
+def test_simulate_scenario_refuses_flags_the_file_sets(tmp_path, capsys):
+    status = main(
+        [
+            "simulate",
+            str(ROOT / "simulations" / "bank_center.toml"),
+            "--out",
+            str(tmp_path / "x"),
+            "--patience",
+            "3min",
+        ]
+    )
+    assert status == 2
+    assert "--patience: a scenario file sets this itself" in capsys.readouterr().err
