@@ -8,11 +8,19 @@ rounding), as the tests check.
 State: each queue is a FCFS line over its contacts in arrival order (a head pointer skips
 contacts already answered or gone); each group keeps its idle agents in a min-heap keyed by
 ``(idle since, agent)``; one event heap keyed by ``(time, kind, id)`` holds call ends,
-window ends and openings, overflow instants and patience ends, in that order of kind at one
-instant (rules 2 and 4 of ``Routing``). Arrivals are read in order from the callers'
+window ends and openings, and overflow instants, in that order of kind at one instant
+(rules 2 and 4 of ``Routing``). A hang-up needs no event: a contact whose patience ran
+out before an agent looks at it is recorded as abandoned then (an agent free at the very
+instant the patience ends still answers, as in the SimPy engine), and contacts left
+waiting at the end of the day hung up when their patience ran out. Overflow instants come
+in arrival order for each (queue, group) pair, so each pair keeps one pending event, for
+its next contact still waiting (the SimPy engine sets a timer per contact): contacts
+answered before their instant cost no event. Arrivals are read in order from the callers'
 arrays and come after the events of their instant. Each contact costs a few heap
 operations, O(log agents + log waiting).
 """
+
+from dataclasses import replace
 
 import numpy as np
 from numba import njit
@@ -28,7 +36,7 @@ from staffing.simulation.model import (
     close_center_day,
 )
 
-_CALL_END, _WINDOW_END, _WINDOW_OPEN, _OVERFLOW, _PATIENCE = 0, 1, 2, 3, 4
+_CALL_END, _WINDOW_END, _WINDOW_OPEN, _OVERFLOW = 0, 1, 2, 3
 _SHIFT = 40  # an event's key: kind << _SHIFT | id
 _MASK = (1 << _SHIFT) - 1
 _AWAY, _IDLE, _BUSY = 0, 1, 2
@@ -43,16 +51,15 @@ def _before(t1, k1, t2, k2):
 def _ev_push(ev_t, ev_k, size, t, key):
     """Push ``(t, key)`` on the event heap of ``size`` entries; returns the new size."""
     k = size
+    while k > 0:  # move the hole up past later parents, then fill it
+        parent = (k - 1) // 2
+        if not _before(t, key, ev_t[parent], ev_k[parent]):
+            break
+        ev_t[k] = ev_t[parent]
+        ev_k[k] = ev_k[parent]
+        k = parent
     ev_t[k] = t
     ev_k[k] = key
-    while k > 0:
-        parent = (k - 1) // 2
-        if _before(ev_t[k], ev_k[k], ev_t[parent], ev_k[parent]):
-            ev_t[k], ev_t[parent] = ev_t[parent], ev_t[k]
-            ev_k[k], ev_k[parent] = ev_k[parent], ev_k[k]
-            k = parent
-        else:
-            break
     return size + 1
 
 
@@ -60,59 +67,74 @@ def _ev_push(ev_t, ev_k, size, t, key):
 def _ev_pop(ev_t, ev_k, size):
     """Remove the top of the event heap; returns the new size."""
     size -= 1
-    ev_t[0] = ev_t[size]
-    ev_k[0] = ev_k[size]
+    t = ev_t[size]
+    key = ev_k[size]
     k = 0
-    while True:
-        left = 2 * k + 1
-        if left >= size:
+    while True:  # move the hole down past earlier children, then fill it with the last entry
+        child = 2 * k + 1
+        if child >= size:
             break
-        child = left
-        if left + 1 < size and _before(ev_t[left + 1], ev_k[left + 1], ev_t[left], ev_k[left]):
-            child = left + 1
-        if _before(ev_t[child], ev_k[child], ev_t[k], ev_k[k]):
-            ev_t[k], ev_t[child] = ev_t[child], ev_t[k]
-            ev_k[k], ev_k[child] = ev_k[child], ev_k[k]
-            k = child
-        else:
+        if child + 1 < size and _before(ev_t[child + 1], ev_k[child + 1], ev_t[child], ev_k[child]):
+            child += 1
+        if not _before(ev_t[child], ev_k[child], t, key):
             break
+        ev_t[k] = ev_t[child]
+        ev_k[k] = ev_k[child]
+        k = child
+    ev_t[k] = t
+    ev_k[k] = key
     return size
 
 
 @njit(cache=True)
-def _swap(ht, ha, pos, a, b):
-    ht[a], ht[b] = ht[b], ht[a]
-    ha[a], ha[b] = ha[b], ha[a]
-    pos[ha[a]] = a
-    pos[ha[b]] = b
+def _gone(i, t, arrival, patience, status, wait):
+    """Whether waiting contact ``i`` hung up before ``t``; if so, record it (lazily)."""
+    if arrival[i] + patience[i] < t:
+        status[i] = ABANDONED
+        wait[i] = patience[i]
+        return True
+    return False
 
 
 @njit(cache=True)
 def _idle_up(ht, ha, pos, base, k):
+    """Move the entry at slot ``k`` of a group's idle heap up to its place."""
+    t = ht[base + k]
+    j = ha[base + k]
     while k > 0:
         parent = (k - 1) // 2
-        if _before(ht[base + k], ha[base + k], ht[base + parent], ha[base + parent]):
-            _swap(ht, ha, pos, base + k, base + parent)
-            k = parent
-        else:
-            return
+        if not _before(t, j, ht[base + parent], ha[base + parent]):
+            break
+        ht[base + k] = ht[base + parent]
+        ha[base + k] = ha[base + parent]
+        pos[ha[base + k]] = base + k
+        k = parent
+    ht[base + k] = t
+    ha[base + k] = j
+    pos[j] = base + k
 
 
 @njit(cache=True)
 def _idle_down(ht, ha, pos, base, size, k):
+    """Move the entry at slot ``k`` of a group's idle heap down to its place."""
+    t = ht[base + k]
+    j = ha[base + k]
     while True:
-        left = 2 * k + 1
-        if left >= size:
-            return
-        child = left
-        r = left + 1
-        if r < size and _before(ht[base + r], ha[base + r], ht[base + left], ha[base + left]):
+        child = 2 * k + 1
+        if child >= size:
+            break
+        r = child + 1
+        if r < size and _before(ht[base + r], ha[base + r], ht[base + child], ha[base + child]):
             child = r
-        if _before(ht[base + child], ha[base + child], ht[base + k], ha[base + k]):
-            _swap(ht, ha, pos, base + k, base + child)
-            k = child
-        else:
-            return
+        if not _before(ht[base + child], ha[base + child], t, j):
+            break
+        ht[base + k] = ht[base + child]
+        ha[base + k] = ha[base + child]
+        pos[ha[base + k]] = base + k
+        k = child
+    ht[base + k] = t
+    ha[base + k] = j
+    pos[j] = base + k
 
 
 @njit(cache=True)
@@ -124,7 +146,6 @@ def _idle_remove(ht, ha, pos, base, size, k):
         moved = ha[base + size]
         ht[base + k] = ht[base + size]
         ha[base + k] = moved
-        pos[moved] = base + k
         _idle_up(ht, ha, pos, base, k)
         _idle_down(ht, ha, pos, base, size, pos[moved] - base)
     return size
@@ -164,9 +185,6 @@ def _run(
     agent_of = np.full(n, -1, dtype=np.int64)
     head = q_ptr[:-1].copy()
     tail = q_ptr[:-1].copy()
-    count = np.zeros(queues, dtype=np.int64)
-    area = np.zeros(queues)
-    since = np.zeros(queues)
     state = np.zeros(agents, dtype=np.int64)
     window = np.zeros(agents, dtype=np.int64)
     seg_start = np.zeros(agents)
@@ -174,10 +192,11 @@ def _run(
     ha = np.zeros(agents, dtype=np.int64)
     pos = np.full(agents, -1, dtype=np.int64)
     hsize = np.zeros(groups, dtype=np.int64)
-    most_overflow = 0
-    for q in range(queues):
-        most_overflow = max(most_overflow, ov_ptr[q + 1] - ov_ptr[q])
-    capacity = 3 * agents + n * (1 + most_overflow) + 8
+    # per (queue, group) pair with an overflow delay: the next contact whose overflow
+    # instant is due, and whether an event is pending for it
+    front = np.zeros(queues * groups, dtype=np.int64)
+    pending = np.zeros(queues * groups, dtype=np.bool_)
+    capacity = 3 * agents + n + queues * groups + 8
     ev_t = np.zeros(capacity)
     ev_k = np.zeros(capacity, dtype=np.int64)
     esize = 0
@@ -211,34 +230,39 @@ def _run(
                 g = group_of[j]
                 hsize[g] = _idle_remove(ht, ha, pos, g_base[g], hsize[g], pos[j] - g_base[g])
                 state[j] = _AWAY
-            elif kind == _OVERFLOW:
-                i = ident // groups
+            else:  # _OVERFLOW
+                # the overflow instants of pair (group g, queue q), in arrival order: each
+                # contact still waiting at its instant goes to an idle agent of g, if any
+                q = ident // groups
                 g = ident % groups
-                if status[i] != WAITING or hsize[g] == 0:
-                    continue
-                j = ha[g_base[g]]
-                hsize[g] = _idle_remove(ht, ha, pos, g_base[g], hsize[g], 0)
-                q = queue[i]
-                area[q] += count[q] * (t - since[q])
-                since[q] = t
-                count[q] -= 1
-                status[i] = ANSWERED
-                wait[i] = t - arrival[i]
-                agent_of[i] = j
-                state[j] = _BUSY
-                esize = _ev_push(
-                    ev_t, ev_k, esize, t + handle[i] * factor[g, q], (_CALL_END << _SHIFT) | j
-                )
-                continue
-            else:  # _PATIENCE
-                i = ident
-                if status[i] == WAITING:
-                    status[i] = ABANDONED
-                    wait[i] = patience[i]
-                    q = queue[i]
-                    area[q] += count[q] * (t - since[q])
-                    since[q] = t
-                    count[q] -= 1
+                pending[ident] = False
+                d = delay[g, q]
+                f = front[ident]
+                while f < tail[q]:
+                    i = q_order[f]
+                    if status[i] != WAITING or _gone(i, t, arrival, patience, status, wait):
+                        f += 1
+                        continue
+                    if arrival[i] + d > t:
+                        break
+                    f += 1
+                    if hsize[g] == 0:
+                        continue  # it waits for a freed agent of g (rule 3)
+                    j = ha[g_base[g]]
+                    hsize[g] = _idle_remove(ht, ha, pos, g_base[g], hsize[g], 0)
+                    status[i] = ANSWERED
+                    wait[i] = t - arrival[i]
+                    agent_of[i] = j
+                    state[j] = _BUSY
+                    esize = _ev_push(
+                        ev_t, ev_k, esize, t + handle[i] * factor[g, q], (_CALL_END << _SHIFT) | j
+                    )
+                front[ident] = f
+                if f < tail[q]:
+                    pending[ident] = True
+                    esize = _ev_push(
+                        ev_t, ev_k, esize, arrival[q_order[f]] + d, (_OVERFLOW << _SHIFT) | ident
+                    )
                 continue
             # agent j is free at t: in its window (opened, or after a call), or leaving it
             g = group_of[j]
@@ -251,7 +275,10 @@ def _run(
                     best_q = -1
                     for s in range(sk_ptr[g], sk_ptr[g + 1]):
                         q = sk_q[s]
-                        while head[q] < tail[q] and status[q_order[head[q]]] != WAITING:
+                        while head[q] < tail[q] and (
+                            status[q_order[head[q]]] != WAITING
+                            or _gone(q_order[head[q]], t, arrival, patience, status, wait)
+                        ):
                             head[q] += 1
                         if head[q] == tail[q]:
                             continue
@@ -265,9 +292,6 @@ def _run(
                             best_q = q
                     if best >= 0:
                         head[best_q] += 1
-                        area[best_q] += count[best_q] * (t - since[best_q])
-                        since[best_q] = t
-                        count[best_q] -= 1
                         status[best] = ANSWERED
                         wait[best] = t - arrival[best]
                         agent_of[best] = j
@@ -331,20 +355,21 @@ def _run(
                     break
             if answered:
                 continue
-            area[q] += count[q] * (t - since[q])
-            since[q] = t
-            count[q] += 1
             for s in range(ov_ptr[q], ov_ptr[q + 1]):
-                g = ov_g[s]
-                if delay[g, q] <= patience[i]:
+                pair = q * groups + ov_g[s]
+                if not pending[pair]:  # else an earlier contact's instant comes first
+                    pending[pair] = True
+                    front[pair] = tail[q] - 1
                     esize = _ev_push(
-                        ev_t, ev_k, esize, t + delay[g, q], (_OVERFLOW << _SHIFT) | (i * groups + g)
+                        ev_t, ev_k, esize, t + delay[ov_g[s], q], (_OVERFLOW << _SHIFT) | pair
                     )
-            if np.isfinite(patience[i]):
-                esize = _ev_push(ev_t, ev_k, esize, t + patience[i], (_PATIENCE << _SHIFT) | i)
         else:
             break
-    return status, wait, agent_of, logged[:n_logged], logged_agent[:n_logged], area, since
+    for i in range(n):  # nobody came for them: they hung up when their patience ran out
+        if status[i] == WAITING and np.isfinite(patience[i]):
+            status[i] = ABANDONED
+            wait[i] = patience[i]
+    return status, wait, agent_of, logged[:n_logged], logged_agent[:n_logged]
 
 
 def _csr(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -387,7 +412,7 @@ def run_center_day_fast(callers: Callers, agents: AgentWindows, routing: Routing
     sk_ptr, sk_q = _csr([routing.skills(g) for g in range(groups)])
     im_ptr, im_g = _csr([routing.immediate(q) for q in range(queues)])
     ov_ptr, ov_g = _csr([routing.overflow(q) for q in range(queues)])
-    status, wait, agent_of, logged, logged_agent, area, since = _run(
+    status, wait, agent_of, logged, logged_agent = _run(
         callers.arrival,
         callers.handle,
         callers.patience,
@@ -412,4 +437,9 @@ def run_center_day_fast(callers: Callers, agents: AgentWindows, routing: Routing
         ov_ptr,
         ov_g,
     )
-    return close_center_day(callers, status, wait, agent_of, logged, logged_agent, area, since)
+    zero = np.zeros(queues)
+    out = close_center_day(callers, status, wait, agent_of, logged, logged_agent, zero, zero)
+    # hang-ups are found lazily (no event each), so the queue's time-integral is taken from
+    # the waits: on the sample path they are equal (Little's law), as the SimPy engine's
+    # measured integral shows
+    return replace(out, queue_area=np.bincount(queue, weights=out.wait, minlength=queues))
