@@ -232,6 +232,7 @@ def test_simulate_command_writes_the_contract_tables(tmp_path, capsys):
     with (out / "intervals.csv").open() as f:
         head = next(csv.reader(f))
     assert head[:3] == ["queue", "start", "calls"]
+    assert (out / "costs.csv").exists()
     assert {p.name for p in out.glob("*.png")} == {
         "queues_service_level.png",
         "queues_waits.png",
@@ -263,3 +264,32 @@ def test_simulate_scenario_refuses_flags_the_file_sets(tmp_path, capsys):
     )
     assert status == 2
     assert "--patience: a scenario file sets this itself" in capsys.readouterr().err
+
+
+def test_cost_per_contact_shares_each_groups_cost_by_handle_time():
+    # disjoint groups: each queue carries its own group's paid hours at its own wage; a
+    # shared group's cost is split by handle time, and the parts add up to the whole
+    from staffing.costs import CostModel
+
+    a = Queue("a", constant(60.0, intervals=4))
+    b = Queue("b", constant(30.0, intervals=4), CallerBehaviour(patience=60.0))
+    model = CostModel(hourly_wage=20.0, loading=0.25)
+    alone = Center(
+        (a, b), (Group("ga", ("a",), agents=8), Group("gb", ("b",), agents=5, hourly_wage=40.0))
+    )
+    result = simulate_center(alone, replications=3, seed=3)
+    table = result.costs(alone, model).set_index("queue")
+    assert result.paid_hours["ga"] >= 8 * 2.0  # 8 agents for 2 h, plus any overrun
+    assert table.loc["a", "cost"] == pytest.approx(result.paid_hours["ga"] * 20.0 * 1.25)
+    assert table.loc["b", "cost"] == pytest.approx(result.paid_hours["gb"] * 40.0 * 1.25)
+    assert table.loc["a", "cost_per_contact"] == pytest.approx(
+        table.loc["a", "cost"] / result.queues.set_index("queue").loc["a", "answered"]
+    )
+    shared = Center((a, b), (Group("g", ("a", "b"), agents=12),))
+    result = simulate_center(shared, replications=3, seed=3)
+    table = result.costs(shared, model).set_index("queue")
+    hours = result.handle_hours.loc["g"]
+    assert table.loc["a", "cost"] / table.loc["b", "cost"] == pytest.approx(hours["a"] / hours["b"])
+    assert table.loc["a", "cost"] + table.loc["b", "cost"] == pytest.approx(
+        table.loc["all", "cost"]
+    )

@@ -330,7 +330,12 @@ def _simulate_scenario(args: argparse.Namespace) -> int:
             "--shifts, or plan it with `staffing plan`"
         )
     from staffing.report import terminal as term
-    from staffing.report.center_report import group_rows, queue_rows, write_center_report
+    from staffing.report.center_report import (
+        cost_rows,
+        group_rows,
+        queue_rows,
+        write_center_report,
+    )
     from staffing.simulation.center_run import simulate_center
 
     replications = (
@@ -350,7 +355,7 @@ def _simulate_scenario(args: argparse.Namespace) -> int:
         )
         progress.step(f"writing the report into {folder.path}")
         with folder.staging() as stage:
-            write_center_report(result, center, stage)
+            write_center_report(result, center, stage, scenario.costs)
     print(
         f"{replications} simulated days, seed {seed}: {len(center.queues)} queues, "
         f"{len(center.groups)} groups (95% confidence half-widths after ±)"
@@ -358,6 +363,8 @@ def _simulate_scenario(args: argparse.Namespace) -> int:
     print(term.render(*queue_rows(result)))
     print()
     print(term.render(*group_rows(result)))
+    print("\ncost per contact (groups' paid hours shared by their handle time; no fixed costs)")
+    print(term.render(*cost_rows(result, center, scenario.costs)))
     _replaced(folder)
     print(f"\ntables and charts in {folder.path}")
     return EXIT_OK

@@ -4,7 +4,8 @@ Writes into a folder (DESIGN.md section 8): ``queues.csv`` (a row per queue and 
 and ``groups.csv`` (a row per group) with the contract's columns, ``intervals.csv`` (the
 per-interval KPIs with a ``queue`` column), ``days.csv`` (per queue and calendar day), and
 charts per queue (``queues_service_level.png``, ``queues_waits.png``) and per group
-(``groups_occupancy.png``). Shares are drawn in percent, waits in seconds; undefined values
+(``groups_occupancy.png``), and ``costs.csv`` (cost per contact per queue, groups' costs
+shared by their handle time). Shares are drawn in percent, waits in seconds; undefined values
 (no contact in an interval) are left blank, never written as NaN.
 """
 
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from staffing.center import Center
+from staffing.costs import CostModel
 from staffing.report.charts import TALL, WIDE, _points, _time_axis, legend_outside, new_figure
 from staffing.report.charts import save_png as _save
 from staffing.simulation.center_run import ALL, CenterResult
@@ -23,6 +25,7 @@ FILES = (
     "groups.csv",
     "intervals.csv",
     "days.csv",
+    "costs.csv",
     "queues_service_level.png",
     "queues_waits.png",
     "groups_occupancy.png",
@@ -36,11 +39,17 @@ def _starts(center: Center) -> np.ndarray:
     return center.forecast.start.astype("datetime64[s]")
 
 
-def write_center_report(result: CenterResult, center: Center, folder: Path) -> list[Path]:
+def write_center_report(
+    result: CenterResult, center: Center, folder: Path, costs: CostModel
+) -> list[Path]:
     """Write the tables and charts of a simulated center into ``folder``; return the paths."""
     folder = Path(folder)
     paths = []
-    for name, frame in (("queues.csv", result.queues), ("groups.csv", result.groups)):
+    for name, frame in (
+        ("queues.csv", result.queues),
+        ("groups.csv", result.groups),
+        ("costs.csv", result.costs(center, costs)),
+    ):
         path = folder / name
         frame.to_csv(path, index=False, float_format="%.6g")
         paths.append(path)
@@ -160,3 +169,22 @@ def group_rows(result: CenterResult) -> tuple[list[list[str]], list[str]]:
         for _, r in frame.iterrows()
     ]
     return rows, ["group", "agents (mean)", "occupancy", "utilization"]
+
+
+def cost_rows(
+    result: CenterResult, center: Center, costs: CostModel
+) -> tuple[list[list[str]], list[str]]:
+    """Rows and header of the cost-per-contact table shown on the terminal."""
+    from staffing.report.terminal import number
+
+    frame = result.costs(center, costs)
+    rows = [
+        [
+            str(r["queue"]),
+            number(r["answered"]),
+            number(r["cost"]),
+            number(r["cost_per_contact"], ",.2f"),
+        ]
+        for _, r in frame.iterrows()
+    ]
+    return rows, ["queue", "answered", f"cost [{costs.currency}]", "per contact"]

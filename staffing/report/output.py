@@ -49,6 +49,7 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
         "groups.csv",
         "intervals.csv",
         "days.csv",
+        "costs.csv",
         "queues_service_level.png",
         "queues_waits.png",
         "groups_occupancy.png",

@@ -26,6 +26,7 @@ import pandas as pd
 
 from staffing import _checks, kpis
 from staffing.center import Center
+from staffing.costs import CostModel
 from staffing.errors import InputError
 from staffing.shifts import Shift
 from staffing.simulation.model import (
@@ -76,6 +77,10 @@ class CenterResult:
         KPI with ``<kpi>_ci``.
     replications : dict
         Per queue name (and ``all``): per KPI, the whole-horizon value of each replication.
+    handle_hours : pandas.DataFrame
+        Mean handle time per replication [h], a row per group, a column per queue.
+    paid_hours : pandas.Series
+        Mean paid time per replication [h] by group (overruns included).
     callers, outcomes : list or None
         Every replication's contacts and outcome, if ``keep_records`` was set.
     """
@@ -86,8 +91,39 @@ class CenterResult:
     group_intervals: pd.DataFrame
     days: pd.DataFrame
     replications: dict[str, dict[str, FloatArray]]
+    handle_hours: pd.DataFrame
+    paid_hours: pd.Series
     callers: list[Callers] | None = None
     outcomes: list[CenterOutcome] | None = None
+
+    def costs(self, center: Center, costs: CostModel) -> pd.DataFrame:
+        """Cost per contact handled, per queue and ``all`` (DESIGN.md section 4).
+
+        Each group's paid hours cost its wage (``hourly_wage`` of the group, else of
+        ``costs``) with the loadings, seats, team leads and overhead of ``costs``
+        (:attr:`staffing.costs.CostModel.per_hour`); a group's cost is shared among the
+        queues it served by their share of its handle time. Fixed monthly costs are left
+        out. Columns: ``queue, answered, cost, cost_per_contact`` (mean per replication).
+        """
+        shares = self.handle_hours.div(self.handle_hours.sum(axis=1), axis=0).fillna(0.0)
+        per_hour = [
+            replace(costs, hourly_wage=g.hourly_wage).per_hour
+            if g.hourly_wage is not None
+            else costs.per_hour
+            for g in center.groups
+        ]
+        group_cost = self.paid_hours.to_numpy() * np.array(per_hour)
+        cost = shares.mul(group_cost, axis=0).sum(axis=0)
+        answered = self.queues.set_index("queue")["answered"]
+        rows = [(name, float(answered[name]), float(cost[name])) for name in center.queue_names]
+        rows.append((ALL, float(answered[ALL]), float(group_cost.sum())))
+        frame = pd.DataFrame(rows, columns=["queue", "answered", "cost"])
+        frame["cost_per_contact"] = np.where(
+            frame["answered"] > 0,
+            frame["cost"] / frame["answered"].where(frame["answered"] > 0),
+            np.nan,
+        )
+        return frame
 
     def kpi(self, queue: str, name: str) -> tuple[float, float]:
         """Whole-horizon ``(mean, 95 % half-width)`` of one KPI of ``queue`` (or ``all``)."""
@@ -252,6 +288,8 @@ class _Reduced:
     queue_days: dict[str, kpis.Sums]
     group_sums: list[tuple[FloatArray, FloatArray, FloatArray]]
     group_days: list[tuple[float, float, float]]
+    handled: FloatArray
+    """Handle time per group and queue [agent-seconds]."""
 
 
 def _reduce(setup: _Setup, callers: Callers, outcome: CenterOutcome) -> _Reduced:
@@ -311,7 +349,12 @@ def _reduce(setup: _Setup, callers: Callers, outcome: CenterOutcome) -> _Reduced
         day_time = [sum(group_days[g][k] for g in serving) for k in range(3)]
         queue_sums[name] = sums
         queue_days[name] = kpis.day_sums(sums, *day_time)
-    return _Reduced(queue_sums, queue_days, group_sums, group_days)
+    groups, queues = routing.shape
+    cell = np.maximum(group, 0) * queues + callers.queue
+    per_cell = np.bincount(cell[answered], weights=handled[answered], minlength=groups * queues)
+    return _Reduced(
+        queue_sums, queue_days, group_sums, group_days, per_cell.reshape(groups, queues)
+    )
 
 
 def _all_in_time(
@@ -420,6 +463,18 @@ def _tables(setup: _Setup, reduced: list[_Reduced], keep_records: bool, reps: li
         group_intervals=pd.concat(group_frames, ignore_index=True),
         days=pd.concat(day_frames, ignore_index=True),
         replications=per_queue_reps,
+        handle_hours=pd.DataFrame(
+            np.mean([r.handled for r in reduced], axis=0) / 3600.0,
+            index=list(center.group_names),
+            columns=list(center.queue_names),
+        ),
+        paid_hours=pd.Series(
+            [
+                np.mean([r.group_days[g][2] for r in reduced]) / 3600.0
+                for g in range(len(center.groups))
+            ],
+            index=list(center.group_names),
+        ),
         callers=[rep[1] for rep in reps] if keep_records else None,
         outcomes=[rep[2] for rep in reps] if keep_records else None,
     )
