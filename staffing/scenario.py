@@ -39,11 +39,10 @@ from typing import Any
 
 from staffing import _checks, distributions, units
 from staffing.callers import CallerBehaviour, Returns
-from staffing.center import CHANNELS, Center, Group, Queue
+from staffing.center import Center
 from staffing.costs import CostModel, fte_hours_per_calendar_day
-from staffing.csvfile import parse_number, read_rows
 from staffing.errors import InputError
-from staffing.forecast import COLUMN_NAMES, Forecast, read_forecast
+from staffing.forecast import Forecast, read_forecast
 from staffing.requirements import OVER, ServiceTargets
 from staffing.shifts import BreakRule, ShiftPattern
 
@@ -539,7 +538,9 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
                 f"{file}: forecast.file = {csv!r}: with [[queues]], each queue names its own "
                 "forecast (queues[i].forecast); drop forecast.file"
             )
-        center = _center(top, data, path, interval)
+        from staffing.scenario_center import read_center  # the [[queues]] keys
+
+        center = read_center(top, data, path, interval)
         forecast = center.pooled_forecast()
     elif "groups" in data:
         raise InputError(f"{file}: [[groups]] without [[queues]]; give the queues they serve")
@@ -567,7 +568,9 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
         for i, raw in enumerate(raw_shifts)
     )
     if center is not None:
-        _check_group_shifts(file, center, patterns)
+        from staffing.scenario_center import check_group_shifts
+
+        check_group_shifts(file, center, patterns)
     rules_r = top.sub("schedule", "schedule")
     rules = ScheduleRules(
         max_headcount=_whole_or_none(rules_r, "max_headcount"),
@@ -627,23 +630,6 @@ def _whole_or_none(r: TableReader, key: str) -> int | None:
     return None if value is None else int(value)
 
 
-# --------------------------------------------------------------------------- queues, groups
-
-_QUEUE_CALLERS = (
-    "patience",
-    "patience_distribution",
-    "patience_cv",
-    "handle_distribution",
-    "handle_cv",
-)
-_LATER = {
-    "max_sessions": "chat",
-    "session_speed": "chat",
-    "deadline": "email",
-    "backlog": "email",
-}
-
-
 def _volume_cv(r: TableReader, several: bool) -> float:
     """Read ``[simulation] volume_cv`` (a CV, 0 for none); for ``[[queues]]`` scenarios."""
     if not r.has("volume_cv"):
@@ -660,178 +646,3 @@ def _volume_cv(r: TableReader, several: bool) -> float:
             "from 1e-6 to 10 (0.19 = 19 %)"
         )
     return value
-
-
-def _table_list(file: str, data: dict[str, Any], key: str, what: str) -> list[Any]:
-    raw = data.get(key)
-    if not isinstance(raw, list) or not raw:
-        raise InputError(f"{file}: {key} must be one or more [[{key}]] tables ({what})")
-    return raw
-
-
-def _center(top: TableReader, data: dict[str, Any], path: Path, interval: float | None) -> Center:
-    """Read ``[[queues]]`` and ``[[groups]]`` into a validated :class:`Center`."""
-    file = top.file
-    callers_table = data.get("callers", {})
-    targets_table = data.get("targets", {})
-    queues = tuple(
-        _queue(
-            TableReader(file, f"queues[{i}]", raw, "queues"),
-            path.parent,
-            interval,
-            callers_table if isinstance(callers_table, dict) else {},
-            targets_table if isinstance(targets_table, dict) else {},
-        )
-        for i, raw in enumerate(_table_list(file, data, "queues", "name, forecast, ..."))
-    )
-    groups = tuple(
-        _group(TableReader(file, f"groups[{i}]", raw, "groups"))
-        for i, raw in enumerate(_table_list(file, data, "groups", "name, skills, agents"))
-    )
-    try:
-        return Center(queues, groups)
-    except InputError as error:
-        raise InputError(f"{file}: {error}") from None
-
-
-def _queue(
-    r: TableReader,
-    folder: Path,
-    interval: float | None,
-    callers_table: dict[str, Any],
-    targets_table: dict[str, Any],
-) -> Queue:
-    """Read one ``[[queues]]`` table: its own keys over the file's [callers] and [targets]."""
-    name = r.text("name")
-    if not name:
-        raise InputError(f"{r.field('name')} is missing; every queue needs a unique name")
-    channel = r.text("channel", "voice")
-    if channel not in CHANNELS:
-        raise InputError(
-            f"{r.field('channel')} = {channel!r}; only voice queues are simulated for now "
-            "(chat and email come in a later version)"
-        )
-    for key, kind in _LATER.items():
-        if r.has(key):
-            raise InputError(
-                f"{r.field(key)}: for {kind} queues, which come in a later version; a voice "
-                "queue has no such key"
-            )
-    csv = r.text("forecast")
-    if csv is None:
-        raise InputError(f"{r.field('forecast')} is missing; name the queue's forecast CSV")
-    forecast = read_forecast(folder / csv, interval=interval)
-    merged = {k: v for k, v in callers_table.items() if k in _QUEUE_CALLERS}
-    merged |= {k: r.table[k] for k in _QUEUE_CALLERS if k in r.table}
-    callers = _callers(TableReader(r.file, r.where, merged, "callers"))
-    raw_targets = r.table.get("targets", {})
-    if not isinstance(raw_targets, dict):
-        raise InputError(
-            f"{r.field('targets')} = {raw_targets!r}; expected a table like "
-            '{ service_level = "80/20", abandon_rate = "5%" }'
-        )
-    targets, _ = _targets(
-        TableReader(r.file, r.label("targets"), targets_table | raw_targets, "targets")
-    )
-    priority = r.number("priority", 0, low=-1e9, whole=True)
-    return _build(
-        Queue,
-        r.field(""),
-        name=name,
-        forecast=forecast,
-        callers=callers,
-        targets=targets,
-        priority=int(priority),
-        channel=channel,
-        patience=_patience_column(folder / csv, forecast),
-    )
-
-
-def _patience_column(path: Path, forecast: Forecast) -> Any:
-    """Mean patience per interval from a forecast's optional ``patience`` column [s].
-
-    None without the column; an empty cell keeps the queue's patience (NaN, filled by the
-    simulation), ``inf`` means callers who never hang up.
-    """
-    rows = read_rows(path, {"start": COLUMN_NAMES["start"], "patience?": ("patience",)})
-    cells = [cells["patience"] for _, cells in rows]
-    if not any(cells):
-        return None
-    values = []
-    for (where, _), cell in zip(rows, cells, strict=True):
-        if cell == "":
-            values.append(math.nan)
-            continue
-        value = math.inf if cell.lower() == "inf" else float("nan")
-        if not math.isinf(value):
-            value = parse_number(cell, where, "patience", "patience must be seconds > 0 or inf")
-        if not value > 0:
-            raise InputError(f"{where}: patience = {cell!r}; patience must be seconds > 0 or inf")
-        values.append(value)
-    if len(values) != forecast.n_intervals:
-        raise InputError(f"{path}: the patience column has {len(values)} rows for the forecast")
-    return values
-
-
-def _group(r: TableReader) -> Group:
-    """Read one ``[[groups]]`` table."""
-    name = r.text("name")
-    if not name:
-        raise InputError(f"{r.field('name')} is missing; every group needs a unique name")
-    skills = r.table.get("skills")
-    if not (isinstance(skills, list) and skills and all(isinstance(s, str) for s in skills)):
-        raise InputError(
-            f"{r.field('skills')} = {skills!r}; list the queues the group serves, in "
-            'preference order, e.g. ["sales", "support"]'
-        )
-    overflow = {}
-    for queue, value in _inline(r, "overflow_after").items():
-        overflow[queue] = units.parse_duration(str(value), r.field(f"overflow_after.{queue}"))
-    factors = {}
-    for queue, value in _inline(r, "handle_factor").items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise InputError(
-                f"{r.field(f'handle_factor.{queue}')} = {value!r}; expected a factor like 1.2"
-            )
-        factors[queue] = float(value)
-    agents = r.table.get("agents")
-    if (agents is not None and not isinstance(agents, int | list)) or isinstance(agents, bool):
-        raise InputError(
-            f"{r.field('agents')} = {agents!r}; give a whole number, or a list with one per "
-            "interval"
-        )
-    shifts = r.table.get("shifts", [])
-    if not (isinstance(shifts, list) and all(isinstance(s, str) for s in shifts)):
-        raise InputError(f"{r.field('shifts')} = {shifts!r}; list names of [[shifts]] patterns")
-    wage = r.number("hourly_wage")
-    return _build(
-        Group,
-        r.field(""),
-        name=name,
-        skills=tuple(skills),
-        overflow_after=overflow,
-        handle_factor=factors,
-        agents=tuple(agents) if isinstance(agents, list) else agents,
-        shifts=tuple(shifts),
-        hourly_wage=None if wage is None else float(wage),
-    )
-
-
-def _inline(r: TableReader, key: str) -> dict[str, Any]:
-    value = r.table.get(key, {})
-    if not isinstance(value, dict):
-        raise InputError(
-            f"{r.field(key)} = {value!r}; expected a table by queue, e.g. {{ support = ... }}"
-        )
-    return value
-
-
-def _check_group_shifts(file: str, center: Center, patterns: tuple[ShiftPattern, ...]) -> None:
-    names = {p.name for p in patterns}
-    for g, group in enumerate(center.groups):
-        for shift in group.shifts:
-            if shift not in names:
-                raise InputError(
-                    f"{file}: groups[{g}].shifts: {shift!r} names no [[shifts]] pattern; "
-                    f"patterns: {', '.join(sorted(names)) or 'none given'}"
-                )

@@ -293,3 +293,26 @@ def test_cost_per_contact_shares_each_groups_cost_by_handle_time():
     assert table.loc["a", "cost"] + table.loc["b", "cost"] == pytest.approx(
         table.loc["all", "cost"]
     )
+
+
+def test_plan_and_whatif_of_several_queues_refuse_in_one_line(tmp_path, capsys):
+    from staffing.errors import InputError
+    from staffing.plan import plan
+    from staffing.scenario import load_scenario
+
+    with pytest.raises(InputError, match="not yet available"):
+        plan(load_scenario(ROOT / "simulations" / "bank_center.toml"))
+    status = main(
+        [
+            "whatif",
+            str(ROOT / "simulations" / "bank_center.toml"),
+            "--vary",
+            "volume=1.0,1.1",
+            "--out",
+            str(tmp_path / "w"),
+            "--workers",
+            "1",
+        ]
+    )
+    assert status == 2
+    assert capsys.readouterr().err.count("\n") == 1
