@@ -316,3 +316,22 @@ def test_plan_and_whatif_of_several_queues_refuse_in_one_line(tmp_path, capsys):
     )
     assert status == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_volume_uncertainty_is_one_busyness_factor_shared_by_all_queues():
+    # one queue: the factor is drawn as simulate() draws it, seed for seed
+    fc = constant(100.0, intervals=4)
+    today = simulate(fc, agents=[14] * 4, replications=4, seed=8, volume_cv=0.3)
+    center = Center((Queue("q", fc),), (Group("g", ("q",), agents=14),))
+    new = simulate_center(center, replications=4, seed=8, volume_cv=0.3)
+    np.testing.assert_allclose(new.replications["q"]["offered"], today.day_replications["offered"])
+    # two queues: a busy day is busy on both. With 400 calls a day each and a gamma factor
+    # of CV 0.3, each day's count has variance 400 + 400^2 0.09 and the two share the
+    # covariance 400^2 0.09: a correlation of 14400 / 14800 = 0.97 (0 without the factor)
+    two = Center((Queue("a", fc), Queue("b", fc)), (Group("g", ("a", "b"), agents=30),))
+    result = simulate_center(two, replications=40, seed=9, volume_cv=0.3)
+    a, b = result.replications["a"]["offered"], result.replications["b"]["offered"]
+    assert np.corrcoef(a, b)[0, 1] > 0.75
+    flat = simulate_center(two, replications=40, seed=9)
+    a, b = flat.replications["a"]["offered"], flat.replications["b"]["offered"]
+    assert abs(np.corrcoef(a, b)[0, 1]) < 0.4
