@@ -108,9 +108,9 @@ def main() -> None:
         f"Erlangs, {n:,} contacts in the day"
     )
     print(f"fast engine: first call (compile or cache load) {compile_s:.2f} s")
-    both = cpu(lambda: run_center_day_fast(draw(fcs, 1), windows, routing), 5)
-    fast = cpu(lambda: run_center_day_fast(callers, windows, routing), 5)
-    slow = cpu(lambda: run_center_day(callers, windows, routing), 1)
+    both = cpu(lambda: run_center_day_fast(draw(fcs, 1), windows, routing), 10)
+    fast = cpu(lambda: run_center_day_fast(callers, windows, routing), 10)
+    slow = cpu(lambda: run_center_day(callers, windows, routing), 2)
     a = run_center_day(callers, windows, routing)
     b = run_center_day_fast(callers, windows, routing)
     same = bool((a.status == b.status).all() and (a.agent == b.agent).all())

@@ -372,6 +372,22 @@ def _run(
     return status, wait, agent_of, logged[:n_logged], logged_agent[:n_logged]
 
 
+@njit(cache=True)
+def _by_queue(queue, queues):
+    """Contacts grouped by queue, each group in arrival order: the order and its pointers."""
+    ptr = np.zeros(queues + 1, dtype=np.int64)
+    for q in queue:
+        ptr[q + 1] += 1
+    for q in range(queues):
+        ptr[q + 1] += ptr[q]
+    fill = ptr[:-1].copy()
+    order = np.empty(queue.size, dtype=np.int64)
+    for i in range(queue.size):
+        order[fill[queue[i]]] = i
+        fill[queue[i]] += 1
+    return order, ptr
+
+
 def _csr(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
     ptr = np.zeros(len(lists) + 1, dtype=np.int64)
     ptr[1:] = np.cumsum([len(x) for x in lists])
@@ -406,9 +422,7 @@ def run_center_day_fast(callers: Callers, agents: AgentWindows, routing: Routing
     win_agent = np.repeat(np.arange(first.size, dtype=np.int64), last - first + 1)
     g_base = np.searchsorted(group_of, np.arange(groups)).astype(np.int64)
     queue = callers.queue
-    q_order = np.argsort(queue, kind="stable").astype(np.int64)
-    q_ptr = np.zeros(queues + 1, dtype=np.int64)
-    q_ptr[1:] = np.cumsum(np.bincount(queue, minlength=queues))
+    q_order, q_ptr = _by_queue(queue, queues)
     sk_ptr, sk_q = _csr([routing.skills(g) for g in range(groups)])
     im_ptr, im_g = _csr([routing.immediate(q) for q in range(queues)])
     ov_ptr, ov_g = _csr([routing.overflow(q) for q in range(queues)])

@@ -546,16 +546,19 @@ def draw_queue_callers(
 
 def merge_queues(per_queue: Sequence[Callers]) -> Callers:
     """All queues' callers in one arrival order (queue order on equal times)."""
-    arrival = np.concatenate([c.arrival for c in per_queue])
-    order = np.argsort(arrival, kind="stable")
-    queue = np.concatenate([np.full(c.size, q, dtype=np.int64) for q, c in enumerate(per_queue)])
-    return Callers(
-        arrival[order],
-        np.concatenate([c.handle for c in per_queue])[order],
-        np.concatenate([c.patience for c in per_queue])[order],
-        np.concatenate([c.interval for c in per_queue])[order],
-        queue=queue[order],
-    )
+    if len(per_queue) == 1:
+        c = per_queue[0]
+        return Callers(
+            c.arrival, c.handle, c.patience, c.interval, queue=np.zeros(c.size, dtype=np.int64)
+        )
+    times = np.concatenate([[c.arrival, c.handle, c.patience] for c in per_queue], axis=1)
+    order = np.argsort(times[0], kind="stable")
+    times = times[:, order]
+    ints = np.concatenate(
+        [[c.interval, np.full(c.size, q, dtype=np.int64)] for q, c in enumerate(per_queue)],
+        axis=1,
+    )[:, order]
+    return Callers(times[0], times[1], times[2], ints[0], queue=ints[1])
 
 
 def join_windows(per_group: Sequence[AgentWindows]) -> tuple[AgentWindows, NDArray[np.int64]]:
