@@ -335,3 +335,25 @@ def test_volume_uncertainty_is_one_busyness_factor_shared_by_all_queues():
     flat = simulate_center(two, replications=40, seed=9)
     a, b = flat.replications["a"]["offered"], flat.replications["b"]["offered"]
     assert abs(np.corrcoef(a, b)[0, 1]) < 0.4
+
+
+def test_threads_give_the_results_of_one_thread():
+    center = Center(
+        (Queue("a", constant(80.0, intervals=4)), Queue("b", constant(40.0, intervals=4))),
+        (Group("x", ("a", "b"), agents=8), Group("y", ("b",), agents=3)),
+    )
+    one = simulate_center(center, replications=4, seed=2)
+    two = simulate_center(center, replications=4, seed=2, workers=2)
+    for name in ("a", "b", "all"):
+        for kpi in ("service_level", "asa", "offered"):
+            np.testing.assert_array_equal(two.replications[name][kpi], one.replications[name][kpi])
+
+
+def test_a_group_with_shifts_only_needs_a_schedule_to_simulate():
+    from staffing.errors import InputError
+
+    center = Center(
+        (Queue("a", constant(10.0, intervals=2)),), (Group("x", ("a",), shifts=("d",)),)
+    )
+    with pytest.raises(InputError, match="group 'x' has shifts to plan but no agents"):
+        simulate_center(center, replications=2)

@@ -315,8 +315,7 @@ def _simulate_scenario(args: argparse.Namespace) -> int:
     _at_least(args.replications, "--replications", 2, "simulated days")
     if args.seed is not None and args.seed < 0:
         raise InputError(f"--seed = {args.seed}; a seed is a whole number >= 0")
-    if args.workers != 1:
-        raise InputError("--workers: a scenario of several queues is simulated on one thread")
+    _at_least(args.workers, "--workers", 1, "threads")
     from staffing.report.output import OutputFolder
 
     folder = OutputFolder(args.out, "simulate", force=args.force)
@@ -351,6 +350,7 @@ def _simulate_scenario(args: argparse.Namespace) -> int:
             seed=seed,
             engine=args.engine,
             volume_cv=scenario.simulation.volume_cv,
+            workers=args.workers,
             progress=lambda done: progress("simulating", done, replications),
         )
         progress.step(f"writing the report into {folder.path}")

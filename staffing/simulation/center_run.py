@@ -19,6 +19,7 @@ References
 """
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -167,6 +168,7 @@ def simulate_center(
     keep_records: bool = False,
     progress: Callable[[int], None] | None = None,
     cyclic: bool = False,
+    workers: int = 1,
 ) -> CenterResult:
     """Simulate the center's days, with replications.
 
@@ -197,6 +199,8 @@ def simulate_center(
         Called with the number of replications done after each one.
     cyclic : bool
         With shifts: the horizon repeats (a 24/7 week).
+    workers : int, default 1
+        Threads the replications are spread over; the results are those of one thread.
 
     Returns
     -------
@@ -204,6 +208,8 @@ def simulate_center(
     """
     if int(replications) != replications or replications < 1:
         raise InputError(f"replications = {replications!r}; must be a whole number >= 1")
+    if int(workers) != workers or workers < 1:
+        raise InputError(f"workers = {workers!r}; must be a whole number >= 1")
     if engine not in ("fast", "simpy"):
         raise InputError(f"engine = {engine!r}; choose one of fast, simpy")
     _checks.shrinkage(shrinkage)
@@ -249,13 +255,34 @@ def simulate_center(
         else np.random.SeedSequence(seed)
     )
     run_day = _center_engine(engine)
-    reps = []
-    for r, child in enumerate(root.spawn(int(replications))):
+
+    def replicate(child: np.random.SeedSequence) -> tuple[_Reduced, Callers, CenterOutcome]:
         callers = _draw(setup, np.random.default_rng(child))
         outcome = run_day(callers, windows, setup.routing)
-        reps.append((_reduce(setup, callers, outcome), callers, outcome))
-        if progress is not None:
-            progress(r + 1)
+        return _reduce(setup, callers, outcome), callers, outcome
+
+    children = root.spawn(int(replications))
+    workers = max(1, min(int(workers), len(children)))
+    if workers == 1:
+        reps = []
+        for r, child in enumerate(children):
+            reps.append(replicate(child))
+            if progress is not None:
+                progress(r + 1)
+    else:
+        # threads: the compiled engine runs without the GIL; each replication has its own
+        # seed, gathered back in order, so the results are those of one thread
+        pool = ThreadPoolExecutor(workers)
+        try:
+            futures = {pool.submit(replicate, child): r for r, child in enumerate(children)}
+            done: dict[int, tuple[_Reduced, Callers, CenterOutcome]] = {}
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                if progress is not None:
+                    progress(len(done))
+        finally:
+            pool.shutdown(cancel_futures=True)
+        reps = [done[r] for r in range(len(children))]
     return _tables(setup, [rep[0] for rep in reps], keep_records, reps)
 
 
