@@ -9,12 +9,13 @@ from nbclient import NotebookClient
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 
 
-def test_four_walkthroughs_are_bundled():
+def test_the_walkthroughs_are_bundled():
     assert [p.name for p in NOTEBOOKS] == [
         "01_plan_a_day.ipynb",
         "02_price_a_bid.ipynb",
         "03_what_if.ipynb",
         "04_from_log_to_plan.ipynb",
+        "05_multi_skill.ipynb",
     ]
 
 
