@@ -329,12 +329,7 @@ def _simulate_scenario(args: argparse.Namespace) -> int:
             "--shifts, or plan it with `staffing plan`"
         )
     from staffing.report import terminal as term
-    from staffing.report.center_report import (
-        cost_rows,
-        group_rows,
-        queue_rows,
-        write_center_report,
-    )
+    from staffing.report.center_report import write_center_report
     from staffing.simulation.center_run import simulate_center
 
     replications = (
@@ -360,11 +355,11 @@ def _simulate_scenario(args: argparse.Namespace) -> int:
         f"{replications} simulated days, seed {seed}: {len(center.queues)} queues, "
         f"{len(center.groups)} groups (95% confidence half-widths after ±)"
     )
-    print(term.render(*queue_rows(result)))
+    print(term.render(*term.queue_rows(result)))
     print()
-    print(term.render(*group_rows(result)))
+    print(term.render(*term.group_rows(result)))
     print("\ncost per contact (groups' paid hours shared by their handle time; no fixed costs)")
-    print(term.render(*cost_rows(result, center, scenario.costs)))
+    print(term.render(*term.cost_rows(result, center, scenario.costs)))
     _replaced(folder)
     print(f"\ntables and charts in {folder.path}")
     return EXIT_OK

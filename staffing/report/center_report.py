@@ -12,7 +12,6 @@ shared by their handle time). Shares are drawn in percent, waits in seconds; und
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from staffing.center import Center
 from staffing.costs import CostModel
@@ -137,54 +136,3 @@ def plot_groups(result: CenterResult, center: Center, path: Path) -> Path:
         legend_outside(ax)
     fig.suptitle("Occupancy and agents per group")
     return _save(fig, path)
-
-
-def queue_rows(result: CenterResult) -> tuple[list[list[str]], list[str]]:
-    """Rows and header of the per-queue table shown on the terminal."""
-    from staffing.report.terminal import number, pct, sec, with_ci
-
-    header = ["queue", "offered", "service level", "ASA [s]", "abandoned", "occupancy"]
-    rows = []
-    for _, r in result.queues.iterrows():
-        rows.append(
-            [
-                str(r["queue"]),
-                number(r["offered"]),
-                with_ci(r["service_level"], r["service_level_hw"], pct),
-                with_ci(r["asa"], r["asa_hw"], sec),
-                with_ci(r["abandon_rate"], r["abandon_rate_hw"], pct),
-                pct(r["occupancy"]),
-            ]
-        )
-    return rows, header
-
-
-def group_rows(result: CenterResult) -> tuple[list[list[str]], list[str]]:
-    """Rows and header of the per-group table shown on the terminal."""
-    from staffing.report.terminal import number, pct
-
-    frame: pd.DataFrame = result.groups
-    rows = [
-        [str(r["group"]), number(r["agents"], ",.1f"), pct(r["occupancy"]), pct(r["utilization"])]
-        for _, r in frame.iterrows()
-    ]
-    return rows, ["group", "agents (mean)", "occupancy", "utilization"]
-
-
-def cost_rows(
-    result: CenterResult, center: Center, costs: CostModel
-) -> tuple[list[list[str]], list[str]]:
-    """Rows and header of the cost-per-contact table shown on the terminal."""
-    from staffing.report.terminal import number
-
-    frame = result.costs(center, costs)
-    rows = [
-        [
-            str(r["queue"]),
-            number(r["answered"]),
-            number(r["cost"]),
-            number(r["cost_per_contact"], ",.2f"),
-        ]
-        for _, r in frame.iterrows()
-    ]
-    return rows, ["queue", "answered", f"cost [{costs.currency}]", "per contact"]
