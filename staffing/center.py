@@ -21,7 +21,7 @@ Chat and email queues (``channel``) come in a later version; only ``voice`` is a
 """
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -310,8 +310,3 @@ class Center:
             for rank, skill in enumerate(group.skills):
                 out[g, index[skill]] = rank
         return out
-
-
-def serving(center: Center, queue: str) -> Sequence[str]:
-    """Names of the groups serving ``queue``, in file order."""
-    return [g.name for g in center.groups if queue in g.skills]
