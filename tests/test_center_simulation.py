@@ -357,3 +357,20 @@ def test_a_group_with_shifts_only_needs_a_schedule_to_simulate():
     )
     with pytest.raises(InputError, match="group 'x' has shifts to plan but no agents"):
         simulate_center(center, replications=2)
+
+
+def test_both_engines_give_the_same_tables_on_the_bank_example():
+    center = load_scenario_center()
+    fast = simulate_center(center, replications=2, seed=4)
+    slow = simulate_center(center, replications=2, seed=4, engine="simpy")
+    columns = ["offered", "answered", "service_level", "asa", "abandon_rate", "occupancy"]
+    np.testing.assert_allclose(fast.queues[columns], slow.queues[columns], rtol=1e-9)
+    np.testing.assert_allclose(
+        fast.groups[["agents", "occupancy"]], slow.groups[["agents", "occupancy"]], rtol=1e-9
+    )
+
+
+def load_scenario_center() -> Center:
+    from staffing.scenario import load_scenario
+
+    return load_scenario(ROOT / "simulations" / "bank_center.toml").center
