@@ -374,3 +374,25 @@ def load_scenario_center() -> Center:
     from staffing.scenario import load_scenario
 
     return load_scenario(ROOT / "simulations" / "bank_center.toml").center
+
+
+def test_a_patience_column_overrides_the_queues_patience_per_interval():
+    # 4 overloaded intervals (10 Erlangs on 6 agents), callers' patience 60 s; the column
+    # says: nobody hangs up in the first two intervals (inf), keep 60 s in the third (NaN),
+    # 600 s in the fourth
+    fc = constant(100.0, intervals=4)
+    queue = Queue(
+        "q", fc, CallerBehaviour(patience=60.0), patience=np.array([np.inf, np.inf, np.nan, 600.0])
+    )
+    result = simulate_center(
+        Center((queue,), (Group("g", ("q",), agents=6),)), replications=2, seed=1, keep_records=True
+    )
+    for callers in result.callers:
+        means = [callers.patience[callers.interval == k] for k in range(4)]
+        assert np.isinf(means[0]).all()
+        assert np.isinf(means[1]).all()
+        assert 40 < means[2].mean() < 80  # exponential, mean 60 s
+        assert 450 < means[3].mean() < 750  # exponential, mean 600 s
+    rows = result.intervals[result.intervals["queue"] == "q"]
+    assert rows["abandon_rate"].iloc[0] == 0.0
+    assert rows["abandon_rate"].iloc[2] > 0.2
