@@ -475,6 +475,11 @@ def plan(
     -------
     PlanResult
     """
+    if scenario.center is not None:
+        raise InputError(
+            f"{scenario.path}: planning several queues and groups is not yet available; "
+            "simulate the scenario (staffing.simulation.center_run.simulate_center)"
+        )
     fc = scenario.forecast
     if not (fc.calls > 0).any():
         raise InputError(

@@ -40,6 +40,7 @@ from typing import Any
 from staffing import _checks, distributions, units
 from staffing.benchmarks import EXPERIENCE_KPIS, SECTORS, ScorecardTargets
 from staffing.callers import CallerBehaviour, Returns
+from staffing.center import Center
 from staffing.costs import CostModel, fte_hours_per_calendar_day
 from staffing.errors import InputError
 from staffing.forecast import Forecast, read_forecast
@@ -75,11 +76,15 @@ class SimulationSettings:
         Root seed: every round meets the same callers (common random numbers).
     rounds : int
         Simulation-verified rescheduling rounds after the Erlang-only schedule.
+    volume_cv : float
+        Day-to-day volume uncertainty of a scenario with ``[[queues]]``: one gamma busyness
+        factor per simulated day (mean 1, this CV) shared by all queues; 0: none.
     """
 
     replications: int = 20
     seed: int = 0
     rounds: int = 3
+    volume_cv: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,10 @@ class Scenario:
     scorecard : ScorecardTargets
         Targets of the experience KPIs (FCR, CSAT, NPS, CES, QA...), the benchmark sector
         and the repeat window, for ``staffing scorecard``.
+    center : Center or None
+        Queues and groups of a scenario with ``[[queues]]`` (:mod:`staffing.center`); then
+        ``forecast`` is all queues pooled, and ``targets`` and ``callers`` are the defaults
+        the queues start from. None: one queue served by one group (``forecast``).
     """
 
     name: str
@@ -134,6 +143,7 @@ class Scenario:
     costs: CostModel = field(default_factory=lambda: CostModel(hourly_wage=0.0))
     simulation: SimulationSettings = field(default_factory=SimulationSettings)
     scorecard: ScorecardTargets = field(default_factory=ScorecardTargets)
+    center: Center | None = None
 
     @property
     def fte_hours_per_day(self) -> float:
@@ -156,6 +166,8 @@ _SECTIONS: dict[str, set[str]] = {
         "costs",
         "simulation",
         "scorecard",
+        "queues",
+        "groups",
     },
     "forecast": {"file", "interval"},
     "targets": {
@@ -199,8 +211,33 @@ _SECTIONS: dict[str, set[str]] = {
         "overhead",
         "fixed_monthly",
     },
-    "simulation": {"replications", "seed", "rounds"},
     "scorecard": {*EXPERIENCE_KPIS, "tolerance", "sector", "repeat_window"},
+    "simulation": {"replications", "seed", "rounds", "volume_cv"},
+    "queues": {
+        "name",
+        "channel",
+        "forecast",
+        "patience",
+        "patience_distribution",
+        "patience_cv",
+        "handle_distribution",
+        "handle_cv",
+        "targets",
+        "priority",
+        "max_sessions",
+        "session_speed",
+        "deadline",
+        "backlog",
+    },
+    "groups": {
+        "name",
+        "skills",
+        "overflow_after",
+        "handle_factor",
+        "agents",
+        "shifts",
+        "hourly_wage",
+    },
 }
 
 
@@ -522,10 +559,24 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
     top = TableReader(file, "", data, "")
     fc = top.sub("forecast", "forecast")
     csv = fc.text("file")
-    if csv is None:
-        raise InputError(f"{file}: forecast.file is missing; name the forecast CSV")
     interval = fc.duration("interval", plausible="interval")
-    forecast = read_forecast(path.parent / csv, interval=interval)
+    center = None
+    if "queues" in data:
+        if csv is not None:
+            raise InputError(
+                f"{file}: forecast.file = {csv!r}: with [[queues]], each queue names its own "
+                "forecast (queues[i].forecast); drop forecast.file"
+            )
+        from staffing.scenario_center import read_center  # the [[queues]] keys
+
+        center = read_center(top, data, path, interval)
+        forecast = center.pooled_forecast()
+    elif "groups" in data:
+        raise InputError(f"{file}: [[groups]] without [[queues]]; give the queues they serve")
+    else:
+        if csv is None:
+            raise InputError(f"{file}: forecast.file is missing; name the forecast CSV")
+        forecast = read_forecast(path.parent / csv, interval=interval)
     targets, tolerance = _targets(top.sub("targets", "targets"))
     staffing = top.sub("staffing", "staffing")
     shrinkage = _checks.shrinkage(staffing.fraction("shrinkage", 0.0), staffing.field("shrinkage"))
@@ -537,7 +588,7 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
             "works more than 0 and at most 7 days a week"
         )
     raw_shifts = data.get("shifts", [])
-    if not isinstance(raw_shifts, list) or not raw_shifts:
+    if not isinstance(raw_shifts, list) or (not raw_shifts and center is None):
         raise InputError(
             f"{file}: give at least one [[shifts]] pattern (name, length, starts, breaks)"
         )
@@ -545,6 +596,10 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
         _pattern(TableReader(file, f"shifts[{i}]", raw, "shifts"), i)
         for i, raw in enumerate(raw_shifts)
     )
+    if center is not None:
+        from staffing.scenario_center import check_group_shifts
+
+        check_group_shifts(file, center, patterns)
     rules_r = top.sub("schedule", "schedule")
     rules = ScheduleRules(
         max_headcount=_whole_or_none(rules_r, "max_headcount"),
@@ -572,7 +627,14 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
         replications=int(sim_r.number("replications", 20, low=2, whole=True)),
         seed=int(sim_r.number("seed", 0, whole=True)),
         rounds=int(sim_r.number("rounds", 3, whole=True)),
+        volume_cv=_volume_cv(sim_r, center is not None),
     )
+    callers = _callers(top.sub("callers", "callers"))
+    if center is not None and callers.returns.active:
+        raise InputError(
+            f"{file}: callers.fcr and callers.redial (contacts that come back) are simulated "
+            "for one queue only for now; leave them out with [[queues]]"
+        )
     return Scenario(
         name=top.text("name", path.stem),
         description=top.text("description", ""),
@@ -580,7 +642,7 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
         forecast=forecast,
         targets=targets,
         tolerance=tolerance,
-        callers=_callers(top.sub("callers", "callers")),
+        callers=callers,
         shrinkage=shrinkage,
         fte_hours=fte_hours,
         days_per_week=days_per_week,
@@ -589,9 +651,28 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
         costs=costs,
         simulation=simulation,
         scorecard=_scorecard(top.sub("scorecard", "scorecard")),
+        center=center,
     )
 
 
 def _whole_or_none(r: TableReader, key: str) -> int | None:
     value = r.number(key, whole=True)
     return None if value is None else int(value)
+
+
+def _volume_cv(r: TableReader, several: bool) -> float:
+    """Read ``[simulation] volume_cv`` (a CV, 0 for none); for ``[[queues]]`` scenarios."""
+    if not r.has("volume_cv"):
+        return 0.0
+    if not several:
+        raise InputError(
+            f"{r.field('volume_cv')}: read for scenarios with [[queues]] only for now; a "
+            "single-queue plan does not use it yet"
+        )
+    value = r.fraction("volume_cv")
+    if not (value == 0.0 or 1e-6 <= value <= 10.0):
+        raise InputError(
+            f"{r.field('volume_cv')} = {r.table['volume_cv']!r}; must be 0 (none) or a CV "
+            "from 1e-6 to 10 (0.19 = 19 %)"
+        )
+    return value

@@ -16,6 +16,7 @@ def test_the_walkthroughs_are_bundled():
         "03_what_if.ipynb",
         "04_from_log_to_plan.ipynb",
         "05_monthly_business_review.ipynb",
+        "06_multi_skill.ipynb",
     ]
 
 

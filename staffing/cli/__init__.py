@@ -198,7 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
         "agents by interval or by shift and break) and print KPIs with 95%% confidence "
         "intervals. Without --agents or --shifts the Erlang requirement is simulated.",
     )
-    p.add_argument("forecast", help="forecast CSV (start, calls, aht)")
+    p.add_argument(
+        "forecast",
+        help="forecast CSV (start, calls, aht), or a scenario TOML with [[queues]] and "
+        "[[groups]] (then --out DIR gets queues.csv, groups.csv, intervals.csv and charts)",
+    )
     p.add_argument(
         "--agents",
         metavar="FILE.csv",
@@ -231,9 +235,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--patience-cv", metavar="CV", help="patience coefficient of variation")
     p.add_argument(
-        "--replications", type=int, default=30, metavar="N", help="simulated days (default 30)"
+        "--replications",
+        type=int,
+        metavar="N",
+        help="simulated days (default 30; a scenario's [simulation] replications)",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument(
+        "--seed", type=int, help="random seed (default 0; a scenario's [simulation] seed)"
+    )
     p.add_argument(
         "--workers",
         type=int,
@@ -247,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["fast", "simpy"],
         help="simulation engine: compiled (default) or SimPy; same results",
     )
-    _add_output(p, "write the per-interval KPIs as CSV")
+    _add_output(p, "write the per-interval KPIs as CSV (a scenario: the report folder)")
     p.set_defaults(run=cmd_simulate)
 
     from staffing.whatif import PARAMETERS  # light: the keys for the help text

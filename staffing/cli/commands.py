@@ -199,10 +199,32 @@ def cmd_requirements(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_SCENARIO_SET = {
+    "agents": (None, "--agents"),
+    "shifts": (None, "--shifts"),
+    "cyclic": (False, "--cyclic"),
+    "patience": (None, "--patience"),
+    "asa": (None, "--asa"),
+    "abandon": (None, "--abandon"),
+    "max_occupancy": (None, "--max-occupancy"),
+    "handle_cv": (None, "--handle-cv"),
+    "patience_cv": (None, "--patience-cv"),
+    "handle_dist": ("exponential", "--handle-dist"),
+    "patience_dist": ("exponential", "--patience-dist"),
+    "shrinkage": ("0%", "--shrinkage"),
+    "sl": ("80/20", "--sl"),
+}
+"""Flags of ``simulate FORECAST.csv`` that a scenario file sets itself: default, flag."""
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Simulate the forecast's days under a staffing; print KPIs with 95 % CIs."""
+    if args.forecast.lower().endswith(".toml"):
+        return _simulate_scenario(args)
     from staffing.report.output import OutputFile
 
+    args.replications = 30 if args.replications is None else args.replications
+    args.seed = 0 if args.seed is None else args.seed
     out = None if args.out is None else OutputFile(args.out, force=args.force)
     if args.agents and args.shifts:
         raise InputError("give --agents or --shifts, not both")
@@ -280,6 +302,69 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _simulate_scenario(args: argparse.Namespace) -> int:
+    """Simulate a scenario of several queues and groups; write its report folder."""
+    for key, (default, flag) in _SCENARIO_SET.items():
+        if getattr(args, key) != default:
+            raise InputError(
+                f"{flag}: a scenario file sets this itself (in its [[queues]], [[groups]] "
+                f"and sections); drop {flag} or simulate a forecast CSV"
+            )
+    if args.out is None:
+        raise InputError("--out DIR is needed to simulate a scenario (its report folder)")
+    _at_least(args.replications, "--replications", 2, "simulated days")
+    if args.seed is not None and args.seed < 0:
+        raise InputError(f"--seed = {args.seed}; a seed is a whole number >= 0")
+    _at_least(args.workers, "--workers", 1, "threads")
+    from staffing.report.output import OutputFolder
+
+    folder = OutputFolder(args.out, "simulate", force=args.force)
+
+    from staffing.scenario import load_scenario
+
+    scenario = load_scenario(args.forecast)
+    if scenario.center is None:
+        raise InputError(
+            f"{args.forecast}: has no [[queues]]; simulate its forecast CSV with --agents or "
+            "--shifts, or plan it with `staffing plan`"
+        )
+    from staffing.report import terminal as term
+    from staffing.report.center_report import write_center_report
+    from staffing.simulation.center_run import simulate_center
+
+    replications = (
+        scenario.simulation.replications if args.replications is None else args.replications
+    )
+    seed = scenario.simulation.seed if args.seed is None else args.seed
+    center = scenario.center
+    with term.Progress("day") as progress:
+        result = simulate_center(
+            center,
+            shrinkage=scenario.shrinkage,
+            replications=replications,
+            seed=seed,
+            engine=args.engine,
+            volume_cv=scenario.simulation.volume_cv,
+            workers=args.workers,
+            progress=lambda done: progress("simulating", done, replications),
+        )
+        progress.step(f"writing the report into {folder.path}")
+        with folder.staging() as stage:
+            write_center_report(result, center, stage, scenario.costs)
+    print(
+        f"{replications} simulated days, seed {seed}: {len(center.queues)} queues, "
+        f"{len(center.groups)} groups (95% confidence half-widths after ±)"
+    )
+    print(term.render(*term.queue_rows(result)))
+    print()
+    print(term.render(*term.group_rows(result)))
+    print("\ncost per contact (groups' paid hours shared by their handle time; no fixed costs)")
+    print(term.render(*term.cost_rows(result, center, scenario.costs)))
+    _replaced(folder)
+    print(f"\ntables and charts in {folder.path}")
+    return EXIT_OK
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
     """Plan a scenario and write its report folder; 1 if the plan misses a target."""
     from staffing.report.output import OutputFolder
@@ -292,6 +377,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from staffing.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
+    if scenario.center is not None:
+        raise InputError(
+            f"{args.scenario}: planning several queues and groups is not yet available; "
+            f"simulate it with `staffing simulate {args.scenario} --out DIR`"
+        )
     with term.Progress("day") as progress:
         result = plan(scenario, progress=progress)
         progress.step(f"writing the report into {folder.path}")

@@ -58,6 +58,16 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
         "plan_actual_days.csv",
         "plan_actual.png",
     ),
+    "simulate": (
+        "queues.csv",
+        "groups.csv",
+        "intervals.csv",
+        "days.csv",
+        "costs.csv",
+        "queues_service_level.png",
+        "queues_waits.png",
+        "groups_occupancy.png",
+    ),
 }
 """Names (or glob patterns) of what each command writes into its folder. A folder holding
 a file that other commands write and this one does not is another command's folder."""

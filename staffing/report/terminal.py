@@ -16,12 +16,15 @@ from typing import TYPE_CHECKING, Any, TextIO
 from staffing import units
 
 if TYPE_CHECKING:
+    from staffing.center import Center
+    from staffing.costs import CostModel
     from staffing.history.forecasting import HistoryForecast
     from staffing.history.intervals import IntervalHistory
     from staffing.plan import PlanResult
     from staffing.pricing import BidResult
     from staffing.requirements import Requirements, ServiceTargets
     from staffing.simulation import SimulationResult
+    from staffing.simulation.center_run import CenterResult
 
 DASH = "—"
 """What an undefined value prints as."""
@@ -386,3 +389,51 @@ def forecast_summary(
             f"not forecast (no history for that weekday): {', '.join(map(str, result.skipped))}"
         )
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- several queues
+
+
+def queue_rows(result: "CenterResult") -> tuple[list[list[str]], list[str]]:
+    """Rows and header of the per-queue table shown on the terminal."""
+    header = ["queue", "offered", "service level", "ASA [s]", "abandoned", "occupancy"]
+    rows = []
+    for _, r in result.queues.iterrows():
+        rows.append(
+            [
+                str(r["queue"]),
+                number(r["offered"]),
+                with_ci(r["service_level"], r["service_level_hw"], pct),
+                with_ci(r["asa"], r["asa_hw"], sec),
+                with_ci(r["abandon_rate"], r["abandon_rate_hw"], pct),
+                pct(r["occupancy"]),
+            ]
+        )
+    return rows, header
+
+
+def group_rows(result: "CenterResult") -> tuple[list[list[str]], list[str]]:
+    """Rows and header of the per-group table shown on the terminal."""
+    frame = result.groups
+    rows = [
+        [str(r["group"]), number(r["agents"], ",.1f"), pct(r["occupancy"]), pct(r["utilization"])]
+        for _, r in frame.iterrows()
+    ]
+    return rows, ["group", "agents (mean)", "occupancy", "utilization"]
+
+
+def cost_rows(
+    result: "CenterResult", center: "Center", costs: "CostModel"
+) -> tuple[list[list[str]], list[str]]:
+    """Rows and header of the cost-per-contact table shown on the terminal."""
+    frame = result.costs(center, costs)
+    rows = [
+        [
+            str(r["queue"]),
+            number(r["answered"]),
+            number(r["cost"]),
+            number(r["cost_per_contact"], ",.2f"),
+        ]
+        for _, r in frame.iterrows()
+    ]
+    return rows, ["queue", "answered", f"cost [{costs.currency}]", "per contact"]

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from staffing import distributions
 from staffing.callers import Returns
+from staffing.center import Center
 from staffing.errors import InputError
 from staffing.forecast import Forecast
 from staffing.requirements import positions
@@ -50,6 +51,9 @@ class Callers:
         Index of the forecast interval each caller arrived in.
     kind : ndarray of int8, optional
         ``FRESH``, ``REPEAT`` or ``REDIAL`` per caller; None: all fresh.
+    queue : ndarray of int, optional
+        Index of each caller's queue (several queues, :class:`Routing`); None: one queue.
+        ``handle`` is then the time at proficiency 1, before a group's handle factor.
     """
 
     arrival: FloatArray
@@ -57,12 +61,13 @@ class Callers:
     patience: FloatArray
     interval: NDArray[np.int64]
     kind: NDArray[np.int8] | None = None
+    queue: NDArray[np.int64] | None = None
 
     def __post_init__(self) -> None:
         """Check lengths, order and signs at the door."""
         n = self.arrival.size
-        for name in ("handle", "patience", "interval"):
-            if getattr(self, name).size != n:
+        for name in ("handle", "patience", "interval", "queue"):
+            if getattr(self, name) is not None and getattr(self, name).size != n:
                 raise InputError(
                     f"callers: {name} has {getattr(self, name).size} values for {n} arrivals"
                 )
@@ -345,3 +350,223 @@ def windows_from_shifts(
             if off > on:
                 paid.append((on, off, shift.headcount))
     return AgentWindows(tuple(windows), np.array(paid, dtype=float).reshape(-1, 3))
+
+
+# --------------------------------------------------------------------------- several queues
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Who serves what, for both engines: skills, overflow delays, proficiency, priorities.
+
+    Built from a :class:`staffing.center.Center` by :meth:`of`, or from arrays in tests.
+
+    Attributes
+    ----------
+    delay : ndarray, shape (groups, queues)
+        Time a contact must have waited before the group may take it [s]; NaN where the
+        group does not serve the queue.
+    factor : ndarray, shape (groups, queues)
+        Handle-time factor of the group on the queue (proficiency); NaN where not served.
+    preference : ndarray of int, shape (groups, queues)
+        The queue's place in the group's skills (0 first); -1 where not served.
+    priority : ndarray of int, shape (queues,)
+        Smaller is served first by an agent who can take several queues.
+    group_of : ndarray of int, shape (agents,)
+        Each agent's group.
+
+    Notes
+    -----
+    The rules both engines follow, ties included (DESIGN.md sections 6 and 8):
+
+    1. An arriving contact goes to the group that serves its queue without delay first in
+       group order (file order) and has an idle agent; within the group, to the agent idle
+       longest, the lowest agent index among agents idle since the same instant.
+    2. A contact still waiting when its delay for an overflow group ends goes to that
+       group's longest-idle agent, if one is idle. Overflow instants of one contact are
+       taken in order of delay, then group order; an overflow instant equal to the
+       contact's patience comes first (it is answered rather than lost).
+    3. A freed agent (a call ended, or a window opened) takes, among the queues its group
+       serves whose oldest waiting contact has waited at least the group's delay, the
+       queue of smallest priority; between equal priorities, the contact that arrived
+       first; then the group's skill order. With none, it is idle until its window ends.
+    4. Windows opening at one instant open in agent order (groups in file order, agents by
+       index within them).
+    5. An agent whose window ends during a call finishes it; at a closing time (a window
+       that ``stays``) it then goes on taking contacts it may take, and leaves when it finds
+       none. An agent idle when its window ends leaves then.
+
+    Other coincidences (an arrival at the very instant a call ends, say) have probability
+    zero with continuous draws.
+    """
+
+    delay: FloatArray
+    factor: FloatArray
+    preference: NDArray[np.int64]
+    priority: NDArray[np.int64]
+    group_of: NDArray[np.int64]
+
+    def __post_init__(self) -> None:
+        """Check shapes and values at the door."""
+        groups, queues = self.delay.shape
+        for name in ("factor", "preference"):
+            if getattr(self, name).shape != (groups, queues):
+                raise InputError(f"routing: {name} must have shape ({groups}, {queues})")
+        if self.priority.shape != (queues,):
+            raise InputError(f"routing: priority must have {queues} values")
+        served = self.preference >= 0
+        if (
+            not (served == ~np.isnan(self.delay)).all()
+            or not (served == ~np.isnan(self.factor)).all()
+        ):
+            raise InputError("routing: delay, factor and preference disagree on who serves what")
+        if not served.any(axis=0).all():
+            raise InputError("routing: every queue needs a group serving it")
+        if (self.delay[served] < 0).any() or (self.factor[served] <= 0).any():
+            raise InputError("routing: delays must be >= 0 s and factors > 0")
+        if self.group_of.size and not (0 <= self.group_of.min() <= self.group_of.max() < groups):
+            raise InputError("routing: group_of names a group that does not exist")
+
+    @classmethod
+    def of(cls, center: Center, group_of: NDArray[np.int64]) -> "Routing":
+        """Build the routing of ``center`` for agents whose groups are ``group_of``."""
+        return cls(
+            delay=center.matrix("delay"),
+            factor=center.matrix("factor"),
+            preference=center.preference(),
+            priority=np.array([q.priority for q in center.queues], dtype=np.int64),
+            group_of=np.asarray(group_of, dtype=np.int64),
+        )
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(groups, queues)``."""
+        groups, queues = self.delay.shape
+        return int(groups), int(queues)
+
+    def immediate(self, queue: int) -> list[int]:
+        """Return the groups taking ``queue``'s contacts on arrival, in group order (rule 1)."""
+        return [int(g) for g in np.flatnonzero(self.delay[:, queue] == 0.0)]
+
+    def overflow(self, queue: int) -> list[int]:
+        """Return the groups taking ``queue``'s contacts after a delay, by delay, group (rule 2)."""
+        late = np.flatnonzero(self.delay[:, queue] > 0.0)
+        return [int(g) for g in late[np.argsort(self.delay[late, queue], kind="stable")]]
+
+    def skills(self, group: int) -> list[int]:
+        """Queues ``group`` serves, by priority then its preference order (rule 3)."""
+        served = np.flatnonzero(self.preference[group] >= 0)
+        order = np.lexsort((self.preference[group, served], self.priority[served]))
+        return [int(q) for q in served[order]]
+
+
+@dataclass(frozen=True)
+class CenterOutcome:
+    """What happened to each contact and agent in one simulated day of several queues.
+
+    Attributes
+    ----------
+    status, wait, agent : ndarray
+        As :class:`Outcome`, per contact.
+    logged : ndarray, shape (k, 2)
+        Agents' time on the phones as ``(on, off)`` segments [s].
+    logged_agent : ndarray of int, shape (k,)
+        The agent of each segment.
+    queue_area : ndarray, shape (queues,)
+        Integral of the number of contacts waiting in each queue over the day
+        [contact-seconds], measured in the engine (Little's law: the sum of waits).
+    """
+
+    status: NDArray[np.int8]
+    wait: FloatArray
+    agent: NDArray[np.int64]
+    logged: FloatArray
+    logged_agent: NDArray[np.int64]
+    queue_area: FloatArray
+
+
+def close_center_day(
+    callers: Callers,
+    status: NDArray[np.int8],
+    wait: FloatArray,
+    agent_of: NDArray[np.int64],
+    logged: FloatArray,
+    logged_agent: NDArray[np.int64],
+    area: FloatArray,
+    since: FloatArray,
+) -> CenterOutcome:
+    """Finish a day of several queues: stranded contacts hang up at the day's end.
+
+    As :func:`close_day`, per queue: ``area`` and ``since`` are each queue's integral of
+    waiting contacts and the time of its last change.
+    """
+    segments = np.asarray(logged, dtype=float).reshape(-1, 2)
+    stranded = status == WAITING
+    area = np.array(area, dtype=float)
+    if stranded.any():
+        end = max(float(segments[:, 1].max(initial=0.0)), float(callers.arrival.max()))
+        wait[stranded] = end - callers.arrival[stranded]
+        status[stranded] = ABANDONED
+        count = np.bincount(callers.queue[stranded], minlength=area.size)
+        area += count * (end - np.asarray(since, dtype=float))
+    return CenterOutcome(
+        status=status,
+        wait=wait,
+        agent=agent_of,
+        logged=segments,
+        logged_agent=np.asarray(logged_agent, dtype=np.int64),
+        queue_area=area,
+    )
+
+
+def draw_queue_callers(
+    rng: np.random.Generator,
+    calls: FloatArray,
+    aht: FloatArray,
+    grid: Grid,
+    handle: distributions.Distribution,
+    patience: distributions.Distribution | None,
+    patience_means: FloatArray | None = None,
+) -> Callers:
+    """One queue's callers of a day: :func:`draw_callers`, with patience per interval.
+
+    ``patience_means`` [s per interval] (a forecast's patience column; ``inf`` for none)
+    scales ``patience``'s shape per arrival interval; draws keep the order of
+    :func:`draw_callers` (counts, times, handle times, patience).
+    """
+    if patience_means is None:
+        return draw_callers(rng, calls, aht, grid, handle, patience)
+    callers = draw_callers(rng, calls, aht, grid, handle, None)
+    shape = patience if patience is not None else distributions.make("exponential", 1.0)
+    means = patience_means[callers.interval]
+    times = means * shape.unit(rng, callers.size)
+    times[np.isinf(means)] = np.inf
+    return Callers(callers.arrival, callers.handle, times, callers.interval)
+
+
+def merge_queues(per_queue: Sequence[Callers]) -> Callers:
+    """All queues' callers in one arrival order (queue order on equal times)."""
+    if len(per_queue) == 1:
+        c = per_queue[0]
+        return Callers(
+            c.arrival, c.handle, c.patience, c.interval, queue=np.zeros(c.size, dtype=np.int64)
+        )
+    times = np.concatenate([[c.arrival, c.handle, c.patience] for c in per_queue], axis=1)
+    order = np.argsort(times[0], kind="stable")
+    times = times[:, order]
+    ints = np.concatenate(
+        [[c.interval, np.full(c.size, q, dtype=np.int64)] for q, c in enumerate(per_queue)],
+        axis=1,
+    )[:, order]
+    return Callers(times[0], times[1], times[2], ints[0], queue=ints[1])
+
+
+def join_windows(per_group: Sequence[AgentWindows]) -> tuple[AgentWindows, NDArray[np.int64]]:
+    """All groups' agents as one set of windows (groups in order), and each agent's group."""
+    windows = tuple(w for group in per_group for w in group.windows)
+    group_of = np.concatenate(
+        [np.full(len(group.windows), g, dtype=np.int64) for g, group in enumerate(per_group)]
+        or [np.zeros(0, dtype=np.int64)]
+    )
+    paid = np.concatenate([group.paid for group in per_group]).reshape(-1, 3)
+    return AgentWindows(windows, paid), group_of

@@ -1,5 +1,9 @@
 """The reference engine: a SimPy model of one day, one FCFS queue, agents on windows.
 
+:func:`run_day` simulates one queue; :func:`run_center_day` several queues served by
+groups of agents with skills, overflow delays and proficiency (routing as
+:class:`staffing.simulation.model.Routing` says).
+
 Readable first: a source process brings callers at their pre-drawn arrival times, each
 agent is a process working its on-phone windows, and a caller who finds no free agent
 waits until answered or until its patience runs out. The rules (who answers, who stays at
@@ -22,7 +26,10 @@ from staffing.simulation.model import (
     WAITING,
     AgentWindows,
     Callers,
+    CenterOutcome,
     Outcome,
+    Routing,
+    close_center_day,
     close_day,
 )
 
@@ -140,3 +147,172 @@ def run_day(callers: Callers, agents: AgentWindows) -> Outcome:
         env.process(agent(j, windows))
     env.run()
     return close_day(callers, status, wait, agent_of, logged, depth["area"], depth["since"])
+
+
+def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> CenterOutcome:
+    """Simulate one day of several queues and groups with SimPy (the reference).
+
+    Each queue is a FCFS line; a source process brings contacts at their pre-drawn times,
+    each agent is a process working its windows, overflow and patience are timers set when
+    a contact starts to wait. The rules, ties included, are those of
+    :class:`~staffing.simulation.model.Routing`.
+
+    Parameters
+    ----------
+    callers : Callers
+        Contacts of every queue in arrival order, with ``queue`` set; ``handle`` at
+        proficiency 1 (a group's handle factor multiplies it).
+    agents : AgentWindows
+        When each agent takes contacts; ``routing.group_of`` gives each agent's group.
+    routing : Routing
+        Skills, overflow delays, handle factors and priorities.
+
+    Returns
+    -------
+    CenterOutcome
+    """
+    env = simpy.Environment()
+    n = callers.size
+    arrival, handle, patience, queue_of = (
+        callers.arrival,
+        callers.handle,
+        callers.patience,
+        callers.queue,
+    )
+    groups, queues = routing.shape
+    delay, factor, priority = routing.delay, routing.factor, routing.priority
+    status = np.zeros(n, dtype=np.int8)
+    wait = np.zeros(n)
+    agent_of = np.full(n, -1, dtype=np.int64)
+    waiting: list[deque[int]] = [deque() for _ in range(queues)]
+    # per group, idle agents as (idle since, agent, [wake event, still idle]): longest idle first
+    idle: list[list[tuple[float, int, list]]] = [[] for _ in range(groups)]
+    logged: list[tuple[float, float]] = []
+    logged_agent: list[int] = []
+    # per queue: contacts waiting, the integral over time, and its last change
+    count = np.zeros(queues, dtype=np.int64)
+    area = np.zeros(queues)
+    since = np.zeros(queues)
+    skills = [routing.skills(g) for g in range(groups)]
+    immediate = [routing.immediate(q) for q in range(queues)]
+    overflow = [routing.overflow(q) for q in range(queues)]
+    opening = {
+        (j, w): env.event() for j, windows in enumerate(agents.windows) for w in range(len(windows))
+    }
+
+    def queue_change(q: int, delta: int) -> None:
+        area[q] += count[q] * (env.now - since[q])
+        since[q] = env.now
+        count[q] += delta
+
+    def hand_over(i: int, g: int, waited: bool) -> bool:
+        """Give contact ``i`` to group ``g``'s longest-idle agent, if one is idle."""
+        heap = idle[g]
+        while heap and not heap[0][2][1]:
+            heapq.heappop(heap)
+        if not heap:
+            return False
+        _, j, token = heapq.heappop(heap)
+        token[1] = False
+        if waited:
+            queue_change(int(queue_of[i]), -1)
+        # on arrival, a wait of exactly 0 (env.now may differ from the arrival by rounding)
+        status[i], wait[i], agent_of[i] = ANSWERED, env.now - arrival[i] if waited else 0.0, j
+        token[0].succeed(i)
+        return True
+
+    def hang_up(i: int, _event: simpy.Event) -> None:
+        if status[i] == WAITING:
+            status[i] = ABANDONED
+            wait[i] = patience[i]
+            queue_change(int(queue_of[i]), -1)
+
+    def overflow_to(i: int, g: int, _event: simpy.Event) -> None:
+        if status[i] == WAITING:
+            hand_over(i, g, True)
+
+    def pick(g: int, j: int) -> int:
+        """Answer the contact a freed agent ``j`` of group ``g`` takes now; -1: none (rule 3)."""
+        best, best_q = -1, -1
+        for q in skills[g]:
+            line = waiting[q]
+            while line and status[line[0]] != WAITING:
+                line.popleft()
+            if not line:
+                continue
+            i = line[0]
+            if arrival[i] + delay[g, q] > env.now:
+                continue  # not yet waited long enough for this group
+            if best < 0 or (priority[q] == priority[best_q] and arrival[i] < arrival[best]):
+                best, best_q = i, q
+        if best >= 0:
+            waiting[best_q].popleft()
+            queue_change(best_q, -1)
+            status[best], wait[best], agent_of[best] = ANSWERED, env.now - arrival[best], j
+        return best
+
+    def source():
+        for i in range(n):
+            yield env.timeout(arrival[i] - env.now)
+            q = int(queue_of[i])
+            if any(hand_over(i, g, False) for g in immediate[q]):
+                continue
+            waiting[q].append(i)
+            queue_change(q, +1)
+            # overflow timers first: at the instant patience ends, overflow still answers
+            for g in overflow[q]:
+                if delay[g, q] <= patience[i]:
+                    env.timeout(delay[g, q]).callbacks.append(partial(overflow_to, i, g))
+            if np.isfinite(patience[i]):
+                env.timeout(patience[i]).callbacks.append(partial(hang_up, i))
+
+    def roster():
+        """Open agents' windows in time order, agents of one instant in agent order."""
+        for on, j, w in sorted(
+            (ws[w][0], j, w) for j, ws in enumerate(agents.windows) for w in range(len(ws))
+        ):
+            if on > env.now:
+                yield env.timeout(on - env.now)
+            opening[j, w].succeed()
+
+    def agent(j: int, windows: Sequence[tuple[float, float, bool]]):
+        g = int(routing.group_of[j])
+        for w, (on, off, stays) in enumerate(windows):
+            if env.now < on:
+                yield opening[j, w]
+            elif env.now >= off and not stays:
+                continue  # a call overran this whole window
+            start = env.now
+            while True:
+                i = pick(g, j)
+                if i < 0:
+                    if env.now >= off:
+                        break
+                    token = [env.event(), True]
+                    heapq.heappush(idle[g], (env.now, j, token))
+                    yield token[0] | env.timeout(off - env.now)
+                    if not token[0].triggered:
+                        token[1] = False
+                        break
+                    i = token[0].value
+                yield env.timeout(handle[i] * factor[g, queue_of[i]])
+                if env.now >= off and not stays:
+                    break
+            logged.append((start, env.now))
+            logged_agent.append(j)
+
+    env.process(source())
+    env.process(roster())
+    for j, windows in enumerate(agents.windows):
+        env.process(agent(j, windows))
+    env.run()
+    return close_center_day(
+        callers,
+        status,
+        wait,
+        agent_of,
+        np.array(logged, dtype=float),
+        np.array(logged_agent, dtype=np.int64),
+        area,
+        since,
+    )

@@ -1,0 +1,312 @@
+"""A contact center of several queues and agent groups: value types, validated once.
+
+A :class:`Queue` is one contact type with its own forecast, callers and targets; a
+:class:`Group` is agents with the same skills (the queues they serve, in preference order),
+proficiency (``handle_factor``: multiplies a queue's handle times) and an optional delay
+before they take overflow from a queue (``overflow_after``). A :class:`Center` holds both
+and checks that they fit together: every skill names a queue, every queue is served, every
+forecast is on one interval grid. The scenario keys ``[[queues]]`` and ``[[groups]]``
+(DESIGN.md section 8) are read into these types by :mod:`staffing.scenario`.
+
+Routing (DESIGN.md sections 6 and 8), carried out by both simulation engines:
+
+- an arriving contact goes to the longest-idle free agent of the first group, in file
+  order, that serves its queue without delay; a group with ``overflow_after`` for the queue
+  may take it once it has waited that long;
+- a freed agent takes, among the queues it serves, the longest-waiting contact of the
+  highest-priority queue (smaller ``priority`` first); between queues of equal priority, the
+  contact that has waited longest overall; the group's skill order settles what remains.
+
+Chat and email queues (``channel``) come in a later version; only ``voice`` is accepted.
+"""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+from numpy.typing import NDArray
+
+from staffing.callers import CallerBehaviour
+from staffing.errors import InputError
+from staffing.forecast import Forecast
+from staffing.requirements import ServiceTargets
+
+FloatArray = NDArray[np.float64]
+
+CHANNELS = ("voice",)
+"""Channels simulated today; ``chat`` and ``email`` (DESIGN.md section 3) come later."""
+
+
+def _frozen(mapping: Mapping[str, float]) -> Mapping[str, float]:
+    return MappingProxyType({str(k): float(v) for k, v in mapping.items()})
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One contact type: its forecast, callers, targets and priority.
+
+    Attributes
+    ----------
+    name : str
+        Unique among the center's queues.
+    forecast : Forecast
+        Calls and AHT per interval [s].
+    callers : CallerBehaviour
+        Patience and handle-time distributions of its callers.
+    targets : ServiceTargets
+        The queue's service targets.
+    priority : int
+        Smaller is served first by an agent who can take several queues.
+    channel : str
+        ``voice`` (chat and email: a later version).
+    patience : ndarray or None
+        Mean patience per interval [s] (a forecast's ``patience`` column); None: the
+        callers' one mean. A value overrides ``callers.patience`` for contacts arriving in
+        that interval; NaN keeps it there, ``inf``: nobody hangs up.
+    """
+
+    name: str
+    forecast: Forecast
+    callers: CallerBehaviour = field(default_factory=CallerBehaviour)
+    targets: ServiceTargets = field(default_factory=ServiceTargets)
+    priority: int = 0
+    channel: str = "voice"
+    patience: FloatArray | None = None
+
+    def __post_init__(self) -> None:
+        """Check the name, channel, priority and patience column at the door."""
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise InputError(f"name = {self.name!r}; a queue needs a name")
+        if self.channel not in CHANNELS:
+            raise InputError(
+                f"channel = {self.channel!r}; only voice queues are simulated for now "
+                "(chat and email come in a later version)"
+            )
+        if isinstance(self.priority, bool) or not isinstance(self.priority, int):
+            raise InputError(f"priority = {self.priority!r}; expected a whole number")
+        if self.patience is not None:
+            values = np.array(self.patience, dtype=float)
+            if values.shape != (self.forecast.n_intervals,):
+                raise InputError(
+                    f"patience: {values.size} values for {self.forecast.n_intervals} "
+                    "intervals; give one mean patience per interval"
+                )
+            bad = ~((values > 0) | np.isnan(values))
+            if bad.any():
+                k = int(np.argmax(bad))
+                raise InputError(
+                    f"patience[{k}] = {values[k]:g}; patience must be > 0 seconds (inf: "
+                    "callers who never hang up)"
+                )
+            values.setflags(write=False)
+            object.__setattr__(self, "patience", values)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Agents with the same skills and proficiency.
+
+    Attributes
+    ----------
+    name : str
+        Unique among the center's groups.
+    skills : tuple of str
+        Queues served, in preference order.
+    overflow_after : mapping of str to float
+        Per queue served: the group takes its contacts only once they waited this long [s].
+    handle_factor : mapping of str to float
+        Per queue served: multiplies the queue's handle times (proficiency; 1 by default).
+    agents : int, sequence of int, or None
+        Agents on the phones: one count for every interval, or one per interval.
+    shifts : tuple of str
+        Names of the shift patterns the plan may staff this group with.
+    hourly_wage : float or None
+        Overrides ``[costs] hourly_wage`` for this group [currency per hour].
+    """
+
+    name: str
+    skills: tuple[str, ...]
+    overflow_after: Mapping[str, float] = field(default_factory=dict)
+    handle_factor: Mapping[str, float] = field(default_factory=dict)
+    agents: int | tuple[int, ...] | None = None
+    shifts: tuple[str, ...] = ()
+    hourly_wage: float | None = None
+
+    def __post_init__(self) -> None:
+        """Check skills, delays, factors and agents at the door."""
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise InputError(f"name = {self.name!r}; a group needs a name")
+        skills = tuple(self.skills)
+        if not skills or not all(isinstance(s, str) for s in skills):
+            raise InputError(
+                f"skills = {self.skills!r}; list the queues the group serves, e.g. "
+                '["sales", "support"]'
+            )
+        if len(set(skills)) != len(skills):
+            twice = next(s for s in skills if skills.count(s) > 1)
+            raise InputError(f"skills = {list(skills)!r}; {twice!r} is listed twice")
+        object.__setattr__(self, "skills", skills)
+        for key, low, what in (
+            ("overflow_after", 0.0, "a delay >= 0 seconds"),
+            ("handle_factor", None, "a factor > 0"),
+        ):
+            mapping = getattr(self, key)
+            for queue, value in mapping.items():
+                if queue not in skills:
+                    raise InputError(
+                        f"{key}.{queue}: {queue!r} is not among the group's skills "
+                        f"({', '.join(skills)})"
+                    )
+                ok = isinstance(value, int | float) and not isinstance(value, bool)
+                ok = (
+                    ok and math.isfinite(value) and (value >= low if low is not None else value > 0)
+                )
+                if not ok:
+                    raise InputError(f"{key}.{queue} = {value!r}; must be {what}")
+            object.__setattr__(self, key, _frozen(mapping))
+        if self.agents is not None:
+            counts = [self.agents] if isinstance(self.agents, int | float) else list(self.agents)
+            if not counts:
+                raise InputError("agents = []; give a count or one count per interval")
+            for k, value in enumerate(counts):
+                ok = isinstance(value, int | float) and not isinstance(value, bool)
+                if not (ok and math.isfinite(value) and value >= 0 and float(value).is_integer()):
+                    where = "agents" if isinstance(self.agents, int | float) else f"agents[{k}]"
+                    raise InputError(f"{where} = {value!r}; agents are whole numbers >= 0")
+            object.__setattr__(
+                self,
+                "agents",
+                int(self.agents)
+                if isinstance(self.agents, int | float)
+                else tuple(int(v) for v in counts),
+            )
+        object.__setattr__(self, "shifts", tuple(self.shifts))
+        if self.agents is None and not self.shifts:
+            raise InputError("has no agents and no shifts; give agents = N (or a list) or shifts")
+        if self.hourly_wage is not None and not (
+            math.isfinite(self.hourly_wage) and self.hourly_wage >= 0
+        ):
+            raise InputError(f"hourly_wage = {self.hourly_wage!r}; must be a number >= 0")
+
+    def factor(self, queue: str) -> float:
+        """Handle-time factor of ``queue`` for this group (1 unless given)."""
+        return float(self.handle_factor.get(queue, 1.0))
+
+    def delay(self, queue: str) -> float:
+        """Overflow delay [s] before this group takes ``queue``'s contacts (0 unless given)."""
+        return float(self.overflow_after.get(queue, 0.0))
+
+
+@dataclass(frozen=True)
+class Center:
+    """Queues and groups that fit together.
+
+    Raises
+    ------
+    InputError
+        For duplicate names, a skill naming no queue, a queue no group serves, forecasts
+        on different interval grids, or a group's agents not matching the grid.
+    """
+
+    queues: tuple[Queue, ...]
+    groups: tuple[Group, ...]
+
+    def __post_init__(self) -> None:
+        """Check names, skills, service and grids at the door."""
+        object.__setattr__(self, "queues", tuple(self.queues))
+        object.__setattr__(self, "groups", tuple(self.groups))
+        if not self.queues:
+            raise InputError("a center needs at least one queue")
+        if not self.groups:
+            raise InputError("a center needs at least one group of agents")
+        for kind, items in (("queues", self.queues), ("groups", self.groups)):
+            names = [item.name for item in items]
+            for k, name in enumerate(names):
+                if name in names[:k]:
+                    raise InputError(f"{kind}[{k}].name = {name!r}; names must be unique")
+        known = set(self.queue_names)
+        for g, group in enumerate(self.groups):
+            for skill in group.skills:
+                if skill not in known:
+                    raise InputError(
+                        f"groups[{g}] ({group.name}).skills: {skill!r} names no queue; "
+                        f"queues: {', '.join(self.queue_names)}"
+                    )
+        for queue in self.queues:
+            if not any(queue.name in group.skills for group in self.groups):
+                raise InputError(f"queue {queue.name!r} is served by no group; add it to skills")
+        first = self.queues[0].forecast
+        for q, queue in enumerate(self.queues[1:], start=1):
+            fc = queue.forecast
+            if fc.interval != first.interval or not np.array_equal(fc.start, first.start):
+                raise InputError(
+                    f"queues[{q}] ({queue.name}): forecast {fc.source or 'given'} is not on the "
+                    f"intervals of {first.source or 'the first queue'}; give every queue's "
+                    "forecast the same interval starts"
+                )
+        n = first.n_intervals
+        for g, group in enumerate(self.groups):
+            if isinstance(group.agents, tuple) and len(group.agents) != n:
+                raise InputError(
+                    f"groups[{g}] ({group.name}).agents: {len(group.agents)} counts for {n} "
+                    "forecast intervals; give one count, or one per interval"
+                )
+
+    @property
+    def queue_names(self) -> tuple[str, ...]:
+        """Queue names in file order."""
+        return tuple(q.name for q in self.queues)
+
+    @property
+    def group_names(self) -> tuple[str, ...]:
+        """Group names in file order."""
+        return tuple(g.name for g in self.groups)
+
+    @property
+    def forecast(self) -> Forecast:
+        """The first queue's forecast: the grid every queue shares."""
+        return self.queues[0].forecast
+
+    def pooled_forecast(self) -> Forecast:
+        """All queues as one: calls summed, AHT weighted by calls [s]."""
+        calls = np.sum([q.forecast.calls for q in self.queues], axis=0)
+        work = np.sum([q.forecast.calls * q.forecast.aht for q in self.queues], axis=0)
+        aht = np.divide(work, calls, out=np.zeros_like(work), where=calls > 0)
+        first = self.forecast
+        return Forecast(
+            start=first.start,
+            calls=calls,
+            aht=aht,
+            interval=first.interval,
+            has_dates=first.has_dates,
+            source=" + ".join(q.forecast.source for q in self.queues if q.forecast.source),
+        )
+
+    def agents(self, group: int) -> NDArray[np.int64] | None:
+        """Agents per interval of ``group`` (index in file order); None if it has shifts only."""
+        value = self.groups[group].agents
+        if value is None:
+            return None
+        n = self.forecast.n_intervals
+        return np.full(n, value, dtype=np.int64) if isinstance(value, int) else np.array(value)
+
+    def matrix(self, kind: str) -> FloatArray:
+        """Per group and queue: ``delay`` [s] or ``factor``; NaN where not served."""
+        out = np.full((len(self.groups), len(self.queues)), np.nan)
+        for g, group in enumerate(self.groups):
+            for q, queue in enumerate(self.queues):
+                if queue.name in group.skills:
+                    value = group.delay(queue.name) if kind == "delay" else group.factor(queue.name)
+                    out[g, q] = value
+        return out
+
+    def preference(self) -> NDArray[np.int64]:
+        """Per group and queue: the queue's place in the group's skills (-1: not served)."""
+        out = np.full((len(self.groups), len(self.queues)), -1, dtype=np.int64)
+        index = {name: q for q, name in enumerate(self.queue_names)}
+        for g, group in enumerate(self.groups):
+            for rank, skill in enumerate(group.skills):
+                out[g, index[skill]] = rank
+        return out

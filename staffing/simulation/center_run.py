@@ -1,0 +1,536 @@
+"""Simulating a center of several queues and groups: replications reduced to KPI tables.
+
+The model is that of :mod:`staffing.simulation.run` (Poisson arrivals per interval, pre-drawn
+handle times and patience, agents on windows from counts or shifts, the day run until every
+contact is answered or gone), with several queues, each with its own forecast and callers,
+served by groups of agents routed as :class:`staffing.simulation.model.Routing` says. Each
+replication draws one busyness factor (``volume_cv``) shared by all queues, then each
+queue's callers in queue order from the replication's own seed: with one queue and one
+group, the callers, and so the numbers, are those of :func:`staffing.simulation.simulate`.
+
+KPIs (DESIGN.md section 4) are reported per queue (and ``all``), per group, per interval
+and per day, each as a mean over replications with its Student-t 95 % half-width (Law
+2015, section 9.4.1). A queue's ``occupancy`` is that of the groups serving it (their
+handle time on every queue over their time on the phones).
+
+References
+----------
+.. [1] A. M. Law, Simulation Modeling and Analysis, 5th ed., McGraw-Hill, 2015.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from staffing import _checks, kpis
+from staffing.center import Center
+from staffing.costs import CostModel
+from staffing.errors import InputError
+from staffing.shifts import Shift
+from staffing.simulation.model import (
+    ANSWERED,
+    AgentWindows,
+    Callers,
+    CenterOutcome,
+    FloatArray,
+    Grid,
+    Routing,
+    draw_queue_callers,
+    join_windows,
+    merge_queues,
+    windows_from_counts,
+    windows_from_shifts,
+)
+
+ALL = "all"
+"""The name of the row or table of all queues together."""
+
+_COUNTS = ("offered", "answered", "abandoned")
+_QUEUE_KPIS = ("service_level", "asa", "abandon_rate", "occupancy")
+
+
+@dataclass(frozen=True)
+class CenterResult:
+    """KPIs of a simulated center over many replications.
+
+    Attributes
+    ----------
+    queues : pandas.DataFrame
+        DESIGN.md section 8: a row per queue and a row ``all``: ``queue, channel, offered,
+        answered, abandoned, service_level, service_level_hw, asa, asa_hw, abandon_rate,
+        abandon_rate_hw, occupancy`` (counts are means per replication over the horizon;
+        ``_hw``: 95 % half-width).
+    groups : pandas.DataFrame
+        A row per group: ``group, agents`` (mean on the phones over the forecast's
+        intervals), ``occupancy``, ``utilization``.
+    intervals : pandas.DataFrame
+        A row per queue (and ``all``) and interval: ``queue, start, calls, agents``
+        (of the groups serving it, on the phones), ``offered``, then every KPI of
+        :data:`staffing.kpis.KPI_NAMES` and ``<kpi>_ci``.
+    group_intervals : pandas.DataFrame
+        A row per group and interval: ``group, start, agents, occupancy, occupancy_ci,
+        utilization, utilization_ci``.
+    days : pandas.DataFrame
+        A row per queue (and ``all``) and calendar day: ``queue, day, offered`` and each
+        KPI with ``<kpi>_ci``.
+    replications : dict
+        Per queue name (and ``all``): per KPI, the whole-horizon value of each replication.
+    handle_hours : pandas.DataFrame
+        Mean handle time per replication [h], a row per group, a column per queue.
+    paid_hours : pandas.Series
+        Mean paid time per replication [h] by group (overruns included).
+    callers, outcomes : list or None
+        Every replication's contacts and outcome, if ``keep_records`` was set.
+    """
+
+    queues: pd.DataFrame
+    groups: pd.DataFrame
+    intervals: pd.DataFrame
+    group_intervals: pd.DataFrame
+    days: pd.DataFrame
+    replications: dict[str, dict[str, FloatArray]]
+    handle_hours: pd.DataFrame
+    paid_hours: pd.Series
+    callers: list[Callers] | None = None
+    outcomes: list[CenterOutcome] | None = None
+
+    def costs(self, center: Center, costs: CostModel) -> pd.DataFrame:
+        """Cost per contact handled, per queue and ``all`` (DESIGN.md section 4).
+
+        Each group's paid hours cost its wage (``hourly_wage`` of the group, else of
+        ``costs``) with the loadings, seats, team leads and overhead of ``costs``
+        (:attr:`staffing.costs.CostModel.per_hour`); a group's cost is shared among the
+        queues it served by their share of its handle time. Fixed monthly costs are left
+        out. Columns: ``queue, answered, cost, cost_per_contact`` (mean per replication).
+        """
+        shares = self.handle_hours.div(self.handle_hours.sum(axis=1), axis=0).fillna(0.0)
+        per_hour = [
+            replace(costs, hourly_wage=g.hourly_wage).per_hour
+            if g.hourly_wage is not None
+            else costs.per_hour
+            for g in center.groups
+        ]
+        group_cost = self.paid_hours.to_numpy() * np.array(per_hour)
+        cost = shares.mul(group_cost, axis=0).sum(axis=0)
+        answered = self.queues.set_index("queue")["answered"]
+        rows = [(name, float(answered[name]), float(cost[name])) for name in center.queue_names]
+        rows.append((ALL, float(answered[ALL]), float(group_cost.sum())))
+        frame = pd.DataFrame(rows, columns=["queue", "answered", "cost"])
+        frame["cost_per_contact"] = np.where(
+            frame["answered"] > 0,
+            frame["cost"] / frame["answered"].where(frame["answered"] > 0),
+            np.nan,
+        )
+        return frame
+
+    def kpi(self, queue: str, name: str) -> tuple[float, float]:
+        """Whole-horizon ``(mean, 95 % half-width)`` of one KPI of ``queue`` (or ``all``)."""
+        mean, half = kpis.confidence(self.replications[queue][name])
+        return float(mean), float(half)
+
+
+def _center_engine(engine: str) -> Callable[[Callers, AgentWindows, Routing], CenterOutcome]:
+    if engine == "fast":
+        from staffing.simulation.fast_center import run_center_day_fast  # compiled on first use
+
+        return run_center_day_fast
+    from staffing.simulation.simpy_engine import run_center_day
+
+    return run_center_day
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What every replication shares."""
+
+    center: Center
+    grid: Grid
+    per_group: tuple[AgentWindows, ...]
+    windows: AgentWindows
+    routing: Routing
+    patience_means: tuple[FloatArray | None, ...]
+    engine: str
+    volume_cv: float
+
+
+def simulate_center(
+    center: Center,
+    *,
+    shifts: Mapping[str, Sequence[Shift]] | None = None,
+    shrinkage: float = 0.0,
+    replications: int = 30,
+    seed: int | np.random.SeedSequence = 0,
+    engine: str = "fast",
+    volume_cv: float = 0.0,
+    keep_records: bool = False,
+    progress: Callable[[int], None] | None = None,
+    cyclic: bool = False,
+    workers: int = 1,
+) -> CenterResult:
+    """Simulate the center's days, with replications.
+
+    Parameters
+    ----------
+    center : Center
+        Queues (forecasts, callers, targets, priorities) and groups (skills, overflow
+        delays, handle factors, agents per interval).
+    shifts : mapping of str to sequence of Shift, optional
+        Per group name, a shift schedule (times in seconds from midnight of the forecast's
+        first day) used instead of the group's ``agents``; a group without agents needs
+        one.
+    shrinkage : float, default 0
+        For groups staffed by counts: paid time is on-phone time / (1 - shrinkage).
+    replications : int, default 30
+        Independent days simulated.
+    seed : int or SeedSequence, default 0
+        Root of every replication's random numbers (the same callers whatever the staffing).
+    engine : {"fast", "simpy"}
+        The compiled engine or the SimPy reference; both give the same outcome for every
+        contact.
+    volume_cv : float, default 0
+        One gamma busyness factor per day (mean 1, this CV) multiplying every queue's calls
+        (Jongbloed & Koole 2001).
+    keep_records : bool
+        Keep every replication's contacts and outcomes.
+    progress : callable, optional
+        Called with the number of replications done after each one.
+    cyclic : bool
+        With shifts: the horizon repeats (a 24/7 week).
+    workers : int, default 1
+        Threads the replications are spread over; the results are those of one thread.
+
+    Returns
+    -------
+    CenterResult
+    """
+    if int(replications) != replications or replications < 1:
+        raise InputError(f"replications = {replications!r}; must be a whole number >= 1")
+    if int(workers) != workers or workers < 1:
+        raise InputError(f"workers = {workers!r}; must be a whole number >= 1")
+    if engine not in ("fast", "simpy"):
+        raise InputError(f"engine = {engine!r}; choose one of fast, simpy")
+    _checks.shrinkage(shrinkage)
+    if not (volume_cv == 0.0 or 1e-6 <= volume_cv <= 10.0):
+        raise InputError(f"volume_cv = {volume_cv!r}; must be 0 or from 1e-6 to 10")
+    shifts = dict(shifts or {})
+    unknown = sorted(set(shifts) - set(center.group_names))
+    if unknown:
+        raise InputError(f"shifts: {unknown[0]!r} names no group; groups: {center.group_names}")
+    grid = Grid.of(center.forecast)
+    per_group = []
+    for g, group in enumerate(center.groups):
+        if group.name in shifts:
+            per_group.append(windows_from_shifts(shifts[group.name], grid, cyclic=cyclic))
+        elif (agents := center.agents(g)) is not None:
+            per_group.append(windows_from_counts(agents, grid, shrinkage))
+        else:
+            raise InputError(
+                f"group {group.name!r} has shifts to plan but no agents; give it agents = N "
+                "(or a list per interval) to simulate it"
+            )
+    windows, group_of = join_windows(per_group)
+    means = []
+    for queue in center.queues:
+        if queue.patience is None:
+            means.append(None)
+        else:
+            default = np.inf if queue.callers.patience is None else queue.callers.patience
+            means.append(np.where(np.isnan(queue.patience), default, queue.patience))
+    setup = _Setup(
+        center,
+        grid,
+        tuple(per_group),
+        windows,
+        Routing.of(center, group_of),
+        tuple(means),
+        engine,
+        float(volume_cv),
+    )
+    root = (
+        np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
+        if isinstance(seed, np.random.SeedSequence)
+        else np.random.SeedSequence(seed)
+    )
+    run_day = _center_engine(engine)
+
+    def replicate(child: np.random.SeedSequence) -> tuple[_Reduced, Callers, CenterOutcome]:
+        callers = _draw(setup, np.random.default_rng(child))
+        outcome = run_day(callers, windows, setup.routing)
+        return _reduce(setup, callers, outcome), callers, outcome
+
+    children = root.spawn(int(replications))
+    workers = max(1, min(int(workers), len(children)))
+    if workers == 1:
+        reps = []
+        for r, child in enumerate(children):
+            reps.append(replicate(child))
+            if progress is not None:
+                progress(r + 1)
+    else:
+        # threads: the compiled engine runs without the GIL; each replication has its own
+        # seed, gathered back in order, so the results are those of one thread
+        pool = ThreadPoolExecutor(workers)
+        try:
+            futures = {pool.submit(replicate, child): r for r, child in enumerate(children)}
+            done: dict[int, tuple[_Reduced, Callers, CenterOutcome]] = {}
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                if progress is not None:
+                    progress(len(done))
+        finally:
+            pool.shutdown(cancel_futures=True)
+        reps = [done[r] for r in range(len(children))]
+    return _tables(setup, [rep[0] for rep in reps], keep_records, reps)
+
+
+def _draw(setup: _Setup, rng: np.random.Generator) -> Callers:
+    """One day's contacts of every queue: the day's busyness, then each queue in order."""
+    factor = 1.0
+    if setup.volume_cv > 0.0:
+        shape = setup.volume_cv**-2
+        factor = float(rng.gamma(shape, 1.0 / shape))
+    per_queue = [
+        draw_queue_callers(
+            rng,
+            queue.forecast.calls * factor,
+            queue.forecast.aht,
+            setup.grid,
+            queue.callers.handle_shape(),
+            queue.callers.patience_times(),
+            means,
+        )
+        for queue, means in zip(setup.center.queues, setup.patience_means, strict=True)
+    ]
+    return merge_queues(per_queue)
+
+
+@dataclass(frozen=True)
+class _Reduced:
+    """One replication's sums: per queue name (and ``all``), per group index."""
+
+    queue_sums: dict[str, kpis.Sums]
+    queue_days: dict[str, kpis.Sums]
+    group_sums: list[tuple[FloatArray, FloatArray, FloatArray]]
+    group_days: list[tuple[float, float, float]]
+    handled: FloatArray
+    """Handle time per group and queue [agent-seconds]."""
+
+
+def _reduce(setup: _Setup, callers: Callers, outcome: CenterOutcome) -> _Reduced:
+    """Per-interval and whole-day sums of one replication, per queue and per group."""
+    grid, routing = setup.grid, setup.routing
+    answered = outcome.status == ANSWERED
+    group = np.where(answered, routing.group_of[np.maximum(outcome.agent, 0)], -1)
+    factor = np.nan_to_num(routing.factor, nan=1.0)
+    handled = np.where(answered, callers.handle * factor[np.maximum(group, 0), callers.queue], 0.0)
+    begin = callers.arrival + outcome.wait
+    group_sums, group_days = [], []
+    for g, windows in enumerate(setup.per_group):
+        mine = group == g
+        busy = kpis.time_in_bins(
+            begin[mine],
+            begin[mine] + handled[mine],
+            np.ones(int(mine.sum())),
+            grid.start,
+            grid.length,
+        )
+        seg = outcome.logged[routing.group_of[outcome.logged_agent] == g]
+        logged = kpis.time_in_bins(seg[:, 0], seg[:, 1], np.ones(len(seg)), grid.start, grid.length)
+        _, _, on, off, _ = windows.flat
+        scheduled = kpis.time_in_bins(on, off, np.ones(on.size), grid.start, grid.length)
+        paid_rows = windows.paid
+        paid = kpis.time_in_bins(
+            paid_rows[:, 0], paid_rows[:, 1], paid_rows[:, 2], grid.start, grid.length
+        ) + np.maximum(logged - scheduled, 0.0)
+        group_sums.append((busy, logged, paid))
+        logged_day = float((seg[:, 1] - seg[:, 0]).sum())
+        paid_day = float(((paid_rows[:, 1] - paid_rows[:, 0]) * paid_rows[:, 2]).sum())
+        paid_day += max(logged_day - float((off - on).sum()), 0.0)
+        group_days.append((float(handled[mine].sum()), logged_day, paid_day))
+    queue_sums, queue_days = {}, {}
+    names = setup.center.queue_names
+    served = routing.preference >= 0
+    empty2, empty3 = np.zeros((0, 2)), np.zeros((0, 3))
+    for q, name in enumerate((*names, ALL)):
+        mine = callers.queue == q if name != ALL else np.ones(callers.size, dtype=bool)
+        serving = np.flatnonzero(served[:, q]) if name != ALL else np.arange(len(group_sums))
+        sums = kpis.interval_sums(
+            callers.interval[mine],
+            answered[mine],
+            outcome.wait[mine],
+            empty2,
+            empty2,
+            empty3,
+            empty2,
+            grid.start,
+            grid.length,
+            setup.center.queues[min(q, len(names) - 1)].targets.threshold,
+        )
+        if name == ALL:
+            sums = _all_in_time(setup, callers, outcome, sums)
+        agent_time = [np.sum([group_sums[g][k] for g in serving], axis=0) for k in range(3)]
+        sums = replace(sums, busy=agent_time[0], logged=agent_time[1], paid=agent_time[2])
+        day_time = [sum(group_days[g][k] for g in serving) for k in range(3)]
+        queue_sums[name] = sums
+        queue_days[name] = kpis.day_sums(sums, *day_time)
+    groups, queues = routing.shape
+    cell = np.maximum(group, 0) * queues + callers.queue
+    per_cell = np.bincount(cell[answered], weights=handled[answered], minlength=groups * queues)
+    return _Reduced(
+        queue_sums, queue_days, group_sums, group_days, per_cell.reshape(groups, queues)
+    )
+
+
+def _all_in_time(
+    setup: _Setup, callers: Callers, outcome: CenterOutcome, sums: kpis.Sums
+) -> kpis.Sums:
+    """Count contacts within the answer time for all queues, each by its own threshold."""
+    threshold = np.array([q.targets.threshold for q in setup.center.queues])[callers.queue]
+    in_time = outcome.wait <= threshold
+    answered = outcome.status == ANSWERED
+    n = setup.grid.start.size
+
+    def count(mask: np.ndarray) -> FloatArray:
+        return np.bincount(callers.interval[mask], minlength=n).astype(float)
+
+    return replace(
+        sums,
+        answered_in_time=count(answered & in_time),
+        abandoned_in_time=count(~answered & in_time),
+    )
+
+
+def _tables(setup: _Setup, reduced: list[_Reduced], keep_records: bool, reps: list) -> CenterResult:
+    center, grid = setup.center, setup.grid
+    names = (*center.queue_names, ALL)
+    starts = pd.to_datetime(center.forecast.start)
+    channel = {q.name: q.channel for q in center.queues} | {ALL: ""}
+    calls = {q.name: q.forecast.calls for q in center.queues}
+    calls[ALL] = np.sum(list(calls.values()), axis=0)
+    day_of = np.asarray(
+        center.forecast.start.astype("datetime64[D]")
+        - center.forecast.start[0].astype("datetime64[D]"),
+        dtype=np.int64,
+    )
+    days_text = pd.to_datetime(center.forecast.start.astype("datetime64[D]")).strftime("%Y-%m-%d")
+    queue_rows, interval_frames, day_frames, per_queue_reps = [], [], [], {}
+    for name in names:
+        per_interval = [kpis.ratios(r.queue_sums[name]) for r in reduced]
+        per_day = [kpis.ratios(r.queue_days[name]) for r in reduced]
+        day_values = {k: np.array([float(d[k]) for d in per_day]) for k in kpis.KPI_NAMES}
+        counts = {
+            k: np.array([float(np.sum(getattr(r.queue_sums[name], k))) for r in reduced])
+            for k in _COUNTS
+        }
+        per_queue_reps[name] = day_values | counts
+        row = {"queue": name, "channel": channel[name]}
+        row |= {k: float(np.mean(v)) for k, v in counts.items()}
+        for k in _QUEUE_KPIS:
+            mean, half = kpis.confidence(day_values[k])
+            row[k] = float(mean)
+            if k != "occupancy":
+                row[f"{k}_hw"] = float(half)
+        queue_rows.append(row)
+        frame = pd.DataFrame({"queue": name, "start": starts, "calls": calls[name]})
+        logged = np.array([r.queue_sums[name].logged for r in reduced])
+        frame["agents"] = logged.mean(axis=0) / grid.length
+        frame["offered"] = np.mean([r.queue_sums[name].offered for r in reduced], axis=0)
+        for k in kpis.KPI_NAMES:
+            mean, half = kpis.confidence(np.array([p[k] for p in per_interval]))
+            frame[k] = mean
+            frame[f"{k}_ci"] = half
+        interval_frames.append(frame)
+        day_frames.append(_day_rows(name, reduced, day_of, days_text))
+    queues = pd.DataFrame(queue_rows)[
+        [
+            "queue",
+            "channel",
+            "offered",
+            "answered",
+            "abandoned",
+            "service_level",
+            "service_level_hw",
+            "asa",
+            "asa_hw",
+            "abandon_rate",
+            "abandon_rate_hw",
+            "occupancy",
+        ]
+    ]
+    group_rows, group_frames = [], []
+    open_time = grid.start.size * grid.length
+    for g, group in enumerate(center.groups):
+        busy = np.array([r.group_days[g][0] for r in reduced])
+        logged = np.array([r.group_days[g][1] for r in reduced])
+        paid = np.array([r.group_days[g][2] for r in reduced])
+        interval_logged = np.array([r.group_sums[g][1] for r in reduced])
+        group_rows.append(
+            {
+                "group": group.name,
+                "agents": float(interval_logged.sum(axis=1).mean() / open_time),
+                "occupancy": float(np.mean(_ratio(busy, logged))),
+                "utilization": float(np.mean(_ratio(busy, paid))),
+            }
+        )
+        frame = pd.DataFrame({"group": group.name, "start": starts})
+        frame["agents"] = interval_logged.mean(axis=0) / grid.length
+        for k, den in (("occupancy", 1), ("utilization", 2)):
+            values = np.array([_ratio(r.group_sums[g][0], r.group_sums[g][den]) for r in reduced])
+            mean, half = kpis.confidence(values)
+            frame[k] = np.minimum(mean, 1.0) if k == "occupancy" else mean
+            frame[f"{k}_ci"] = half
+        group_frames.append(frame)
+    return CenterResult(
+        queues=queues,
+        groups=pd.DataFrame(group_rows, columns=["group", "agents", "occupancy", "utilization"]),
+        intervals=pd.concat(interval_frames, ignore_index=True),
+        group_intervals=pd.concat(group_frames, ignore_index=True),
+        days=pd.concat(day_frames, ignore_index=True),
+        replications=per_queue_reps,
+        handle_hours=pd.DataFrame(
+            np.mean([r.handled for r in reduced], axis=0) / 3600.0,
+            index=list(center.group_names),
+            columns=list(center.queue_names),
+        ),
+        paid_hours=pd.Series(
+            [
+                np.mean([r.group_days[g][2] for r in reduced]) / 3600.0
+                for g in range(len(center.groups))
+            ],
+            index=list(center.group_names),
+        ),
+        callers=[rep[1] for rep in reps] if keep_records else None,
+        outcomes=[rep[2] for rep in reps] if keep_records else None,
+    )
+
+
+def _ratio(num: FloatArray, den: FloatArray) -> FloatArray:
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    out = np.full(np.broadcast(num, den).shape, np.nan)
+    np.divide(num, den, out=out, where=den > 0)
+    return out
+
+
+def _day_rows(
+    name: str, reduced: list[_Reduced], day_of: np.ndarray, days_text: pd.Index
+) -> pd.DataFrame:
+    """Tabulate one queue per calendar day: contacts summed over the day's intervals."""
+    rows = []
+    for d in np.unique(day_of):
+        mask = day_of == d
+        per_rep = []
+        for r in reduced:
+            s = r.queue_sums[name]
+            fields = {k: float(np.sum(getattr(s, k)[mask])) for k in kpis.Sums.__annotations__}
+            per_rep.append(kpis.ratios(kpis.Sums(**fields)))
+        row = {"queue": name, "day": days_text[int(np.argmax(mask))]}
+        row["offered"] = float(np.mean([np.sum(r.queue_sums[name].offered[mask]) for r in reduced]))
+        for k in kpis.KPI_NAMES:
+            mean, half = kpis.confidence(np.array([float(p[k]) for p in per_rep]))
+            row[k] = float(mean)
+            row[f"{k}_ci"] = float(half)
+        rows.append(row)
+    return pd.DataFrame(rows)
