@@ -528,6 +528,16 @@ def _break_groups(
     return groups
 
 
+_Programme = tuple[
+    NDArray[np.float64],
+    sparse.csr_array,
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+]
+"""A MILP for :func:`scipy.optimize.milp`: costs, constraint matrix, row bounds, upper bounds."""
+
+
 def _programme(
     req: NDArray[np.float64],
     interval: float,
@@ -539,13 +549,7 @@ def _programme(
     penalty: float,
     headcount: tuple[int | None, int | None],
     share: float | None,
-) -> tuple[
-    NDArray[np.float64],
-    sparse.csr_array,
-    NDArray[np.float64],
-    NDArray[np.float64],
-    NDArray[np.float64],
-]:
+) -> _Programme:
     """Build the MILP: costs, constraint matrix, row bounds and variable upper bounds.
 
     Variables: ``x`` agents per candidate shift, ``y`` agents of a shift taking a break at
@@ -625,13 +629,7 @@ def _pool(
     lo_rows: NDArray[np.float64],
     hi_rows: NDArray[np.float64],
     upper: NDArray[np.float64],
-) -> tuple[
-    NDArray[np.float64],
-    sparse.csr_array,
-    NDArray[np.float64],
-    NDArray[np.float64],
-    NDArray[np.float64],
-]:
+) -> _Programme:
     """Add the pooled targets to the MILP of :func:`_programme`.
 
     Variables ``z[t, k]`` in [0, 1]: the ``k + 1``-th agent above interval ``t``'s floor is

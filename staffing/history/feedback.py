@@ -10,8 +10,6 @@ checked column by column, naming the file, row, column and value of the first ba
   occupancy, utilization and cost per contact.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from os import PathLike
 
@@ -19,8 +17,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from staffing.csvfile import find_columns, normalize_header, read_text
 from staffing.errors import InputError
+from staffing.history.cells import Cells
 from staffing.history.log import ContactLog
 
 FloatArray = NDArray[np.float64]
@@ -94,63 +92,8 @@ class AgentTime:
     paid: FloatArray
 
 
-class _Cells:
-    """The text cells of a CSV file by field, with the file's row numbers, for messages."""
-
-    def __init__(self, path: str | PathLike[str], spec: dict[str, tuple[str, ...]]) -> None:
-        self.name = str(path)
-        text = read_text(path, self.name)
-        lines = text.splitlines()
-        at = next((i for i, line in enumerate(lines) if line.strip()), None)
-        if at is None:
-            raise InputError(f"{self.name}: the file is empty; expected a header line")
-        delimiter = max(",;\t", key=lines[at].count)
-        header = next(csv.reader([lines[at]], delimiter=delimiter))
-        self.header = header
-        found = find_columns(header, at + 1, self.name, delimiter, spec)
-        self.index = {key.rstrip("?"): i for key, i in found.items()}
-        try:
-            table = pd.read_csv(
-                io.StringIO(text),
-                sep=delimiter,
-                header=None,
-                skiprows=at + 1,
-                names=list(range(len(header))),
-                dtype=str,
-                na_filter=False,
-                skip_blank_lines=False,
-                engine="c",
-            )
-        except pd.errors.ParserError as error:
-            raise InputError(f"{self.name}: unreadable CSV ({error})") from None
-        except pd.errors.EmptyDataError:
-            table = pd.DataFrame(columns=list(range(len(header))))
-        cells = {f: table[i].fillna("").astype(str).str.strip() for f, i in self.index.items()}
-        keep = np.zeros(len(table), dtype=bool)
-        for values in cells.values():
-            keep |= (values != "").to_numpy()
-        if not keep.any():
-            raise InputError(f"{self.name}: no data rows under the header (row {at + 1})")
-        self.cells = {f: v[keep].reset_index(drop=True) for f, v in cells.items()}
-        self.lines = (at + 2 + np.arange(len(table)))[keep]
-
-    def has(self, field: str) -> bool:
-        return field in self.cells
-
-    def refuse(self, bad: NDArray[np.bool_], field: str, rule: str) -> None:
-        """Raise for the first row where ``bad`` holds, naming the row, column and value."""
-        if bad.any():
-            i = int(np.argmax(bad))
-            given = self.header[self.index[field]].strip()
-            label = field if normalize_header(given) == field else f"{field} ({given!r})"
-            raise InputError(
-                f"{self.name} row {self.lines[i]}: {label} = {self.cells[field].iloc[i]!r}; {rule}"
-            )
-
-    def text(self, field: str) -> NDArray[np.str_]:
-        if field not in self.cells:
-            return np.full(self.lines.size, "", dtype=str)
-        return self.cells[field].to_numpy(dtype=str)
+class _Cells(Cells):
+    """The cells of a feedback file, with numbers and dates checked column by column."""
 
     def number(
         self, field: str, low: float, high: float, rule: str, *, required: bool

@@ -4,9 +4,6 @@
 builds it from a CSV export (and names the file, row and column in every error).
 """
 
-import csv
-import io
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from os import PathLike
@@ -15,8 +12,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from staffing.csvfile import find_columns, normalize_header, read_text
+from staffing.csvfile import normalize_header
 from staffing.errors import InputError
+from staffing.history.cells import Cells
 
 FloatArray = NDArray[np.float64]
 
@@ -162,68 +160,12 @@ def read_log(path: str | PathLike[str], *, columns: Mapping[str, str] | None = N
     column is reported.
     """
     name = str(path)
-    spec = _column_spec(columns, name)
-    text = read_text(path, name)
-    header_line, header_text = next(
-        ((i, line) for i, line in enumerate(io.StringIO(text), start=1) if line.strip()),
-        (0, ""),
+    table = Cells(
+        path,
+        _column_spec(columns, name),
+        "a header line such as arrival,wait,outcome,handle and one row per contact",
     )
-    if not header_text:
-        raise InputError(
-            f"{name}: the file is empty; expected a header line such as "
-            "arrival,wait,outcome,handle and one row per contact"
-        )
-    delimiter = max(",;\t", key=header_text.count)
-    header = next(csv.reader([header_text.rstrip("\r\n")], delimiter=delimiter))
-    found = {
-        key.rstrip("?"): index
-        for key, index in find_columns(header, header_line, name, delimiter, spec).items()
-    }
-    fields = list(found)
-    try:
-        table = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,
-            skiprows=header_line,
-            names=list(range(len(header))),
-            dtype=str,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except pd.errors.ParserError as error:
-        line = re.search(r"line (\d+), saw (\d+)", str(error))
-        if line is None:
-            raise InputError(f"{name}: unreadable CSV ({error})") from None
-        raise InputError(
-            f"{name} row {line[1]}: {line[2]} fields but the header (row {header_line}) has "
-            f"{len(header)}"
-            + (" (a decimal comma? use a point: 180.5)" if delimiter == "," else "")
-        ) from None
-    except pd.errors.EmptyDataError:
-        table = pd.DataFrame(columns=[found[f] for f in fields])
-    cells = {f: table[found[f]].fillna("").astype(str) for f in fields}
-    if _padded(text, delimiter):  # cells to strip (most exports have none: skip the work)
-        cells = {f: values.str.strip() for f, values in cells.items()}
-    lines = header_line + 1 + np.arange(len(table))
-    keep = np.zeros(len(table), dtype=bool)
-    for values in cells.values():
-        keep |= (values != "").to_numpy()
-    if not keep.any():
-        raise InputError(f"{name}: no data rows under the header (row {header_line})")
-    cells = {f: values[keep].reset_index(drop=True) for f, values in cells.items()}
-    lines = lines[keep]
-
-    def label(field_name: str) -> str:
-        given = header[found[field_name]].strip()
-        return field_name if normalize_header(given) == field_name else f"{field_name} ({given!r})"
-
-    def refuse(bad: NDArray[np.bool_], field_name: str, rule: str) -> None:
-        if bad.any():
-            i = int(np.argmax(bad))
-            value = cells[field_name].iloc[i]
-            raise InputError(f"{name} row {lines[i]}: {label(field_name)} = {value!r}; {rule}")
+    cells, refuse = table.cells, table.refuse
 
     # the usual form parsed at once; the others (T, no seconds, fractions) checked and parsed
     arrival_text = cells["arrival"]
@@ -266,7 +208,7 @@ def read_log(path: str | PathLike[str], *, columns: Mapping[str, str] | None = N
     refuse(answered & (handle == 0), "handle", handle_rule)
 
     extra: dict[str, np.ndarray] = {}
-    for field_name in fields:
+    for field_name in cells:
         if field_name in _TEXT_COLUMNS:
             extra[field_name] = cells[field_name].to_numpy(dtype=str)
         elif field_name == "resolved":
@@ -289,24 +231,6 @@ def read_log(path: str | PathLike[str], *, columns: Mapping[str, str] | None = N
         columns={k: v[order] for k, v in extra.items()},
         source=name,
     )
-
-
-def _padded(text: str, delimiter: str) -> bool:
-    """Whether any cell may start or end with blanks (next to a delimiter or a line end).
-
-    Looks at the bytes beside every blank at once (UTF-8 multi-byte characters hold no
-    ASCII bytes); a blank beside a quote counts too, as it may pad a quoted cell.
-    """
-    data = np.frombuffer(text.encode(), dtype=np.uint8)
-    blank = data == ord(" ")
-    if delimiter != "\t":
-        blank |= data == ord("\t")
-    where = np.flatnonzero(blank)
-    edges = np.frombuffer(f'{delimiter}\n\r"'.encode(), dtype=np.uint8)
-    line_end = ord("\n")
-    before = np.where(where > 0, data[np.maximum(where - 1, 0)], line_end)
-    after = np.where(where + 1 < data.size, data[np.minimum(where + 1, data.size - 1)], line_end)
-    return bool(np.isin(before, edges).any() or np.isin(after, edges).any())
 
 
 def _column_spec(columns: Mapping[str, str] | None, name: str) -> dict[str, tuple[str, ...]]:

@@ -17,18 +17,10 @@ from staffing.center import Center
 from staffing.costs import CostModel
 from staffing.report.charts import TALL, WIDE, _points, _time_axis, legend_outside, new_figure
 from staffing.report.charts import save_png as _save
+from staffing.report.output import OUTPUTS
 from staffing.simulation.center_run import ALL, CenterResult
 
-FILES = (
-    "queues.csv",
-    "groups.csv",
-    "intervals.csv",
-    "days.csv",
-    "costs.csv",
-    "queues_service_level.png",
-    "queues_waits.png",
-    "groups_occupancy.png",
-)
+FILES = OUTPUTS["simulate"]
 """What :func:`write_center_report` writes."""
 
 _COLOURS = ("#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#c62828", "#00838f", "#5d4037")
