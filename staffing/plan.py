@@ -664,6 +664,26 @@ def _drivers(scenario: Scenario, erlang: Requirements, first: Round, best: Round
     )
 
 
+def predicted_csat(scenario: Scenario, sim: SimulationResult) -> float:
+    """CSAT the plan's answered contacts would give, from the scenario's CSAT-wait curve.
+
+    Each interval's simulated ASA and service level of answered contacts feed
+    :meth:`staffing.satisfaction.WaitSatisfaction.expected`; NaN without a curve
+    (``[scorecard] csat_curve``) or without answered contacts.
+    """
+    curve = scenario.satisfaction
+    if curve is None:
+        return math.nan
+    table = sim.intervals
+    answered = table["offered"].to_numpy() * (1.0 - table["abandon_rate"].fillna(0.0).to_numpy())
+    return curve.expected(
+        table["asa"].to_numpy(),
+        table["service_level_answered"].to_numpy(),
+        scenario.targets.threshold,
+        answered,
+    )
+
+
 @dataclass(frozen=True)
 class TargetCheck:
     """One service target against the kept plan's simulated whole-horizon value.

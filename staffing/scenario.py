@@ -45,6 +45,7 @@ from staffing.costs import CostModel, fte_hours_per_calendar_day
 from staffing.errors import InputError
 from staffing.forecast import Forecast, read_forecast
 from staffing.requirements import OVER, ServiceTargets
+from staffing.satisfaction import WaitSatisfaction, read_wait_satisfaction
 from staffing.shifts import BreakRule, ShiftPattern
 
 _DAY = 86_400.0
@@ -122,6 +123,10 @@ class Scenario:
     scorecard : ScorecardTargets
         Targets of the experience KPIs (FCR, CSAT, NPS, CES, QA...), the benchmark sector
         and the repeat window, for ``staffing scorecard``.
+    satisfaction : WaitSatisfaction or None
+        CSAT against wait, fitted by ``staffing scorecard`` on the center's own surveys
+        (``[scorecard] csat_curve``, a ``csat_wait.toml``): plans and what-if runs then
+        predict their CSAT. None: no prediction.
     center : Center or None
         Queues and groups of a scenario with ``[[queues]]`` (:mod:`staffing.center`); then
         ``forecast`` is all queues pooled, and ``targets`` and ``callers`` are the defaults
@@ -143,6 +148,7 @@ class Scenario:
     costs: CostModel = field(default_factory=lambda: CostModel(hourly_wage=0.0))
     simulation: SimulationSettings = field(default_factory=SimulationSettings)
     scorecard: ScorecardTargets = field(default_factory=ScorecardTargets)
+    satisfaction: WaitSatisfaction | None = None
     center: Center | None = None
 
     @property
@@ -211,7 +217,7 @@ _SECTIONS: dict[str, set[str]] = {
         "overhead",
         "fixed_monthly",
     },
-    "scorecard": {*EXPERIENCE_KPIS, "tolerance", "sector", "repeat_window"},
+    "scorecard": {*EXPERIENCE_KPIS, "tolerance", "sector", "repeat_window", "csat_curve"},
     "simulation": {"replications", "seed", "rounds", "volume_cv"},
     "queues": {
         "name",
@@ -412,6 +418,17 @@ def _scorecard(r: TableReader) -> ScorecardTargets:
         sector=r.choice("sector", tuple(SECTORS), "general"),
         repeat_window=r.duration("repeat_window", 7 * 86_400.0),
     )
+
+
+def _satisfaction(r: TableReader, path: Path) -> WaitSatisfaction | None:
+    """Read ``[scorecard] csat_curve``: a ``csat_wait.toml`` beside the scenario."""
+    name = r.text("csat_curve")
+    if name is None:
+        return None
+    curve = path.parent / name
+    if not curve.is_file():
+        raise InputError(f"{r.field('csat_curve')} = {name!r}: no such file beside {path.name}")
+    return read_wait_satisfaction(curve)
 
 
 def _callers(r: TableReader) -> CallerBehaviour:
@@ -651,6 +668,7 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
         costs=costs,
         simulation=simulation,
         scorecard=_scorecard(top.sub("scorecard", "scorecard")),
+        satisfaction=_satisfaction(top.sub("scorecard", "scorecard"), path),
         center=center,
     )
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from staffing.parallel import run_tasks
-from staffing.plan import plan
+from staffing.plan import plan, predicted_csat
 from staffing.requirements import positions
 from staffing.scenario import Scenario
 from staffing.whatif import (
@@ -53,6 +53,7 @@ RESULT_COLUMNS = (
     "occupancy",
     "utilization",
     "intervals missing a target",
+    "CSAT predicted",
 )
 """Columns of a sweep's table after the varied keys (see :class:`SweepResult`)."""
 
@@ -89,6 +90,7 @@ def _plan_row(scenario: Scenario) -> dict[str, float]:
     per_issue = row["contacts offered"] / first if first > 0 else math.nan
     row["cost per issue"] = row["cost per contact"] * per_issue
     row["positions"] = float(positions(row["agents"], scenario.shrinkage))
+    row["CSAT predicted"] = predicted_csat(scenario, best.simulation)
     return {column: row[column] for column in RESULT_COLUMNS}
 
 
@@ -179,7 +181,9 @@ class SweepResult:
         outside`` (returns due after closing, not simulated), ``service level`` with its
         ``service level 95% CI``
         half-width, ``ASA s`` [s], ``abandon rate``, ``occupancy`` and ``utilization``
-        (fractions, whole horizon, simulated means), and ``intervals missing a target``.
+        (fractions, whole horizon, simulated means), ``intervals missing a target``, and
+        ``CSAT predicted`` (from the scenario's CSAT-wait curve, :func:`predicted_csat`;
+        NaN without one).
     keys : tuple of str
         The varied keys, in order.
     """

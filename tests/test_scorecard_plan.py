@@ -11,12 +11,13 @@ import pytest
 
 from staffing.callers import CallerBehaviour
 from staffing.forecast import Forecast
-from staffing.history.csat_wait import csat_by_wait, curve_toml, read_curve, wilson
+from staffing.history.csat_wait import csat_by_wait, wilson
 from staffing.history.feedback import Surveys
 from staffing.history.log import ContactLog, read_log
 from staffing.history.plan_actual import plan_vs_actual, read_plan
 from staffing.history.synthetic import simulated_log
 from staffing.requirements import ServiceTargets, compute_requirements
+from staffing.satisfaction import read_wait_satisfaction
 from staffing.simulation import simulate
 
 CALLERS = CallerBehaviour(patience=120.0)
@@ -156,7 +157,7 @@ def test_csat_against_wait_gives_back_a_known_hinge():
     assert curve.knee == pytest.approx(knee, abs=30)
     first = curve.bins.iloc[0]
     assert first.csat_low < base < first.csat_high
-    again = read_curve_from_text(curve_toml(curve))
+    again = read_curve_from_text(curve.toml())
     assert again.predict([0.0, 120.0]) == pytest.approx(curve.predict([0.0, 120.0]), abs=1e-5)
 
 
@@ -167,7 +168,7 @@ def read_curve_from_text(text, tmp=None):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "csat_wait.toml"
         path.write_text(text, encoding="utf-8")
-        return read_curve(path)
+        return read_wait_satisfaction(path)
 
 
 def test_wilson_interval_matches_the_published_example():

@@ -286,3 +286,35 @@ def test_scheduler_without_distributed_says_what_to_install(
     argv = ["whatif", str(desk_path), "--vary", "volume=1", "--out", str(tmp_path / "o")]
     assert main([*argv, "--scheduler", "tcp://127.0.0.1:8786"]) == 2
     assert "pip install 'staffing[dask]'" in capsys.readouterr().err
+
+
+def test_a_csat_curve_predicts_each_variants_csat(desk_path, tmp_path, capsys):
+    # [scorecard] csat_curve: every variant's kept plan gets the CSAT its simulated waits
+    # give under the curve (staffing.satisfaction), and the plan's summary says it
+    from staffing.plan import plan, predicted_csat
+    from staffing.report.plan_report import write_report
+    from staffing.satisfaction import WaitSatisfaction
+    from staffing.scenario import load_scenario
+
+    (desk_path.parent / "csat_wait.toml").write_text(WaitSatisfaction(0.9, 10.0, 0.05).toml())
+    path = desk_path.parent / "desk_csat.toml"
+    path.write_text(desk_path.read_text() + '\n[scorecard]\ncsat_curve = "csat_wait.toml"\n')
+    scenario = load_scenario(path)
+    table = threads(scenario, {"volume": [0.8, 1.2]}).table
+    csat = table["CSAT predicted"].to_numpy()
+    assert ((csat > 0.5) & (csat < 0.9)).all()
+    result = plan(whatif.apply_variant(scenario, {"volume": 0.8}))
+    table_row = table.iloc[0]
+    assert predicted_csat(result.scenario, result.best.simulation) == pytest.approx(
+        table_row["CSAT predicted"]
+    )
+    summary = write_report(result, tmp_path / "p")["summary"].read_text()
+    assert f"Predicted CSAT: {100 * table_row['CSAT predicted']:.1f}%" in summary
+    # without a curve the column is empty and not shown
+    plain = threads(load_scenario(desk_path), {"volume": [1.0]})
+    assert plain.table["CSAT predicted"].isna().all()
+    assert "CSAT" not in " ".join(whatif_report.display(plain).columns)
+    # a curve file that is not there is named
+    path.write_text(desk_path.read_text() + '\n[scorecard]\ncsat_curve = "nope.toml"\n')
+    with pytest.raises(InputError, match=r"scorecard.csat_curve = 'nope.toml': no such file"):
+        load_scenario(path)

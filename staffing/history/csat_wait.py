@@ -16,9 +16,9 @@ squares on the 0/1 answers (a linear probability model) for every knee on a 10-s
 keeping the knee of least squared error (a breakpoint found by grid search, as in segmented
 regression, Muggeo 2003).
 
-The curve is written to a small TOML file (:func:`curve_toml`, read back by
-:func:`read_curve`) so that other runs can predict CSAT from waits
-(:meth:`CsatWaitCurve.predict`).
+The curve is written to a small TOML file (:meth:`CsatWaitCurve.toml`, read back by
+:func:`staffing.satisfaction.read_wait_satisfaction`) so that plans and what-if runs
+predict their CSAT from their waits (``[scorecard] csat_curve`` in a scenario).
 
 References
 ----------
@@ -29,18 +29,15 @@ References
 """
 
 import math
-import tomllib
-from dataclasses import dataclass
-from os import PathLike
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from staffing.errors import InputError
 from staffing.history.feedback import Surveys, contact_rows
 from staffing.history.log import ContactLog
+from staffing.satisfaction import WaitSatisfaction
 
 FloatArray = NDArray[np.float64]
 
@@ -72,8 +69,10 @@ def wilson(successes: ArrayLike, n: ArrayLike, z: float = Z95) -> tuple[FloatArr
 
 
 @dataclass(frozen=True)
-class CsatWaitCurve:
-    """CSAT against wait: the binned shares and the fitted hinge.
+class CsatWaitCurve(WaitSatisfaction):
+    """CSAT against wait: the fitted hinge, and the binned shares it was fitted on.
+
+    The hinge's fields and methods are those of :class:`staffing.satisfaction.WaitSatisfaction`.
 
     Attributes
     ----------
@@ -81,26 +80,9 @@ class CsatWaitCurve:
         Per wait bin: ``wait_from``, ``wait_to`` [s], ``surveys`` (CSAT answers),
         ``csat`` with ``csat_low``, ``csat_high`` (Wilson 95 %), ``mean_wait`` [s], and
         ``nps`` [points] with ``nps_answers`` when the surveys ask it.
-    base : float
-        CSAT of contacts answered within the knee [share].
-    knee : float
-        Wait past which satisfaction falls [s].
-    slope : float
-        CSAT lost per further 30 s of wait [share per 30 s].
-    surveys : int
-        CSAT answers the fit used.
     """
 
-    bins: pd.DataFrame
-    base: float
-    knee: float
-    slope: float
-    surveys: int
-
-    def predict(self, wait: ArrayLike) -> FloatArray:
-        """Return the CSAT expected of contacts that waited ``wait`` [s], clipped to [0, 1]."""
-        w = np.asarray(wait, dtype=float)
-        return np.clip(self.base - self.slope * np.maximum(w - self.knee, 0.0) / 30.0, 0.0, 1.0)
+    bins: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _hinge_fit(wait: FloatArray, satisfied: FloatArray) -> tuple[float, float, float]:
@@ -169,32 +151,10 @@ def csat_by_wait(log: ContactLog, surveys: Surveys) -> CsatWaitCurve | None:
             frame["nps_answers"] = m
     frame = frame[frame.wait_from < max(float(wait.max()), edges[1])].reset_index(drop=True)
     base, knee, slope = _hinge_fit(wait, satisfied)
-    return CsatWaitCurve(bins=frame, base=base, knee=knee, slope=slope, surveys=int(wait.size))
-
-
-def curve_toml(curve: CsatWaitCurve) -> str:
-    """Write the fitted curve as a ``[csat_wait]`` TOML table, for :func:`read_curve`."""
-    return (
-        "# CSAT against wait, fitted on the surveys: p(w) = base - slope * max(0, w - knee) / 30\n"
-        "[csat_wait]\n"
-        f"base = {curve.base:.6f}        # CSAT of contacts answered within the knee (share)\n"
-        f"knee = {curve.knee:g}            # wait past which CSAT falls [s]\n"
-        f"slope = {curve.slope:.6f}      # CSAT lost per further 30 s of wait (share)\n"
-        f"surveys = {curve.surveys}\n"
-    )
-
-
-def read_curve(path: str | PathLike[str]) -> CsatWaitCurve:
-    """Read a curve written by :func:`curve_toml` (its bins are not stored: empty)."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))["csat_wait"]
-        values = {key: float(data[key]) for key in ("base", "knee", "slope", "surveys")}
-    except (OSError, KeyError, ValueError, TypeError, tomllib.TOMLDecodeError) as error:
-        raise InputError(f"{path}: not a [csat_wait] curve ({error})") from None
     return CsatWaitCurve(
-        bins=pd.DataFrame(),
-        base=values["base"],
-        knee=values["knee"],
-        slope=values["slope"],
-        surveys=int(values["surveys"]),
+        bins=frame,
+        base=min(max(base, 0.0), 1.0),
+        knee=knee,
+        slope=slope,
+        surveys=int(wait.size),
     )

@@ -8,7 +8,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from staffing.errors import InputError
-from staffing.plan import PlanResult, target_checks
+from staffing.plan import PlanResult, predicted_csat, target_checks
 from staffing.report.charts import plot_coverage, plot_occupancy, plot_service_level, plot_waits
 from staffing.report.tables import STATUS_MARKS, markdown_table, with_start_text
 from staffing.requirements import ServiceTargets
@@ -393,6 +393,14 @@ def _summary(
         "",
     ]
     lines += [f"- check: {w}" for w in costs.warnings] + ([""] if costs.warnings else [])
+    csat = predicted_csat(sc, best.simulation)
+    if csat == csat:
+        lines += [
+            f"Predicted CSAT: {_fmt_pct(csat)} of answered contacts satisfied, from the "
+            f"center's own CSAT against wait ({sc.satisfaction.surveys:,} surveys; "
+            "`[scorecard] csat_curve`).",
+            "",
+        ]
     lines += ["## What drives the cost", "", *cost_driver_lines(result), ""]
     lines += _spread_lines(result)
     lines += ["## Charts", ""]

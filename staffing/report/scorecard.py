@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from staffing.history.csat_wait import CsatWaitCurve, curve_toml
+from staffing.history.csat_wait import CsatWaitCurve
 from staffing.history.log import ContactLog
 from staffing.history.plan_actual import PlanActual
 from staffing.history.scorecard import ALL, KPIS, Scorecard, periods
@@ -633,7 +633,7 @@ def write_report(
     written.append(plot_wait_distribution(log, card.threshold, folder / "wait_distribution.png"))
     if curve is not None:
         written.append(plot_csat_wait(curve, folder / "csat_wait.png"))
-        (folder / "csat_wait.toml").write_text(curve_toml(curve), encoding="utf-8")
+        (folder / "csat_wait.toml").write_text(curve.toml(), encoding="utf-8")
         curve.bins.to_csv(folder / "csat_wait.csv", index=False)
         written += [folder / "csat_wait.toml", folder / "csat_wait.csv"]
     if plan is not None:

@@ -43,6 +43,7 @@ _SHOWN = (
     ("occupancy", "occupancy", ".1%"),
     ("utilization", "utilization", ".1%"),
     ("intervals missing a target", "missing", ",.0f"),
+    ("CSAT predicted", "CSAT (pred.)", ".1%"),
 )
 
 _RETURNS = ("cost per issue", "repeats", "redials", "returns outside")
@@ -69,7 +70,8 @@ def _shown(result: SweepResult) -> list[tuple[str, str, str]]:
     return [
         (column, header.format(currency=currency), spec)
         for column, header, spec in _SHOWN
-        if column not in _RETURNS or result.table[list(_RETURNS[1:3])].to_numpy().any()
+        if (column not in _RETURNS or result.table[list(_RETURNS[1:3])].to_numpy().any())
+        and (column != "CSAT predicted" or result.table[column].notna().any())
     ]
 
 
