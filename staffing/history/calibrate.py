@@ -55,6 +55,7 @@ from staffing.callers import CallerBehaviour, Returns
 from staffing.errors import InputError
 from staffing.history.log import ContactLog
 from staffing.history.on_duty import MAX_IDLE, OnDuty, agents_on_duty
+from staffing.history.repeats import known_customers, next_arrival_gap
 from staffing.history.survival import DISTRIBUTIONS, Fit, KaplanMeier, fit_censored, kaplan_meier
 
 FloatArray = NDArray[np.float64]
@@ -223,18 +224,6 @@ def _truncated_exponential_mean(observed_mean: float, window: float) -> float:
     return float(brentq(gap, observed_mean, 1e3 * window))
 
 
-def _next_contact(log: ContactLog) -> tuple[NDArray[np.bool_], FloatArray]:
-    """Whether each customer is known, and the time to its next arrival [s] (inf: none)."""
-    customer = np.asarray(log.columns["customer"], dtype=str)
-    known = (customer != "") & (customer != "0")
-    t = log.arrival.astype(np.int64).astype(float)
-    order = np.lexsort((t, np.unique(customer, return_inverse=True)[1]))
-    same = customer[order][1:] == customer[order][:-1]
-    gap = np.full(log.size, np.inf)
-    gap[order[:-1][same]] = (t[order][1:] - t[order][:-1])[same]
-    return known, gap
-
-
 def _share(mask: NDArray[np.bool_], after: FloatArray, window: float) -> Share | None:
     """Share of ``mask`` contacts with a next contact within ``window`` of ``after``."""
     n = int(mask.sum())
@@ -253,7 +242,7 @@ def _returns_input(log: ContactLog, window: float, name: str) -> tuple[NDArray, 
         raise InputError(f"{log.source or 'contact log'}: no customer column; {name} need one")
     if not (math.isfinite(window) and window > 0):
         raise InputError(f"{name} window = {window!r}; must be a duration > 0 s")
-    return _next_contact(log)
+    return known_customers(log), next_arrival_gap(log)
 
 
 def redial_share(log: ContactLog, window: float = REDIAL_WINDOW) -> Share | None:

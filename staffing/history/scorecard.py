@@ -52,8 +52,10 @@ from numpy.typing import NDArray
 from staffing.benchmarks import EXPERIENCE_KPIS, ScorecardTargets, benchmarks
 from staffing.costs import CostModel
 from staffing.errors import InputError
+from staffing.history.coaching import agent_table
 from staffing.history.feedback import AgentTime, QaScores, Surveys, contact_rows
 from staffing.history.log import ContactLog
+from staffing.history.repeats import fcr_counts, handle_with_wrap
 from staffing.requirements import MET, MISSED, WITHIN_TOLERANCE, ServiceTargets, kpi_status
 
 FloatArray = NDArray[np.float64]
@@ -160,7 +162,7 @@ class Scorecard:
     notes : list of str
         What the data did not allow, or left out (surveys of unknown contacts...).
     agents : pandas.DataFrame
-        Per agent (:func:`agent_table`).
+        Per agent (:func:`staffing.history.coaching.agent_table`).
     tolerance : float
         Width of the yellow band as a share of each target.
     """
@@ -226,88 +228,6 @@ def periods(first: np.datetime64, last: np.datetime64) -> dict[str, tuple[list[s
 # --------------------------------------------------------------------------- contacts
 
 
-def _end(log: ContactLog) -> FloatArray:
-    """When each contact left [s since 1970]: answer + handle (+ wrap), or hang-up."""
-    work = _work(log)
-    return log.arrival.astype(np.int64) + log.wait + np.where(log.answered, work, 0.0)
-
-
-def _work(log: ContactLog) -> FloatArray:
-    """Handle time of each answered contact, wrap included [s] (0 for abandoned ones)."""
-    wrap = np.nan_to_num(np.asarray(log.columns.get("wrap", np.zeros(log.size)), dtype=float))
-    return np.where(log.answered, log.handle + wrap, 0.0)
-
-
-def _known_customer(log: ContactLog) -> NDArray[np.bool_]:
-    customer = np.asarray(log.columns["customer"], dtype=str)
-    return (customer != "") & (customer != "0")
-
-
-def repeat_flags(log: ContactLog, window: float) -> tuple[NDArray[np.bool_], FloatArray]:
-    """Whether each contact is a repeat, and the time to its customer's next contact [s].
-
-    Parameters
-    ----------
-    log
-        With a ``customer`` column (``""`` or ``"0"``: unknown, never a repeat).
-    window
-        Repeat window [s].
-
-    Returns
-    -------
-    is_repeat : ndarray of bool
-        The contact arrived within ``window`` after the end of the same customer's latest
-        earlier answered contact.
-    next_gap : ndarray of float
-        Time from the end of the contact to the customer's next arrival [s] (inf if none or
-        unknown customer).
-    """
-    n = log.size
-    known = _known_customer(log)
-    customer = pd.factorize(np.asarray(log.columns["customer"], dtype=str))[0]
-    t = log.arrival.astype(np.int64).astype(float)
-    order = np.lexsort((np.arange(n), t, customer))
-    c, ts, end = customer[order], t[order], _end(log)[order]
-    start = np.r_[True, c[1:] != c[:-1]]
-    first_of_group = np.maximum.accumulate(np.where(start, np.arange(n), 0))
-    answered_at = np.where(log.answered[order], np.arange(n), -1)
-    latest = np.maximum.accumulate(answered_at)
-    previous = np.r_[-1, latest[:-1]]
-    has_previous = previous >= first_of_group
-    gap_before = np.where(has_previous, ts - end[np.maximum(previous, 0)], np.inf)
-    same_next = np.r_[c[1:] == c[:-1], False]
-    gap_after = np.where(same_next, np.r_[ts[1:], np.inf] - end, np.inf)
-    is_repeat = np.zeros(n, dtype=bool)
-    next_gap = np.full(n, np.inf)
-    is_repeat[order] = has_previous & (gap_before <= window)
-    next_gap[order] = gap_after
-    return is_repeat & known, np.where(known, next_gap, np.inf)
-
-
-def fcr_counts(log: ContactLog, window: float) -> tuple[FloatArray, FloatArray, str]:
-    """Per contact: resolved issues and issues counted for FCR (0 or 1 each), and the method.
-
-    See the module notes: ``resolved`` flag first, else the repeat window; ``("", zeros)``
-    when the log has neither column.
-    """
-    n = log.size
-    has_customer = "customer" in log.columns
-    is_repeat, next_gap = (
-        repeat_flags(log, window) if has_customer else (np.zeros(n, bool), np.full(n, np.inf))
-    )
-    issue = log.answered & ~is_repeat
-    if "resolved" in log.columns:
-        flag = np.asarray(log.columns["resolved"], dtype=float)
-        counted = issue & ~np.isnan(flag)
-        return np.where(counted, flag == 1, 0).astype(float), counted.astype(float), "resolved"
-    if has_customer:
-        last = float(log.arrival[-1].astype(np.int64)) if n else 0.0
-        counted = issue & _known_customer(log) & (_end(log) + window <= last)
-        resolved = counted & (next_gap > window)
-        return resolved.astype(float), counted.astype(float), "repeat"
-    return np.zeros(n), np.zeros(n), ""
-
-
 # --------------------------------------------------------------------------- scorecard
 
 
@@ -345,15 +265,6 @@ def _segments(combos: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], Flo
     for j, found in enumerate(members):
         matrix[found, j] = 1.0
     return rows, matrix
-
-
-MIN_SAMPLE = 30
-"""Fewest answers behind an agent's CSAT, FCR or QA before it is read without a warning.
-
-Rationale: a share measured on n = 30 answers has a 95 % confidence half-width of up to
-1.96 sqrt(0.25 / 30) = 18 points (normal approximation to the binomial), already too wide to
-rank agents; below 30 the warning says so rather than hiding the number.
-"""
 
 
 def _targets(
@@ -447,7 +358,7 @@ def scorecard(
     count = _Counter(n_days * width)
 
     answered, wait = log.answered, log.wait
-    work = _work(log)
+    work = handle_with_wrap(log)
     count.add("offered", cell)
     count.add("answered", cell[answered])
     count.add("abandoned", cell[~answered])
@@ -657,84 +568,3 @@ def _long(
     frame["_g"] = [seg[(q, c)] for q, c in zip(frame.queue, frame.channel, strict=True)]
     frame["_k"] = frame.kpi.map({k: i for i, k in enumerate(KPIS)})
     return frame.sort_values(["_p", "_g", "_k"], kind="stable").drop(columns=["_p", "_g", "_k"])
-
-
-def agent_table(
-    log: ContactLog,
-    work: FloatArray,
-    fcr_resolved: FloatArray,
-    fcr_issues: FloatArray,
-    surveys: Surveys | None,
-    survey_row: NDArray[np.int64],
-    qa: QaScores | None,
-    qa_agent: NDArray[np.str_],
-) -> pd.DataFrame:
-    """Per agent, for coaching: contacts, AHT [s], QA, CSAT, FCR, with small-sample warnings.
-
-    Columns ``agent, contacts, aht, qa_score, evaluations, csat, surveys, fcr, issues,
-    warning``; a share or score over fewer than :data:`MIN_SAMPLE` answers is named in
-    ``warning``. Empty without an ``agent`` column.
-    """
-    if "agent" not in log.columns:
-        return pd.DataFrame(columns=["agent"])
-    agent = np.asarray(log.columns["agent"], dtype=str)
-    codes, found = pd.factorize(np.concatenate([agent, qa_agent]), sort=True)
-    named = np.asarray(found, dtype=str) != ""
-    names = np.asarray(found, dtype=str)[named]
-    k = names.size
-    index = np.where(named, np.cumsum(named) - 1, k)[codes]  # "" and no agent: k
-    who, qa_who = index[: agent.size], index[agent.size :]
-    handled = log.answered & (who < k)
-
-    def per_agent(index: NDArray[np.int64], weight: FloatArray | None = None) -> FloatArray:
-        return np.bincount(index, weights=weight, minlength=k + 1)[:k]
-
-    contacts = per_agent(who[handled])
-    aht = per_agent(who[handled], work[handled])
-    issues = per_agent(who, fcr_issues)
-    resolved = per_agent(who, fcr_resolved)
-    satisfied = answers = np.zeros(k)
-    if surveys is not None and survey_row.size:
-        found = survey_row >= 0
-        rows = survey_row[found]
-        csat = np.asarray(surveys.csat)[found]
-        answered = ~np.isnan(csat)
-        answers = per_agent(who[rows[answered]])
-        satisfied = per_agent(who[rows[answered & (csat >= 4)]])
-    evaluations = total = np.zeros(k)
-    if qa is not None and qa_agent.size:
-        ok = qa_who < k
-        evaluations = per_agent(qa_who[ok])
-        total = per_agent(qa_who[ok], qa.score[ok])
-
-    def ratio(top: FloatArray, bottom: FloatArray) -> FloatArray:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1), np.nan)
-
-    frame = pd.DataFrame(
-        {
-            "agent": names,
-            "contacts": contacts.astype(np.int64),
-            "aht": ratio(aht, contacts),
-            "qa_score": ratio(total, evaluations),
-            "evaluations": evaluations.astype(np.int64),
-            "csat": ratio(satisfied, answers),
-            "surveys": answers.astype(np.int64),
-            "fcr": ratio(resolved, issues),
-            "issues": issues.astype(np.int64),
-        }
-    )
-    warnings = []
-    for row in frame.itertuples():
-        few = [
-            f"{what} on {n}"
-            for what, n, used in (
-                ("QA", row.evaluations, qa is not None),
-                ("CSAT", row.surveys, surveys is not None),
-                ("FCR", row.issues, bool(fcr_issues.any())),
-            )
-            if used and 0 < n < MIN_SAMPLE
-        ]
-        warnings.append(f"few answers: {', '.join(few)} (< {MIN_SAMPLE})" if few else "")
-    frame["warning"] = warnings
-    return frame.sort_values(["contacts", "agent"], ascending=[False, True], ignore_index=True)
