@@ -74,7 +74,8 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     from staffing.history.log import read_log
     from staffing.history.plan_actual import plan_vs_actual, read_plan
     from staffing.history.scorecard import scorecard
-    from staffing.report.scorecard import terminal_summary, write_report
+    from staffing.report.scorecard import terminal_summary
+    from staffing.report.scorecard_files import write_report
 
     service, tolerance, settings, costs = None, 0.05, ScorecardTargets(), None
     targets_from = "none given (add --scenario)"
