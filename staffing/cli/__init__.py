@@ -23,6 +23,8 @@ Verbs:
   (patience, handle times, redials, repeats, with standard errors) from a contact log.
 - ``staffing replay LOG --train-until DATE --out DIR``: calibrate on past days, simulate
   the later ones, compare abandonment and service level per day with what happened.
+- ``staffing app [--port N] [--no-browser]``: the browser app (the ``[app]`` extra) on
+  127.0.0.1: Erlang calculator, a day's plan with what-if sliders, a bid.
 
 Units on the command line are human-friendly (``30min``, ``180s``, ``3m``, ``30%``,
 ``80/20``); the library receives seconds and fractions. Exit status (DESIGN.md section 7):
@@ -39,6 +41,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from staffing.cli.app_command import add_parser as add_app_parser
 from staffing.cli.commands import (
     EXIT_INPUT,
     EXIT_INTERRUPTED,
@@ -316,6 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_roster)
     add_forecast_parser(verbs)
     _add_history_verbs(verbs)
+    add_app_parser(verbs)
     return parser
 
 
