@@ -57,6 +57,16 @@ def _days(text: str, field: str) -> int:
     return int(value)
 
 
+def _levels(text: str, field: str) -> tuple[float, ...]:
+    parts = [part for part in text.replace(";", ",").split(",") if part.strip()]
+    if not parts:
+        raise InputError(f"{field} = {text!r}; give service levels like 70%, 80%, 90%")
+    levels = [units.parse_fraction(part, field) for part in parts]
+    if not all(0.0 < v < 1.0 for v in levels):
+        raise InputError(f"{field} = {text!r}; each level must be > 0 and < 100%")
+    return tuple(sorted(set(levels)))
+
+
 def _unit(text: str, field: str) -> str:
     if text not in BILLING_UNITS:
         raise InputError(f"{field} = {text!r}; choose one of {', '.join(BILLING_UNITS)}")
@@ -73,6 +83,7 @@ _PARSERS = {
     "credit_cap": _share,
     "bonus_per_point": _share,
     "bonus_cap": _share,
+    "options": _levels,
     "days": _days,
 }
 
@@ -94,6 +105,7 @@ def defaults(bid: Bid) -> dict[str, str]:
         "credit_cap": pct(sla.credit_cap),
         "bonus_per_point": pct(sla.bonus_per_point),
         "bonus_cap": pct(sla.bonus_cap),
+        "options": ", ".join(pct(v) for v in bid.plan_service_levels),
         "days": str(bid.days),
     }
 
@@ -139,14 +151,15 @@ def terms(bid: Bid, form: Mapping[str, str]) -> tuple[Bid | None, dict[str, str]
         billing_unit=values["billing_unit"],
         margin=values["margin"],
         sla=sla,
+        plan_service_levels=values["options"],
         days=values["days"],
     )
     return changed, {}
 
 
-def load(path: Path = BID_FILE) -> Bid:
-    """Read the bundled bid (:func:`staffing.pricing.load_bid`)."""
-    return load_bid(path)
+def load(path: Path | None = None) -> Bid:
+    """Read a bid file, by default :data:`BID_FILE` (:func:`staffing.pricing.load_bid`)."""
+    return load_bid(BID_FILE if path is None else path)
 
 
 def view(result: BidResult) -> dict[str, Any]:

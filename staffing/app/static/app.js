@@ -393,7 +393,7 @@ const Day = {
 
 // ================================================================== bid
 const Bid = {
-  fields: ["monthly", "billing_unit", "margin", "sla", "abandon", "credit_per_point", "credit_cap", "bonus_per_point", "bonus_cap", "days"],
+  fields: ["monthly", "billing_unit", "margin", "sla", "abandon", "credit_per_point", "credit_cap", "bonus_per_point", "bonus_cap", "options", "days"],
   ready: false, job: null, charts: {},
 
   async init() {
