@@ -38,7 +38,7 @@ function showErrors(prefix, fields, errors) {
 }
 
 // ------------------------------------------------------------------ charts (uPlot)
-function chartWidth(el) { return Math.max(280, el.clientWidth || 420); }
+function chartWidth(el) { return Math.max(240, el.clientWidth || 420); }
 
 // A vertical dashed line at x = get(), drawn over the chart.
 function marker(get) {
@@ -141,6 +141,7 @@ const Calc = {
     this.shown = seq;
     showErrors("calc", [...this.fields, "agents"], result.errors || {});
     document.body.dataset.calcErrors = Object.keys(result.errors || {}).length;
+    for (const id of ["calc-results", "calc-charts"]) $(id).classList.toggle("stale", !!Object.keys(result.errors || {}).length);
     if (Object.keys(result.errors || {}).length === 0) this.draw(result);
     document.body.dataset.calcSeq = seq;
     window.calcMs = performance.now() - (started || performance.now());
@@ -457,9 +458,13 @@ const Bid = {
     const order = fte.map((_, i) => i).sort((a, b) => fte[a] - fte[b] || a - b);
     const pick = (key) => order.map((i) => r.options[i][key]);
     const xs = order.map((i) => fte[i]);
+    const padded = (u, min, max) => {
+      const pad = Math.max(1, 0.1 * (max - min));
+      return [min - pad, max + pad];
+    };
     const top = Math.max(0.05, ...pick("P(miss SLA)"), ...pick("expected credit")) * 1.15;
     const opts = (title, y, percent) => ({ title, width: 420, height: 240,
-      scales: { x: { time: false }, ...(percent ? { y: { range: [0, top] } } : {}) },
+      scales: { x: { time: false, range: padded }, ...(percent ? { y: { range: [0, top] } } : {}) },
       axes: [{ label: "staffing [FTE per month]" }, { label: y, size: 60, values: percent ? (u, v) => v.map((x) => (100 * x).toFixed(1) + "%") : undefined }] });
     this.charts.price = new uPlot({ ...opts(`price per ${r.unit}`, cur, false), series: [{ label: "FTE" },
       { label: "list price", stroke: LIGHT, width: 2, ...points }, { label: "risk-adjusted", stroke: BLUE, width: 2, ...points }] },
