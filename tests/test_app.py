@@ -132,6 +132,15 @@ def test_upload_replaces_the_forecast_keeping_the_operation():
     assert view["labels"][0] == "08:00"
 
 
+def test_upload_of_a_day_to_a_week_scenario_does_not_wrap_around():
+    # the healthcare week repeats (whole 24-hour weeks); one uploaded day does not
+    week = day.load_day("healthcare_week")
+    assert week.scenario.rules.cyclic
+    text = "start,calls,aht\n" + "".join(f"{h:02d}:00,{40 + h},400\n" for h in range(24))
+    one = day.load_day("healthcare_week", ("day.csv", text.encode()))
+    assert not one.scenario.rules.cyclic
+
+
 def test_plan_view_is_the_plans_kept_round(planned):
     view = day.plan_view(planned)
     best = planned.plan.best

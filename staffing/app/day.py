@@ -12,7 +12,7 @@ This module only turns results into plain numbers for the page.
 import re
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from staffing.plan import (
     target_checks,
 )
 from staffing.report.plan_report import cost_driver_lines, write_report
-from staffing.scenario import Scenario, load_scenario, read_toml
+from staffing.scenario import Scenario, default_cyclic, load_scenario, read_toml
 from staffing.whatif import PARAMETERS, apply_variant
 
 BUNDLED = Path(__file__).resolve().parents[2] / "simulations"
@@ -81,7 +81,9 @@ def load_day(name: str, upload: tuple[str, bytes] | None = None) -> Day:
         A key of :func:`bundled_scenarios`: the shifts, callers, targets and costs.
     upload : (file name, bytes), optional
         A forecast CSV (``start, calls, aht``) for the scenario's operation; read by
-        :func:`staffing.forecast.read_forecast`, whose messages name this file name.
+        :func:`staffing.forecast.read_forecast`, whose messages name this file name. Unless
+        the scenario file sets ``[schedule] cyclic``, whether the schedule wraps around is
+        decided for the new forecast (:func:`staffing.scenario.default_cyclic`).
 
     Raises
     ------
@@ -103,13 +105,20 @@ def load_day(name: str, upload: tuple[str, bytes] | None = None) -> Day:
         except InputError as error:  # name the file as the user knows it, not the temp path
             raise InputError(str(error).replace(str(path), path.name)) from None
     forecast = replace(forecast, source=path.name)
-    return Day(replace(scenario, forecast=forecast))
+    rules = scenario.rules
+    if rules.cyclic == default_cyclic(scenario.forecast):  # the file left it to the forecast
+        rules = replace(rules, cyclic=default_cyclic(forecast))
+    return Day(replace(scenario, forecast=forecast, rules=rules))
+
+
+def _number(value: float) -> float | None:
+    """Return a number for the page: NaN and inf (no calls, no answer) become None."""
+    return float(value) if np.isfinite(value) else None
 
 
 def _numbers(values: Any) -> list[float | None]:
-    """Numbers for the page: NaN and inf (no calls, an unanswered queue) become None."""
-    array = np.asarray(values, dtype=float)
-    return [float(v) if np.isfinite(v) else None for v in array]
+    """Return numbers for the page, one per interval (:func:`_number`)."""
+    return [_number(v) for v in np.asarray(values, dtype=float)]
 
 
 def overview(day: Day) -> dict[str, Any]:
@@ -162,7 +171,6 @@ def run_plan(day: Day, progress: Any = None) -> PlanResult:
 def _round_view(sc: Scenario, r: Round) -> dict[str, Any]:
     """One round's schedule and simulated KPIs, per interval and in total, for the page."""
     table = r.simulation.intervals
-    totals = r.totals
     costs = r.costs
     return {
         "required": r.requirement.tolist(),
@@ -170,24 +178,7 @@ def _round_view(sc: Scenario, r: Round) -> dict[str, Any]:
         "intervals": {k: _numbers(table[k]) for k in (*_KPIS, "offered")},
         "service_level_ci": _numbers(table["service_level_ci"]),
         "missing": int(r.missing.size),
-        "totals": {
-            "shifts": totals.shifts,
-            "headcount": totals.headcount,
-            "paid_hours": totals.paid_hours,
-            "fte": totals.fte,
-            "cost": totals.cost,
-            "cost_per_contact": totals.cost_per_contact
-            if np.isfinite(totals.cost_per_contact)
-            else None,
-            "offered": totals.offered,
-            "service_level": totals.service_level,
-            "service_level_ci": totals.service_level_ci,
-            "asa": totals.asa if np.isfinite(totals.asa) else None,
-            "abandon_rate": totals.abandon_rate,
-            "occupancy": totals.occupancy,
-            "utilization": totals.utilization if np.isfinite(totals.utilization) else None,
-            "intervals_missing": totals.intervals_missing,
-        },
+        "totals": {k: _number(v) for k, v in asdict(r.totals).items()},
         "costs": {
             "agent wages": costs.agent_wages,
             "agent loadings": costs.agent_loadings,
