@@ -346,3 +346,16 @@ def test_cli_app_without_the_extra_says_how_to_install_it(capsys, monkeypatch):
     assert err.startswith("staffing: error: staffing app needs the [app] extra")
     assert "pip install 'staffing[app]'" in err
     assert err.count("\n") == 1
+
+
+def test_the_server_keeps_the_latest_days_only():
+    pytest.importorskip("starlette")
+    from staffing.app.server import KEPT, Workspace
+
+    space = Workspace()
+    try:
+        for i in range(KEPT + 5):
+            space.keep(space.days, f"day{i}", i)
+        assert list(space.days) == [f"day{i}" for i in range(5, KEPT + 5)]
+    finally:
+        space.close()

@@ -72,6 +72,10 @@ def _api(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
+KEPT = 20
+"""Days and jobs the server keeps; older ones are dropped (a plan holds its simulations)."""
+
+
 class Workspace:
     """What the server holds between requests: days on screen, jobs, written reports."""
 
@@ -87,6 +91,17 @@ class Workspace:
         with self._lock:
             self._count += 1
             return f"{prefix}{self._count}"
+
+    def keep(self, kept: dict[str, Any], key: str, value: Any) -> None:
+        """Keep ``value`` under ``key``, dropping the oldest entries past :data:`KEPT`."""
+        with self._lock:
+            kept[key] = value
+            while len(kept) > KEPT:
+                oldest = next(iter(kept))
+                if isinstance(kept[oldest], Job):
+                    kept[oldest].cancel()
+                shutil.rmtree(self.folder / oldest, ignore_errors=True)
+                del kept[oldest]
 
     def day(self, request: Request) -> day.Day:
         """Return the day named in the request's path."""
@@ -158,13 +173,13 @@ def create_app() -> Starlette:
         except InputError as error:
             return {"errors": {"upload" if upload else "scenario": str(error)}}
         key = space.new_id("day")
-        space.days[key] = loaded
+        space.keep(space.days, key, loaded)
         return {"errors": {}, "day": key, "overview": day.overview(loaded)}
 
     async def plan(request: Request) -> Any:
         chosen = space.day(request)
         job = Job(lambda progress: day.run_plan(chosen, progress))
-        space.jobs[job.id] = job
+        space.keep(space.jobs, job.id, job)
         return job.state()
 
     async def job_state(request: Request) -> Any:
@@ -210,7 +225,7 @@ def create_app() -> Starlette:
         if changed is None:
             return {"errors": errors}
         job = Job(lambda progress: bid_screen.price(changed, progress))
-        space.jobs[job.id] = job
+        space.keep(space.jobs, job.id, job)
         return {"errors": {}, **job.state()}
 
     def bid_result_of(request: Request) -> Any:
