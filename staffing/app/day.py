@@ -140,12 +140,7 @@ def overview(day: Day) -> dict[str, Any]:
         "required": req.agents.tolist(),
         "scheduled": req.scheduled.tolist(),
         "targets": _targets(sc),
-        "whatif": {
-            key: PARAMETERS[key].text(PARAMETERS[key].current(sc))
-            if PARAMETERS[key].current(sc) is not None
-            else "none"
-            for key in WHATIF_KEYS
-        },
+        "whatif": {key: PARAMETERS[key].current(sc) for key in WHATIF_KEYS},
         "currency": sc.costs.currency,
     }
 

@@ -308,15 +308,21 @@ const Day = {
 
   // the sliders start at the scenario's own values
   resetWhatif() {
-    const o = this.overview, t = o.targets;
+    const w = this.overview.whatif;  // the scenario's values, in seconds and fractions
+    const percent = (v, none) => v == null ? none : Math.round(100 * v);
     const base = {
-      volume: 1, aht: 0, shrinkage: Math.round(100 * parseFloat(o.whatif.shrinkage) / 100),
-      patience: parseFloat(o.whatif.patience) || 180,
-      service_level: t.service_level == null ? 80 : Math.round(100 * t.service_level),
-      threshold: t.threshold, fcr: parseFloat(o.whatif.fcr),
+      volume: w.volume, aht: w.aht, shrinkage: percent(w.shrinkage, 0),
+      patience: w.patience == null ? 900 : w.patience,  // none: the slider's end
+      service_level: percent(w.service_level, 80), threshold: w.threshold, fcr: percent(w.fcr, 100),
     };
     this.base = base;
-    for (const key of this.keys) $(`wi-${key}`).value = base[key];
+    $("wi-patience").max = Math.max(900, 2 * base.patience);  // the base is on every slider
+    $("wi-threshold").max = Math.max(120, 2 * base.threshold);
+    $("wi-shrinkage").max = Math.max(60, base.shrinkage);
+    for (const key of this.keys) {
+      $(`wi-${key}`).value = base[key];
+      base[key] = +$(`wi-${key}`).value;  // as the slider's steps hold it: unmoved is unchanged
+    }
     this.sliderText();
     this.scheduleWhatif(0);
   },
