@@ -18,7 +18,7 @@ from staffing.app import calculator, day
 from staffing.app.jobs import Job
 from staffing.cli import main
 from staffing.errors import InputError
-from staffing.plan import evaluate_schedule
+from staffing.plan import erlang_requirement, evaluate_schedule
 from staffing.whatif import apply_variant
 
 # ------------------------------------------------------------------ calculator
@@ -144,6 +144,7 @@ def test_upload_of_a_day_to_a_week_scenario_does_not_wrap_around():
 def test_plan_view_is_the_plans_kept_round(planned):
     view = day.plan_view(planned)
     best = planned.plan.best
+    assert view["erlang"] == erlang_requirement(planned.scenario).agents.tolist()
     assert view["required"] == best.requirement.tolist()
     assert view["totals"]["cost"] == pytest.approx(best.cost)
     assert [c["status"] for c in view["checks"]] == ["met"] * len(view["checks"])
