@@ -1,7 +1,8 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   install the package in .venv and plan the bundled e-commerce weekday (report/)
 #   make test   install the package with its dev tools in .venv, lint (ruff, import contracts),
-#               run the whole test suite
+#               run the whole test suite (the browser app's tests need Debian's chromium:
+#               apt-get install chromium; without it they are skipped, and said so)
 # Python >= 3.12 is found on the PATH or in pyenv; set PYTHON=/path/to/python3.12 to choose one.
 
 VENV := .venv
@@ -20,6 +21,8 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	@test -x /usr/bin/chromium || echo "make test: no /usr/bin/chromium, so the browser tests \
+	(tests/test_app_browser.py) are skipped; apt-get install chromium to run them"
 	$(BIN)/python -m pytest -n 2
 
 bench: $(VENV)/.installed-dev

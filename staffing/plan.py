@@ -711,3 +711,61 @@ def target_checks(result: PlanResult) -> list[TargetCheck]:
         status = t.status(value, sc.tolerance)
         checks.append(TargetCheck(t.label, t.kpi, t.value, value, half, t.higher_is_better, status))
     return checks
+
+
+def erlang_requirement(scenario: Scenario) -> Requirements:
+    """Size the scenario's Erlang (SIPP) requirement, as the plan's first round does.
+
+    Agents per interval for the scenario's contacts (first contacts and their repeats,
+    ``calls / fcr``) to meet its targets in each interval, Erlang A with the callers'
+    patience (Erlang C without); the formulas are :func:`staffing.erlang.required_agents`.
+    """
+    return _erlang(scenario, scenario.targets)
+
+
+def evaluate_schedule(
+    scenario: Scenario,
+    kept: Round,
+    *,
+    replications: int,
+    seed: int,
+) -> Round:
+    """Simulate a kept plan's schedule under another scenario: a what-if on a fixed plan.
+
+    The schedule (shifts and breaks) stays as planned; the scenario may change volume, AHT,
+    shrinkage, callers or targets (:func:`staffing.whatif.apply_variant`). Simulating the
+    plan's own scenario with the same seed gives the base of the comparison on common
+    random numbers.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario to simulate the schedule under (same interval grid as the plan's).
+    kept : Round
+        The round whose schedule is simulated (``PlanResult.best``).
+    replications : int
+        Simulated days (or horizons).
+    seed : int
+        Root seed: the same seed for the base and the variant gives common random numbers.
+
+    Returns
+    -------
+    Round
+        ``number`` and ``schedule`` of ``kept``; ``requirement`` the Erlang requirement of
+        ``scenario``'s contacts and targets; simulated KPIs, missing intervals, paid hours
+        (shrinkage of ``scenario``), costs and headcount of the schedule under ``scenario``.
+    """
+    fc = scenario.forecast
+    shifts = kept.schedule.shifts
+    simulation = simulate_schedule(scenario, shifts, replications=replications, seed=seed)
+    paid = _paid_hours(shifts, scenario.shrinkage)
+    return Round(
+        kept.number,
+        erlang_requirement(scenario).agents,
+        kept.schedule,
+        simulation,
+        _misses(scenario, simulation),
+        paid,
+        _costs(scenario, simulation, paid),
+        people(shifts, len(fc.days), scenario.days_per_week),
+    )

@@ -535,6 +535,14 @@ def _around_the_clock_weeks(forecast: Forecast) -> bool:
     return days % 7 == 0 and forecast.n_intervals * forecast.interval == days * _DAY
 
 
+def default_cyclic(forecast: Forecast) -> bool:
+    """Whether a schedule over ``forecast`` repeats when ``[schedule] cyclic`` is not given.
+
+    True for whole weeks of 24-hour days: a shift past the end covers the start.
+    """
+    return _around_the_clock_weeks(forecast)
+
+
 def _build(cls: type, where: str, **kwargs: Any) -> Any:
     """Construct a validated dataclass, prefixing its message with the place in the file.
 

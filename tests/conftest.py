@@ -99,3 +99,31 @@ def _staffed_log(
 def staffed_log():
     """Build a simulated log with known staffing: ``staffed_log(calls_per_day, days, seed)``."""
     return _staffed_log
+
+
+@pytest.fixture(scope="module")
+def app_server():
+    """Serve the browser app on a free port of 127.0.0.1 in a thread; yield (url, app).
+
+    Skipped without the ``[app]`` extra. The app runs in this process, so a test can read
+    what the server holds (``app.state.workspace``) and compare it with the library.
+    """
+    pytest.importorskip("starlette")
+    uvicorn = pytest.importorskip("uvicorn")
+    import threading
+
+    from staffing.app.server import create_app
+
+    app = create_app()
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            pytest.fail("the app's server did not start")
+        threading.Event().wait(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}", app
+    server.should_exit = True
+    thread.join(10)

@@ -25,6 +25,8 @@ Verbs:
   the later ones, compare abandonment and service level per day with what happened.
 - ``staffing scorecard LOG --out DIR``: actual KPIs per day, week, month and period,
   against targets, benchmarks and a plan (:mod:`staffing.cli.scorecard_command`).
+- ``staffing app [--port N] [--no-browser]``: the browser app (the ``[app]`` extra) on
+  127.0.0.1: Erlang calculator, a day's plan with what-if sliders, a bid.
 
 Units on the command line are human-friendly (``30min``, ``180s``, ``3m``, ``30%``,
 ``80/20``); the library receives seconds and fractions. Exit status (DESIGN.md section 7):
@@ -41,6 +43,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from staffing.cli.app_command import add_parser as add_app_parser
 from staffing.cli.commands import (
     EXIT_INPUT,
     EXIT_INTERRUPTED,
@@ -329,6 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_forecast_parser(verbs)
     _add_history_verbs(verbs)
     add_scorecard_parser(verbs)
+    add_app_parser(verbs)
     return parser
 
 
