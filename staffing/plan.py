@@ -512,19 +512,7 @@ def plan(
             if progress is None
             else (lambda done: progress(stage, done, sim.replications)),
         )
-        costs = _costs(scenario, simulation, _paid_hours(result.shifts, scenario.shrinkage))
-        rounds.append(
-            Round(
-                number,
-                requirement.copy(),
-                result,
-                simulation,
-                _misses(scenario, simulation),
-                costs.paid_hours,
-                costs,
-                people(result.shifts, len(fc.days), scenario.days_per_week),
-            )
-        )
+        rounds.append(_round(scenario, number, requirement.copy(), result, simulation))
         return rounds[-1]
 
     if scenario.targets.over != "interval":
@@ -753,19 +741,33 @@ def evaluate_schedule(
     Round
         ``number`` and ``schedule`` of ``kept``; ``requirement`` the Erlang requirement of
         ``scenario``'s contacts and targets; simulated KPIs, missing intervals, paid hours
-        (shrinkage of ``scenario``), costs and headcount of the schedule under ``scenario``.
+        (shrinkage of ``scenario``, and overtime), costs and headcount of the schedule under
+        ``scenario``.
     """
-    fc = scenario.forecast
-    shifts = kept.schedule.shifts
-    simulation = simulate_schedule(scenario, shifts, replications=replications, seed=seed)
-    paid = _paid_hours(shifts, scenario.shrinkage)
+    simulation = simulate_schedule(
+        scenario, kept.schedule.shifts, replications=replications, seed=seed
+    )
+    requirement = erlang_requirement(scenario).agents
+    return _round(scenario, kept.number, requirement, kept.schedule, simulation)
+
+
+def _round(
+    scenario: Scenario,
+    number: int,
+    requirement: IntArray,
+    result: ScheduleResult,
+    simulation: SimulationResult,
+) -> Round:
+    """Record a simulated schedule: its misses, paid hours with overtime, costs, people."""
+    costs = _costs(scenario, simulation, _paid_hours(result.shifts, scenario.shrinkage))
+    days = len(scenario.forecast.days)
     return Round(
-        kept.number,
-        erlang_requirement(scenario).agents,
-        kept.schedule,
+        number,
+        requirement,
+        result,
         simulation,
         _misses(scenario, simulation),
-        paid,
-        _costs(scenario, simulation, paid),
-        people(shifts, len(fc.days), scenario.days_per_week),
+        costs.paid_hours,
+        costs,
+        people(result.shifts, days, scenario.days_per_week),
     )
