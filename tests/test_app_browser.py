@@ -228,3 +228,15 @@ def test_bid_prices_one_option_and_names_bad_terms(small_bid, page, app_server):
     assert page.inner_text("#bid-rec-pmiss") == pct(rec.risk.p_miss)
     assert job.result.bid.margin == pytest.approx(0.2)
     assert "bid.md" in page.inner_text("#bid-downloads")
+
+    # a new margin re-prices the same plans at once: price x (1 - 0.2) / (1 - 0.3)
+    page.fill("#bid-margin", "30%")
+    page.click("#bid-price")
+    page.wait_for_function(
+        f"document.body.dataset.bidShown && document.body.dataset.bidShown != '{job.id}'",
+        timeout=10_000,
+    )
+    again = app.state.workspace.jobs[page.evaluate("document.body.dataset.bidShown")].result
+    assert again.options[0].plans is job.result.options[0].plans
+    assert again.recommended.price == pytest.approx(rec.price * 0.8 / 0.7, rel=1e-9)
+    assert page.inner_text("#bid-rec-price") == f"{again.recommended.risk_adjusted_price:,.2f} USD"

@@ -14,15 +14,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from staffing.bid_terms import BILLING_UNITS, load_bid
 from staffing.cli import main
 from staffing.costs import cost_breakdown
 from staffing.errors import InputError
 from staffing.pricing import (
-    BILLING_UNITS,
     _recommend,
-    load_bid,
+    plan_bid,
+    planning_key,
     price_at_margin,
     price_bid,
+    price_planned,
 )
 from staffing.report.bid_sheet import write_bid_sheet
 from staffing.sla import SlaTerms
@@ -123,10 +125,35 @@ def bid_file(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def priced(tmp_path_factory):
-    """The tiny bid, priced once for the module."""
+def planned(tmp_path_factory):
+    """The tiny bid and its plans, planned once for the module."""
     bid = load_bid(write_files(tmp_path_factory.mktemp("pricing_bid")))
-    return price_bid(bid, workers=1)
+    return bid, plan_bid(bid, workers=1)
+
+
+@pytest.fixture(scope="module")
+def priced(planned):
+    """The tiny bid, priced once for the module."""
+    return price_planned(*planned)
+
+
+def test_new_money_terms_reprice_without_planning_again(planned, priced):
+    # the margin, billing unit and SLA credits move the price on the same plans and days:
+    # the list price scales by (1 - 0.20) / (1 - 0.30); the risk is the same months
+    bid, plans = planned
+    dearer = replace(bid, margin=0.30)
+    again = price_planned(dearer, plans)
+    for before, after in zip(priced.options, again.options, strict=True):
+        assert after.plans is before.plans
+        assert after.price == pytest.approx(before.price * (1 - bid.margin) / 0.70, rel=1e-12)
+        np.testing.assert_array_equal(after.risk.service_level, before.risk.service_level)
+    # planning inputs are checked: other volumes need new plans
+    more = replace(bid, monthly_volume=2 * bid.monthly_volume)
+    assert planning_key(more) != plans.key
+    with pytest.raises(InputError, match="plan the bid again"):
+        price_planned(more, plans)
+    # and price_bid is the two steps in one
+    assert price_bid(bid, workers=1).table().equals(priced.table())
 
 
 # --------------------------------------------------------------------------- price_at_margin

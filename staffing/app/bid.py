@@ -2,8 +2,8 @@
 
 The bundled bid file gives the operation and the staffing options; the form changes the
 contract terms (billing unit, margin, monthly SLA, credits and bonuses) and the volume.
-:func:`staffing.pricing.price_bid` plans, costs, prices and risks every option, as
-``staffing bid`` does, and :func:`staffing.report.bid_sheet.write_bid_sheet` writes the
+:mod:`staffing.pricing` plans, costs, prices and risks every option, as ``staffing bid``
+does (new money terms re-price the latest plans at once), and :func:`staffing.report.bid_sheet.write_bid_sheet` writes the
 same files. This module parses the form and turns the result into plain numbers.
 """
 
@@ -17,8 +17,9 @@ import numpy as np
 
 from staffing import units
 from staffing.app.day import BUNDLED
+from staffing.bid_terms import BILLING_UNITS, Bid, load_bid
 from staffing.errors import InputError
-from staffing.pricing import BILLING_UNITS, Bid, BidResult, load_bid, price_bid
+from staffing.pricing import BidResult, PlannedBid, plan_bid, planning_key, price_planned
 from staffing.report.bid_sheet import write_bid_sheet
 from staffing.report.output import OutputFolder
 
@@ -158,7 +159,7 @@ def terms(bid: Bid, form: Mapping[str, str]) -> tuple[Bid | None, dict[str, str]
 
 
 def load(path: Path | None = None) -> Bid:
-    """Read a bid file, by default :data:`BID_FILE` (:func:`staffing.pricing.load_bid`)."""
+    """Read a bid file, by default :data:`BID_FILE` (:func:`staffing.bid_terms.load_bid`)."""
     return load_bid(BID_FILE if path is None else path)
 
 
@@ -189,9 +190,25 @@ def view(result: BidResult) -> dict[str, Any]:
     }
 
 
+_PLANNED: dict[tuple, PlannedBid] = {}
+"""The latest bid's plans, by :func:`staffing.pricing.planning_key`."""
+_PLANNING = threading.Lock()
+
+
 def price(bid: Bid, progress: Any = None) -> BidResult:
-    """Price the bid (:func:`staffing.pricing.price_bid`), reporting progress."""
-    return price_bid(bid, progress=progress)
+    """Price the bid, reporting progress; new money terms reuse the latest plans.
+
+    The margin, billing unit and SLA terms move the price at once: only a change of volume,
+    profile, options or simulated days plans again (:func:`staffing.pricing.plan_bid`).
+    """
+    key = planning_key(bid)
+    with _PLANNING:
+        planned = _PLANNED.get(key)
+        if planned is None:
+            planned = plan_bid(bid, progress=progress)
+            _PLANNED.clear()
+            _PLANNED[key] = planned
+    return price_planned(bid, planned, progress=progress)
 
 
 _WRITING = threading.Lock()

@@ -423,7 +423,8 @@ def cmd_bid(args: argparse.Namespace) -> int:
     folder = OutputFolder(args.out, "bid", force=args.force)
     _at_least(args.workers, "--workers", 1, "processes")
 
-    from staffing.pricing import load_bid, price_bid
+    from staffing.bid_terms import load_bid
+    from staffing.pricing import price_bid
     from staffing.report import terminal as term
     from staffing.report.bid_sheet import write_bid_sheet
 

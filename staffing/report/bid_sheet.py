@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from staffing.pricing import BILLING_UNITS, WEEKDAYS, Bid, BidResult, FloatArray
+from staffing.bid_terms import BILLING_UNITS, WEEKDAYS, Bid, FloatArray
+from staffing.pricing import BidResult
 from staffing.report import charts
 from staffing.report.output import check_out_dir
 from staffing.report.plan_report import write_report
