@@ -168,6 +168,7 @@ def summary(result: CenterPlanResult) -> str:
     rows = pd.DataFrame(
         {
             "queue": [c.queue for c in checks],
+            "KPI": [c.label for c in checks],
             "target": [_fmt(c.key, c.target) for c in checks],
             "simulated": [f"{_fmt(c.key, c.value)} ± {_fmt(c.key, c.half)}" for c in checks],
             "status": [STATUS_MARKS.get(c.status, c.status) for c in checks],
