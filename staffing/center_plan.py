@@ -40,9 +40,14 @@ center by Erlang, split it among the groups, schedule each group, and refine by 
    requirement of the group whose first skill is that queue (else of the queue's home group
    among the planned ones) is raised in that interval to one agent above the coverage it
    had, as the iterative staffing algorithm raises a missing interval (Feldman, Mandelbaum,
-   Massey & Whitt 2008); at most ``[simulation] rounds`` rounds. The round kept is the
-   cheapest one with no queue missing a target in any interval, else the one with fewest
-   missing queue-intervals (then the cheapest).
+   Massey & Whitt 2008); at most ``[simulation] rounds`` rounds. Then, from the cheapest
+   round missing nothing, each planned group's requirement is lowered by one agent in the
+   intervals where every queue it serves beats each of its targets by more than the
+   tolerance (:func:`lowered`), and the day is rescheduled and simulated again (as many
+   rounds); a trial that misses somewhere is discarded and every group keeps its
+   requirement in the intervals that missed. The round kept is the cheapest one with no
+   queue missing a target in any interval, else the one with fewest missing
+   queue-intervals (then the cheapest).
 
 Costs: each group's paid hours (its schedule's, divided by ``1 - shrinkage``, plus the
 simulated overtime of contacts finishing after a shift or into a break) at its marginal
@@ -304,6 +309,8 @@ class CenterRound:
     ----------
     number : int
         0 for the schedules of the split Erlang requirement, then 1, 2, ...
+    phase : str
+        ``erlang`` (round 0), ``raise`` or ``trim``.
     requirement : ndarray of int, shape (groups, intervals)
         Agents required on the phones per group and interval in this round (groups with
         fixed ``agents``: those agents).
@@ -320,6 +327,7 @@ class CenterRound:
     """
 
     number: int
+    phase: str
     requirement: IntArray
     schedules: dict[str, ScheduleResult]
     simulation: CenterResult
@@ -510,6 +518,37 @@ def responsible(center: Center, queue: str) -> int | None:
     return min(serving)[2] if serving else None
 
 
+def lowered(center: Center, round_: CenterRound, blocked: BoolArray, tolerance: float) -> IntArray:
+    """Lower by one agent each group's intervals where all it serves beats every target.
+
+    The other half of the iterative staffing algorithm (Feldman et al. 2008), as
+    :func:`staffing.plan.plan` trims a single queue: a planned group's requirement in an
+    interval falls to one below what it had or was covered with, whichever is less, when
+    every queue the group serves that has contacts there beats each of its targets by more
+    than the tolerance band (80 % with a 5 % tolerance: above 84 %); ``blocked`` cells, and
+    groups with fixed agents, keep theirs.
+    """
+    table = round_.simulation.intervals
+    n = center.forecast.n_intervals
+    beats = {}
+    for queue in center.queues:
+        rows = table[table["queue"] == queue.name]
+        ok = np.ones(n, dtype=bool)
+        for t in queue.targets.given():
+            band = abs(t.value) * tolerance
+            achieved = rows[t.kpi].to_numpy(dtype=float)
+            ok &= achieved > t.value + band if t.higher_is_better else achieved < t.value - band
+        beats[queue.name] = ok | (rows["offered"].to_numpy() <= 0)
+    out = round_.requirement.copy()
+    covered = np.ceil(round_.coverage(center) - 1e-9).astype(np.int64)
+    for g, group in enumerate(center.groups):
+        if group.agents is not None:
+            continue
+        where = np.logical_and.reduce([beats[s] for s in group.skills]) & ~blocked[g]
+        out[g, where] = np.maximum(np.minimum(out[g, where], covered[g, where]) - 1, 0)
+    return out
+
+
 def _schedule_group(
     scenario: Scenario, group: Group, requirement: IntArray, grid: Grid
 ) -> ScheduleResult:
@@ -579,7 +618,7 @@ def plan_center(
     solved: dict[tuple[int, bytes], ScheduleResult] = {}
     rounds: list[CenterRound] = []
 
-    def run(requirement: IntArray) -> CenterRound:
+    def run(requirement: IntArray, phase: str) -> CenterRound:
         number = len(rounds)
         stage = "Erlang-split schedules" if number == 0 else f"round {number}"
         if progress is not None:
@@ -610,20 +649,42 @@ def plan_center(
         cost = float(sum(paid[g.name] * group_cost(scenario.costs, g) for g in center.groups))
         rounds.append(
             CenterRound(
-                number, requirement.copy(), schedules, result, misses(center, result), paid, cost
+                number,
+                phase,
+                requirement.copy(),
+                schedules,
+                result,
+                misses(center, result),
+                paid,
+                cost,
             )
         )
         return rounds[-1]
 
-    last = run(need.groups.copy())
+    last = run(need.groups.copy(), "erlang")
     unraised = 0
     while last.misses and len(rounds) <= sim.rounds:
         requirement, left = raised(center, last.requirement, last.coverage(center), last.missing)
         unraised = max(unraised, left)
         if np.array_equal(requirement, last.requirement):
             break
-        last = run(requirement)
+        last = run(requirement, "raise")
     best = min(rounds, key=lambda r: (r.misses, r.cost))
+    # trim: from the cheapest clean round, lower what beats every target; keep improvements
+    blocked = np.zeros(best.requirement.shape, dtype=bool)
+    blocked[[g for g, group in enumerate(center.groups) if group.agents is not None]] = True
+    for _ in range(sim.rounds if best.misses == 0 else 0):
+        requirement = lowered(center, best, blocked, scenario.tolerance)
+        if np.array_equal(requirement, best.requirement):
+            break
+        trial = run(requirement, "trim")
+        if trial.misses == 0 and trial.cost < best.cost:
+            best = trial
+        else:
+            # every group keeps its requirement where the trial missed (a group lowered
+            # there sends its contacts to others by overflow), and where it did not move
+            blocked[:, trial.missing.any(axis=0)] = True
+            blocked |= requirement == best.requirement
     return CenterPlanResult(
         scenario, need, rounds, best, _dedicated(scenario, center, need, grid), unraised
     )
@@ -658,6 +719,7 @@ __all__ = [
     "center_requirements",
     "components",
     "home_groups",
+    "lowered",
     "misses",
     "plan_center",
     "raised",

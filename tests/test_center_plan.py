@@ -1,6 +1,7 @@
 """Planning a center of several queues and groups (staffing.center_plan, `staffing plan`)."""
 
 import csv
+import itertools
 import math
 from pathlib import Path
 
@@ -181,8 +182,12 @@ def bank_plan() -> CenterPlanResult:
 
 def test_bank_rounds_raise_only_the_responsible_groups_where_queues_missed(bank_plan):
     center = bank_plan.center
-    assert 1 <= len(bank_plan.rounds) <= bank_plan.scenario.simulation.rounds + 1
-    for before, after in zip(bank_plan.rounds, bank_plan.rounds[1:], strict=False):
+    raises = [r for r in bank_plan.rounds if r.phase in ("erlang", "raise")]
+    assert [r.phase for r in bank_plan.rounds[: len(raises)]] == ["erlang"] + ["raise"] * (
+        len(raises) - 1
+    )
+    assert 1 <= len(raises) <= bank_plan.scenario.simulation.rounds + 1
+    for before, after in itertools.pairwise(raises):
         expected = np.zeros(before.requirement.shape, dtype=bool)
         for q, name in enumerate(center.queue_names):
             expected[responsible(center, name)] |= before.missing[q]
@@ -192,6 +197,20 @@ def test_bank_rounds_raise_only_the_responsible_groups_where_queues_missed(bank_
     kept = bank_plan.best
     assert kept.misses == min(r.misses for r in bank_plan.rounds)
     assert kept.cost == min(r.cost for r in bank_plan.rounds if r.misses == kept.misses)
+
+
+def test_bank_trims_lower_only_below_the_clean_round(bank_plan):
+    # trimming starts from the cheapest clean raise round and only ever lowers requirements
+    trims = [r for r in bank_plan.rounds if r.phase == "trim"]
+    clean = [r for r in bank_plan.rounds if r.phase != "trim" and r.misses == 0]
+    assert clean, "the bank's raise rounds reach a clean plan"
+    start = min(clean, key=lambda r: r.cost)
+    assert 0 < len(trims) <= bank_plan.scenario.simulation.rounds
+    for trim in trims:
+        assert (trim.requirement <= start.requirement).all()
+        assert (trim.requirement < start.requirement).any()
+    assert bank_plan.best.misses == 0
+    assert bank_plan.best.cost <= start.cost
 
 
 def test_bank_plan_costs_add_up_and_pooling_saves(bank_plan):
