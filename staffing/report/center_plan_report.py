@@ -10,7 +10,8 @@ per-group charts), and the plan's own files:
 - ``requirements.csv``: per interval, each queue's own Erlang requirement (``kind = queue``),
   the pooled requirement (``pool``) and each group's split, kept requirement and scheduled
   coverage (``group``): ``kind, name, start, erlang, required, scheduled``;
-- ``rounds.csv``: per round, paid hours, cost and queue-intervals missing a target;
+- ``rounds.csv``: per round, its phase (``erlang``, ``raise``, ``trim``), paid hours, cost,
+  queue-intervals missing a target and whether it is the one kept;
 - ``summary.md``: targets per queue, cost per contact per queue, agents per group, the
   pooling gain and the rounds.
 """
@@ -107,6 +108,7 @@ def rounds_table(result: CenterPlanResult) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "round": [r.number for r in result.rounds],
+            "phase": [r.phase for r in result.rounds],
             "paid_hours": [float(r.paid_hours.sum()) for r in result.rounds],
             "cost": [r.cost for r in result.rounds],
             "queue_intervals_missing": [r.misses for r in result.rounds],
@@ -232,7 +234,10 @@ def summary(result: CenterPlanResult) -> str:
         "",
         "Paid hours of the Erlang schedules: dedicated groups each sized for one queue alone "
         "(with its home group's shift patterns), against the pooled requirement split among "
-        "the groups (Wallace & Whitt 2005).",
+        "the groups (Wallace & Whitt 2005). In agents on the phones summed over the "
+        f"intervals: {int(result.requirements.queues.sum()):,} for the queues alone, "
+        f"{int(result.requirements.pooled.sum()):,} pooled, "
+        f"{int(result.requirements.groups.sum()):,} after the split (groups' floors included).",
         "",
         markdown_table(pooling_table(result), {"paid hours": ",.1f", "share": ".1%"}),
         "",
