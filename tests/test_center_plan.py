@@ -4,8 +4,10 @@ import csv
 import itertools
 import math
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from staffing import erlang
@@ -13,9 +15,11 @@ from staffing.callers import CallerBehaviour
 from staffing.center import Center, Group, Queue
 from staffing.center_plan import (
     CenterPlanResult,
+    CenterRound,
     apportion,
     center_requirements,
     home_groups,
+    lowered,
     raised,
     responsible,
 )
@@ -171,6 +175,44 @@ def test_raise_goes_to_the_group_whose_first_skill_missed():
     assert out.tolist() == [[6, 9], [4, 3], [4, 4]]
     assert left == 2
     assert [responsible(center, q) for q in ("q1", "q2", "q3", "q4")] == [0, 1, None, 0]
+
+
+def test_trim_lowers_a_group_where_every_queue_it_serves_beats_its_targets():
+    center = Center(
+        (queue("a", [10, 10, 10]), queue("b", [10, 10, 0])),
+        (
+            Group("A", ("a",), shifts=("x",)),
+            Group("B", ("b", "a"), shifts=("x",)),
+            Group("F", ("a",), agents=3),
+        ),
+    )
+    # 80/20 with a 5 % tolerance: an interval beats it above 84 %; b has no contacts at 3
+    table = pd.DataFrame(
+        {
+            "queue": ["a"] * 3 + ["b"] * 3,
+            "offered": [10.0, 10.0, 10.0, 10.0, 10.0, 0.0],
+            "service_level": [0.90, 0.83, 0.95, 0.90, 0.90, np.nan],
+        }
+    )
+    requirement = np.array([[6, 6, 6], [4, 4, 4], [3, 3, 3]])
+    coverage = {"A": np.array([7.0, 6.0, 5.2]), "B": np.array([4.0, 4.0, 4.0])}
+    round_ = CenterRound(
+        0,
+        "erlang",
+        requirement,
+        {name: SimpleNamespace(coverage=c) for name, c in coverage.items()},
+        SimpleNamespace(intervals=table),
+        np.zeros((2, 3), dtype=bool),
+        pd.Series(dtype=float),
+        0.0,
+    )
+    blocked = np.zeros((3, 3), dtype=bool)
+    blocked[1, 0] = True
+    out = lowered(center, round_, blocked, tolerance=0.05)
+    # A: beats at 1 and 3 -> min(requirement, ceil(coverage)) - 1 = 5 and 5; not at 2 (83 %)
+    # B: blocked at 1, a misses the band at 2, b has no contacts at 3 and a beats: 3
+    # F: fixed agents stay
+    assert out.tolist() == [[5, 6, 5], [4, 4, 3], [3, 3, 3]]
 
 
 @pytest.fixture(scope="module")
