@@ -612,7 +612,10 @@ def plan_center(
     """
     center = _check(scenario)
     grid = Grid.of(center.forecast)
-    need = center_requirements(center)
+    try:
+        need = center_requirements(center)
+    except InputError as error:
+        raise InputError(f"{scenario.path}: {error}") from None
     planned = [g for g, group in enumerate(center.groups) if group.agents is None]
     sim = scenario.simulation
     solved: dict[tuple[int, bytes], ScheduleResult] = {}

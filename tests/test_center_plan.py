@@ -315,3 +315,37 @@ def test_cli_plans_the_bank_center(tmp_path, capsys):
     # --force replaces the plan's own files
     assert main(["plan", str(BANK_PLAN), "--out", str(out), "--force"]) == status
     assert "replaced in" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('over = "day"', "queue 'a': targets over = 'day'; a center of several queues"),
+        ("[schedule]\nmax_headcount = 10", "schedule.max_headcount / min_headcount with"),
+    ],
+)
+def test_what_a_center_plan_cannot_do_yet_is_refused_in_one_line(tmp_path, capsys, extra, message):
+    (tmp_path / "a.csv").write_text("start,calls,aht\n09:00,60,180\n09:30,90,180\n")
+    (tmp_path / "s.toml").write_text(
+        f"""[targets]
+service_level = "80/20"
+{extra}
+[[queues]]
+name = "a"
+forecast = "a.csv"
+[[groups]]
+name = "A"
+skills = ["a"]
+shifts = ["short"]
+[[shifts]]
+name = "short"
+length = "1h"
+starts = {{ from = "09:00", to = "09:00", every = "30min" }}
+"""
+    )
+    status = main(["plan", str(tmp_path / "s.toml"), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1
+    assert f"{tmp_path / 's.toml'}: {message}" in err
+    assert not (tmp_path / "out").exists()
