@@ -13,9 +13,12 @@ per-group charts), and the plan's own files:
 - ``rounds.csv``: per round, its phase (``erlang``, ``raise``, ``trim``), paid hours, cost,
   queue-intervals missing a target and whether it is the one kept;
 - ``summary.md``: targets per queue, cost per contact per queue, agents per group, the
-  pooling gain and the rounds.
+  pooling gain and the rounds;
+- ``coverage_<group>.png``: each planned group's kept requirement, its Erlang split and
+  the scheduled coverage per interval.
 """
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -24,6 +27,7 @@ import pandas as pd
 
 from staffing.center_plan import CenterPlanResult
 from staffing.report.center_report import write_center_report
+from staffing.report.charts import plot_coverage
 from staffing.report.tables import STATUS_MARKS, markdown_table
 from staffing.shifts import write_shifts
 
@@ -46,6 +50,37 @@ def write_center_plan_report(result: CenterPlanResult, folder: Path) -> list[Pat
     path = folder / "summary.md"
     path.write_text(summary(result), encoding="utf-8")
     paths.append(path)
+    paths += write_coverage_charts(result, folder)
+    return paths
+
+
+def coverage_file(group: str) -> str:
+    """File name of a planned group's coverage chart: ``coverage_<group>.png``.
+
+    Characters other than letters, digits, ``-`` and ``_`` become ``_``.
+    """
+    return f"coverage_{re.sub(r'[^A-Za-z0-9_-]+', '_', group)}.png"
+
+
+def write_coverage_charts(result: CenterPlanResult, folder: Path) -> list[Path]:
+    """Chart each planned group's kept requirement, Erlang split and scheduled coverage."""
+    center, best = result.center, result.best
+    start = center.forecast.start
+    paths = []
+    for g, group in enumerate(center.groups):
+        if group.name not in best.schedules:
+            continue
+        paths.append(
+            plot_coverage(
+                Path(folder) / coverage_file(group.name),
+                start,
+                best.requirement[g],
+                best.schedules[group.name].coverage,
+                erlang_required=result.requirements.groups[g],
+                title=f"{group.name}: agents required and scheduled on the phones "
+                f"(dashed: the pooled Erlang split; round {best.number})",
+            )
+        )
     return paths
 
 

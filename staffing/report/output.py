@@ -41,6 +41,7 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
         "queues_service_level.png",
         "queues_waits.png",
         "groups_occupancy.png",
+        "coverage_*.png",
     ),
     "bid": ("bid.md", "options.csv", "months.csv", "tradeoff.png", "monthly_sl.png", "plan_*"),
     "whatif": (
