@@ -79,7 +79,7 @@ from staffing.scenario import Scenario
 from staffing.scheduling import ScheduleResult, schedule
 from staffing.shifts import ShiftPattern
 from staffing.simulation import Grid
-from staffing.simulation.center_run import ALL, CenterResult, simulate_center
+from staffing.simulation.center_run import CenterResult, simulate_center
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -710,21 +710,3 @@ def _dedicated(
         result = _schedule_group(scenario, group, need.queues[q], grid)
         hours[name] = result.paid_hours / (1.0 - scenario.shrinkage)
     return pd.Series(hours, dtype=float)
-
-
-__all__ = [
-    "ALL",
-    "CenterPlanResult",
-    "CenterRequirements",
-    "CenterRound",
-    "QueueCheck",
-    "apportion",
-    "center_requirements",
-    "components",
-    "home_groups",
-    "lowered",
-    "misses",
-    "plan_center",
-    "raised",
-    "responsible",
-]
