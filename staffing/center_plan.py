@@ -24,9 +24,13 @@ center by Erlang, split it among the groups, schedule each group, and refine by 
      requirement (all groups share it equally in an interval where none has a home load).
      A group is finally given at least the requirement of the queues only it serves,
      sized as a pool by the same rule: no split leaves a queue nobody else can answer
-     short. Wallace & Whitt found that allocating the pooled Erlang staffing to groups by
-     the load of their primary skill, with limited cross-training (here: the groups'
-     other skills), attains nearly the service of a fully pooled center.
+     short. Wallace & Whitt found by simulation that when handle times do not depend on
+     the call type or the agent and each agent has two skills in suitable combinations,
+     service is almost as good as when every agent has every skill; they size the total
+     staff by Erlang as if fully pooled, give each call type's primary-skill agents a
+     square-root-staffing share of it, then refine by simulation. This planner splits the
+     total in proportion to the home loads instead (the simpler rule of issue 11), and
+     relies on the simulation rounds below for the refinement.
 
 2. **Schedules per group**: :func:`staffing.scheduling.schedule` with the group's ``shifts``
    patterns, each costed at the group's marginal hourly cost (its ``hourly_wage`` or that of
