@@ -277,6 +277,8 @@ def test_plan_of_fixed_agents_simulates_once_and_names_what_it_cannot_raise(tmp_
     assert "served only by groups with fixed agents" in err[-1]
     with open(tmp_path / "p" / "rounds.csv", newline="") as f:
         assert len(list(csv.DictReader(f))) == 1
+    summary = (tmp_path / "p" / "summary.md").read_text()
+    assert "No group is planned from shifts (all have fixed agents)" in summary
 
 
 # ------------------------------------------------------------------------------ end to end

@@ -274,7 +274,9 @@ def summary(result: CenterPlanResult) -> str:
         f"{int(result.requirements.pooled.sum()):,} pooled, "
         f"{int(result.requirements.groups.sum()):,} after the split (groups' floors included).",
         "",
-        markdown_table(pooling_table(result), {"paid hours": ",.1f", "share": ".1%"}),
+        markdown_table(pooling_table(result), {"paid hours": ",.1f", "share": ".1%"})
+        if result.erlang_only.schedules
+        else "No group is planned from shifts (all have fixed agents): no schedules to compare.\n",
         "",
         "## Rounds",
         "",

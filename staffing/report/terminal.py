@@ -459,10 +459,14 @@ def center_plan_summary(result: "CenterPlanResult") -> str:
         render(*cost_rows(best.simulation, center, sc.costs)),
         "",
         f"paid hours: {number(float(best.paid_hours.sum()), ',.1f')} "
-        f"(cost {number(best.cost)} {sc.costs.currency}); Erlang schedules: dedicated groups "
-        f"queue by queue {number(dedicated, ',.1f')} h, pooled and split "
-        f"{number(pooled, ',.1f')} h: pooling saves {number(dedicated - pooled, ',.1f')} h"
-        f"{gain}",
+        f"(cost {number(best.cost)} {sc.costs.currency})"
+        + (
+            f"; Erlang schedules: dedicated groups queue by queue {number(dedicated, ',.1f')} h, "
+            f"pooled and split {number(pooled, ',.1f')} h: pooling saves "
+            f"{number(dedicated - pooled, ',.1f')} h{gain}"
+            if result.erlang_only.schedules
+            else "; every group has fixed agents (nothing scheduled)"
+        ),
         "rounds (paid hours, queue-intervals missing): "
         + ", ".join(
             f"{r.number}: {number(float(r.paid_hours.sum()), ',.1f')} h, {r.misses}"
