@@ -24,6 +24,9 @@ prints a summary. Volumes are invented but shaped like a bank's lines (a morning
     specialists (mortgages, and English service after 60 s at 1.15 times the handle time).
     Each group's agents per interval are its Erlang A requirement (queues it serves first,
     at their targets), less one agent in peaks for generalists, who get help by overflow.
+``bank_center_plan.toml``
+    The same scenario for ``staffing plan``: no fixed agents, so every group is scheduled
+    from its ``shifts`` patterns.
 """
 
 import csv
@@ -180,6 +183,21 @@ seed = 11
 """
 
 
+def _plan_variant(text: str) -> str:
+    """Return the scenario without fixed agents: every group planned from its patterns."""
+    lines = text.splitlines(keepends=True)
+    header = (
+        "# The retail bank of bank_center.toml for `staffing plan`: the same queues, groups and\n"
+        "# forecasts, with no fixed agents, so each group is scheduled from its shifts patterns.\n"
+    )
+    body = [
+        line.replace('"Retail bank, multi-skill"', '"Retail bank, multi-skill, planned"')
+        for line in lines[2:]
+        if not line.startswith("agents = [")
+    ]
+    return header + "".join(body)
+
+
 def main() -> None:
     """Write the four forecasts and the scenario next to this script."""
     rng = np.random.default_rng(20260303)
@@ -193,14 +211,13 @@ def main() -> None:
     bilingual = _need(fr[0], fr[1], 0.8, 20.0, 180.0)
     specialists = _need(mortgages[0], mortgages[1], 0.8, 60.0, 300.0)
     path = HERE / "bank_center.toml"
-    path.write_text(
-        TEMPLATE.format(
-            generalists=_toml_list(generalists),
-            bilingual=_toml_list(bilingual),
-            specialists=_toml_list(specialists),
-        ),
-        encoding="utf-8",
+    text = TEMPLATE.format(
+        generalists=_toml_list(generalists),
+        bilingual=_toml_list(bilingual),
+        specialists=_toml_list(specialists),
     )
+    path.write_text(text, encoding="utf-8")
+    (HERE / "bank_center_plan.toml").write_text(_plan_variant(text), encoding="utf-8")
     print(
         f"{path.name}: peak agents generalists {generalists.max()}, bilingual "
         f"{bilingual.max()}, specialists {specialists.max()}"

@@ -161,6 +161,11 @@ def load_bid(path: str | PathLike[str]) -> Bid:
     if not (path.parent / name).is_file():
         raise InputError(f"{file}: scenario = {name!r}: file not found next to the bid file")
     scenario = load_scenario(path.parent / name)
+    if scenario.center is not None:
+        raise InputError(
+            f"{file}: scenario {name}: bids of several queues and groups are not yet "
+            "available; price a single-queue scenario"
+        )
     if len(scenario.forecast.days) != 1:
         raise InputError(
             f"{file}: scenario {name}: its forecast covers {len(scenario.forecast.days)} "

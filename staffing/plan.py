@@ -36,7 +36,7 @@ References
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,9 @@ from staffing.scenario import Scenario
 from staffing.scheduling import ScheduleResult, schedule
 from staffing.shifts import Shift, paid_hours, people
 from staffing.simulation import Grid, SimulationResult, simulate
+
+if TYPE_CHECKING:
+    from staffing.center_plan import CenterPlanResult
 
 IntArray = NDArray[np.int64]
 
@@ -461,8 +464,12 @@ def plan(
     scenario: Scenario,
     *,
     progress: Callable[[str, int, int], None] | None = None,
-) -> PlanResult:
+) -> "PlanResult | CenterPlanResult":
     """Plan the scenario: schedule, simulate, and correct where simulation misses a target.
+
+    A scenario with ``[[queues]]`` and ``[[groups]]`` is planned by
+    :func:`staffing.center_plan.plan_center`, which returns a
+    :class:`staffing.center_plan.CenterPlanResult`.
 
     Parameters
     ----------
@@ -473,13 +480,12 @@ def plan(
 
     Returns
     -------
-    PlanResult
+    PlanResult or CenterPlanResult
     """
     if scenario.center is not None:
-        raise InputError(
-            f"{scenario.path}: planning several queues and groups is not yet available; "
-            "simulate the scenario (staffing.simulation.center_run.simulate_center)"
-        )
+        from staffing.center_plan import plan_center  # several queues and groups
+
+        return plan_center(scenario, progress=progress)
     fc = scenario.forecast
     if not (fc.calls > 0).any():
         raise InputError(

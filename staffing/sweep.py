@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from staffing.errors import InputError
 from staffing.parallel import run_tasks
 from staffing.plan import plan, predicted_csat
 from staffing.requirements import positions
@@ -139,6 +140,11 @@ def run_sweep(
         For a bad key or value (before anything runs) or a variant that cannot be planned,
         naming the variant.
     """
+    if scenario.center is not None:
+        raise InputError(
+            f"{scenario.path}: what-if variants of several queues and groups are not yet "
+            "available; plan it with `staffing plan`"
+        )
     grid = variants(varies)
     scenarios = [apply_variant(scenario, variant) for variant in grid]
     check_effect(varies, scenarios)

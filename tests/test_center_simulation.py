@@ -240,17 +240,6 @@ def test_simulate_command_writes_the_contract_tables(tmp_path, capsys):
     }
 
 
-def test_plan_of_several_queues_is_not_yet_and_exits_2(tmp_path, capsys):
-    status = main(
-        ["plan", str(ROOT / "simulations" / "bank_center.toml"), "--out", str(tmp_path / "p")]
-    )
-    assert status == 2
-    err = capsys.readouterr().err
-    assert "not yet" in err
-    assert err.count("\n") == 1
-    assert not (tmp_path / "p").exists()
-
-
 def test_simulate_scenario_refuses_flags_the_file_sets(tmp_path, capsys):
     status = main(
         [
@@ -295,13 +284,7 @@ def test_cost_per_contact_shares_each_groups_cost_by_handle_time():
     )
 
 
-def test_plan_and_whatif_of_several_queues_refuse_in_one_line(tmp_path, capsys):
-    from staffing.errors import InputError
-    from staffing.plan import plan
-    from staffing.scenario import load_scenario
-
-    with pytest.raises(InputError, match="not yet available"):
-        plan(load_scenario(ROOT / "simulations" / "bank_center.toml"))
+def test_whatif_of_several_queues_refuses_in_one_line(tmp_path, capsys):
     status = main(
         [
             "whatif",

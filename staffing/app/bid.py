@@ -3,8 +3,9 @@
 The bundled bid file gives the operation and the staffing options; the form changes the
 contract terms (billing unit, margin, monthly SLA, credits and bonuses) and the volume.
 :mod:`staffing.pricing` plans, costs, prices and risks every option, as ``staffing bid``
-does (new money terms re-price the latest plans at once), and :func:`staffing.report.bid_sheet.write_bid_sheet` writes the
-same files. This module parses the form and turns the result into plain numbers.
+does (new money terms re-price the latest plans at once), and
+:func:`staffing.report.bid_sheet.write_bid_sheet` writes the same files. This module parses
+the form and turns the result into plain numbers.
 """
 
 import threading

@@ -378,10 +378,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     if scenario.center is not None:
-        raise InputError(
-            f"{args.scenario}: planning several queues and groups is not yet available; "
-            f"simulate it with `staffing simulate {args.scenario} --out DIR`"
-        )
+        return _plan_center(scenario, folder)
     with term.Progress("day") as progress:
         result = plan(scenario, progress=progress)
         progress.step(f"writing the report into {folder.path}")
@@ -409,6 +406,45 @@ def cmd_plan(args: argparse.Namespace) -> int:
         print(f"the plan misses its targets: {'; '.join(reasons)}", file=sys.stderr)
         return EXIT_MISSED
     return EXIT_OK
+
+
+def _plan_center(scenario: Any, folder: Any) -> int:
+    """Plan a scenario of several queues and groups; 1 if a queue misses a target."""
+    from staffing.center_plan import plan_center
+    from staffing.report import terminal as term
+    from staffing.report.center_plan_report import write_center_plan_report
+
+    with term.Progress("day") as progress:
+        result = plan_center(scenario, progress=progress)
+        progress.step(f"writing the report into {folder.path}")
+        with folder.staging() as stage:
+            write_center_plan_report(result, stage)
+    print(term.center_plan_summary(result))
+    _replaced(folder)
+    print(f"\nreport: {folder.path / 'summary.md'} (charts and tables in {folder.path})")
+    best = result.best
+    missed = [c for c in result.checks() if c.status == "missed"]
+    if not best.misses and not missed:
+        return EXIT_OK
+    reasons = [f"{c.queue} {c.label} {c.status}" for c in missed]
+    forecast = result.center.forecast
+    for q, name in enumerate(result.center.queue_names):
+        where = best.missing[q].nonzero()[0]
+        if where.size:
+            more = ", ..." if where.size > 3 else ""
+            first = ", ".join(forecast.interval_names(where[:3]))
+            reasons.append(f"{name}: {where.size} interval(s) miss a target (from {first}{more})")
+    if result.unraised:
+        reasons.append(
+            f"{result.unraised} queue-interval(s) served only by groups with fixed agents"
+        )
+    binding = [
+        f"{name}: {m}" for name, s in best.schedules.items() for m in s.messages if " binds" in m
+    ]
+    if binding:
+        reasons.append(f"binding: {'; '.join(binding)}")
+    print(f"the plan misses its targets: {'; '.join(reasons)}", file=sys.stderr)
+    return EXIT_MISSED
 
 
 def _replaced(folder: Any) -> None:

@@ -17,6 +17,7 @@ from staffing import units
 
 if TYPE_CHECKING:
     from staffing.center import Center
+    from staffing.center_plan import CenterPlanResult
     from staffing.costs import CostModel
     from staffing.history.forecasting import HistoryForecast
     from staffing.history.intervals import IntervalHistory
@@ -437,3 +438,39 @@ def cost_rows(
         for _, r in frame.iterrows()
     ]
     return rows, ["queue", "answered", f"cost [{costs.currency}]", "per contact"]
+
+
+def center_plan_summary(result: "CenterPlanResult") -> str:
+    """Summarize a planned center for the terminal: queues, groups, costs, pooling, rounds."""
+    sc, best = result.scenario, result.best
+    center = result.center
+    dedicated = float(result.dedicated_paid_hours.sum(skipna=True))
+    pooled = result.pooled_paid_hours(0)
+    gain = f" ({(dedicated - pooled) / dedicated:.1%})" if dedicated > 0 else ""
+    lines = [
+        f"{sc.name}: round {best.number} kept of {len(result.rounds)} "
+        f"({sc.simulation.replications} simulated days each, seed {sc.simulation.seed}; "
+        "95% confidence half-widths after ±)",
+        render(*queue_rows(best.simulation)),
+        "",
+        render(*group_rows(best.simulation)),
+        "",
+        "cost per contact (groups' paid hours shared by their handle time; no fixed costs)",
+        render(*cost_rows(best.simulation, center, sc.costs)),
+        "",
+        f"paid hours: {number(float(best.paid_hours.sum()), ',.1f')} "
+        f"(cost {number(best.cost)} {sc.costs.currency})"
+        + (
+            f"; Erlang schedules: dedicated groups queue by queue {number(dedicated, ',.1f')} h, "
+            f"pooled and split {number(pooled, ',.1f')} h: pooling saves "
+            f"{number(dedicated - pooled, ',.1f')} h{gain}"
+            if result.erlang_only.schedules
+            else "; every group has fixed agents (nothing scheduled)"
+        ),
+        "rounds (paid hours, queue-intervals missing): "
+        + ", ".join(
+            f"{r.number}: {number(float(r.paid_hours.sum()), ',.1f')} h, {r.misses}"
+            for r in result.rounds
+        ),
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,716 @@
+"""Planning a center of several queues and groups: requirements, schedules, verification.
+
+The pipeline of :mod:`staffing.plan` for a scenario with ``[[queues]]`` and ``[[groups]]``
+(DESIGN.md sections 3 and 8), in the spirit of Wallace & Whitt (2005): size the pooled
+center by Erlang, split it among the groups, schedule each group, and refine by simulation.
+
+1. **Requirements** per interval (:func:`center_requirements`):
+
+   - each queue alone: the Erlang A requirement for its own targets and patience (Erlang C
+     where callers never hang up), its handle time multiplied by its home group's
+     ``handle_factor``. The sum over queues is what dedicated groups would need.
+   - the pooled requirement ``N`` of each *component* of the center (queues linked by the
+     groups that serve them; disjoint groups make separate components): the Erlang
+     requirement of the component's load summed over its queues, for each queue's targets
+     and patience in turn, the largest of them where that queue has calls (in one pool
+     every contact sees the same waits, so the strictest queue's targets bind).
+   - the split among groups (the *split rule*). A queue's **home group** is, among the
+     groups serving it, the one with the queue earliest in its skills, then one taking it
+     without ``overflow_after`` delay, then the first in file order. A group's **home load**
+     is the offered load of the queues it is home to [Erlangs]. Groups with fixed
+     ``agents`` keep them; the component's other groups share ``N`` less those fixed agents
+     in proportion to their home loads, rounded to whole agents by largest remainders
+     (ties to the first group in file order), so the shares add up to the pooled
+     requirement (all groups share it equally in an interval where none has a home load).
+     A group is finally given at least the requirement of the queues only it serves,
+     sized as a pool by the same rule: no split leaves a queue nobody else can answer
+     short. Wallace & Whitt found by simulation that when handle times do not depend on
+     the call type or the agent and each agent has two skills in suitable combinations,
+     service is almost as good as when every agent has every skill; they size the total
+     staff by Erlang as if fully pooled, give each call type's primary-skill agents a
+     square-root-staffing share of it, then refine by simulation. This planner splits the
+     total in proportion to the home loads instead (the simpler rule of issue 11), and
+     relies on the simulation rounds below for the refinement.
+
+2. **Schedules per group**: :func:`staffing.scheduling.schedule` with the group's ``shifts``
+   patterns, each costed at the group's marginal hourly cost (its ``hourly_wage`` or that of
+   ``[costs]``, with the loadings: :attr:`staffing.costs.CostModel.per_hour`), and the
+   scenario's ``[schedule]`` rules (part-time share, time limit, cyclic week).
+
+3. **Verification rounds**: the schedules are simulated
+   (:func:`staffing.simulation.center_run.simulate_center`, the scenario's replications and
+   seed, the same seed every round: common random numbers, so rounds differ by staffing
+   only). Wherever a queue's simulated mean misses one of its targets in an interval, the
+   requirement of the group whose first skill is that queue (else of the queue's home group
+   among the planned ones) is raised in that interval to one agent above the coverage it
+   had, as the iterative staffing algorithm raises a missing interval (Feldman, Mandelbaum,
+   Massey & Whitt 2008); at most ``[simulation] rounds`` rounds. Then, from the cheapest
+   round missing nothing, each planned group's requirement is lowered by one agent in the
+   intervals where every queue it serves beats each of its targets by more than the
+   tolerance (:func:`lowered`), and the day is rescheduled and simulated again (as many
+   rounds); a trial that misses somewhere is discarded and every group keeps its
+   requirement in the intervals that missed. The round kept is the cheapest one with no
+   queue missing a target in any interval, else the one with fewest missing
+   queue-intervals (then the cheapest).
+
+Costs: each group's paid hours (its schedule's, divided by ``1 - shrinkage``, plus the
+simulated overtime of contacts finishing after a shift or into a break) at its marginal
+hourly cost; a group's cost is shared among the queues it served by their share of its
+handle time (:meth:`staffing.simulation.center_run.CenterResult.costs`).
+
+References
+----------
+.. [1] R. B. Wallace and W. Whitt, "A staffing algorithm for call centers with skill-based
+   routing", Manufacturing & Service Operations Management 7(4), 276-294, 2005.
+   doi:10.1287/msom.1050.0086
+.. [2] Z. Feldman, A. Mandelbaum, W. A. Massey and W. Whitt, "Staffing of time-varying
+   queues to achieve time-stable performance", Management Science 54(2), 324-338, 2008.
+   doi:10.1287/mnsc.1070.0821
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from staffing import erlang
+from staffing.center import Center, Group, Queue
+from staffing.costs import CostModel
+from staffing.errors import InputError
+from staffing.scenario import Scenario
+from staffing.scheduling import ScheduleResult, schedule
+from staffing.shifts import ShiftPattern
+from staffing.simulation import Grid
+from staffing.simulation.center_run import CenterResult, simulate_center
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+# --------------------------------------------------------------------------- requirements
+
+
+@dataclass(frozen=True)
+class CenterRequirements:
+    """Agents required on the phones per interval (before shrinkage).
+
+    Attributes
+    ----------
+    queues : ndarray of int, shape (queues, intervals)
+        Each queue alone, for its own targets: what a dedicated group would need.
+    pooled : ndarray of int, shape (intervals,)
+        The pooled requirement, summed over the center's components.
+    groups : ndarray of int, shape (groups, intervals)
+        The split: each group's share of its component's pooled requirement (groups with
+        fixed ``agents``: those agents).
+    home : tuple of int
+        Per queue, the index of its home group.
+    load : ndarray of float, shape (groups, intervals)
+        Each group's home load [Erlangs]: calls x handle time (with the group's handle
+        factor) / interval length, over the queues it is home to.
+    """
+
+    queues: IntArray
+    pooled: IntArray
+    groups: IntArray
+    home: tuple[int, ...]
+    load: FloatArray
+
+
+def home_groups(center: Center) -> tuple[int, ...]:
+    """Per queue, its home group: the queue earliest in the skills, no delay, file order."""
+    homes = []
+    for queue in center.queues:
+        candidates = [
+            (group.skills.index(queue.name), group.delay(queue.name) > 0.0, g)
+            for g, group in enumerate(center.groups)
+            if queue.name in group.skills
+        ]
+        homes.append(min(candidates)[2])
+    return tuple(homes)
+
+
+def components(center: Center) -> list[tuple[list[int], list[int]]]:
+    """Queues linked by the groups serving them: ``(queue indices, group indices)`` each."""
+    index = {name: q for q, name in enumerate(center.queue_names)}
+    parent = list(range(len(center.queues)))
+
+    def root(q: int) -> int:
+        while parent[q] != q:
+            q = parent[q]
+        return q
+
+    for group in center.groups:
+        first = root(index[group.skills[0]])
+        for skill in group.skills[1:]:
+            parent[root(index[skill])] = first
+    out: dict[int, tuple[list[int], list[int]]] = {}
+    for q in range(len(center.queues)):
+        out.setdefault(root(q), ([], []))[0].append(q)
+    for g, group in enumerate(center.groups):
+        out[root(index[group.skills[0]])][1].append(g)
+    return sorted(out.values())
+
+
+def _patience(queue: Queue) -> FloatArray:
+    """Mean patience per interval [s]; inf where callers never hang up (Erlang C)."""
+    n = queue.forecast.n_intervals
+    default = np.inf if queue.callers.patience is None else float(queue.callers.patience)
+    if queue.patience is None:
+        return np.full(n, default)
+    return np.where(np.isnan(queue.patience), default, queue.patience)
+
+
+def _pool_need(center: Center, queues: Sequence[int], factors: Sequence[float]) -> IntArray:
+    """Erlang requirement of ``queues`` as one pool: the largest over the queues' targets.
+
+    The pool's calls are summed and its handle time is the calls-weighted mean of each
+    queue's AHT times its factor; for each queue with calls in an interval, the agents
+    meeting that queue's targets with that queue's patience (Erlang A, or C without one).
+    """
+    fc = center.forecast
+    calls = np.sum([center.queues[q].forecast.calls for q in queues], axis=0)
+    work = np.sum(
+        [
+            center.queues[q].forecast.calls * center.queues[q].forecast.aht * f
+            for q, f in zip(queues, factors, strict=True)
+        ],
+        axis=0,
+    )
+    aht = np.divide(work, calls, out=np.zeros_like(work), where=calls > 0)
+    need = np.zeros(fc.n_intervals, dtype=np.int64)
+    for q in queues:
+        queue = center.queues[q]
+        agents = np.asarray(
+            erlang.required_agents(
+                calls,
+                aht,
+                interval=fc.interval,
+                patience=_patience(queue),
+                **queue.targets.as_kwargs(),
+            )
+        )
+        need = np.maximum(need, np.where(queue.forecast.calls > 0, agents, 0))
+    return need
+
+
+def apportion(total: IntArray, weights: FloatArray) -> IntArray:
+    """Split whole agents ``total`` per interval in proportion to ``weights`` per row.
+
+    Largest-remainder rounding (Hamilton's method): each row gets the whole part of its
+    exact share, and the agents left go one each to the largest fractional parts (ties to
+    the first row). Rows share equally where every weight is 0.
+
+    Parameters
+    ----------
+    total : ndarray of int, shape (intervals,)
+        Agents to split, >= 0.
+    weights : ndarray of float, shape (rows, intervals)
+        Weights >= 0 (loads [Erlangs]).
+
+    Returns
+    -------
+    ndarray of int, shape (rows, intervals)
+        Shares adding up to ``total`` in every interval.
+
+    Examples
+    --------
+    >>> apportion(np.array([25]), np.array([[15.0], [5.0]])).ravel().tolist()
+    [19, 6]
+    """
+    weights = np.asarray(weights, dtype=float)
+    rows, n = weights.shape
+    out = np.zeros((rows, n), dtype=np.int64)
+    if rows == 0:
+        return out
+    summed = weights.sum(axis=0)
+    share = np.where(summed > 0, weights / np.where(summed > 0, summed, 1.0), 1.0 / rows)
+    exact = share * np.asarray(total, dtype=float)
+    out[:] = np.floor(exact + 1e-9).astype(np.int64)
+    left = np.asarray(total, dtype=np.int64) - out.sum(axis=0)
+    for t in np.flatnonzero(left > 0):
+        remainder = exact[:, t] - out[:, t]
+        order = np.lexsort((np.arange(rows), -remainder))
+        out[order[: left[t]], t] += 1
+    return out
+
+
+def center_requirements(center: Center) -> CenterRequirements:
+    """Size each queue alone, the pooled center, and split it among the groups.
+
+    The split rule is described in the module's docstring (Wallace & Whitt 2005).
+
+    Parameters
+    ----------
+    center : Center
+        Queues with forecasts, targets and callers; groups with skills and agents.
+
+    Returns
+    -------
+    CenterRequirements
+
+    Raises
+    ------
+    InputError
+        If a queue's targets hold over days or the horizon (not planned for several queues).
+    """
+    for queue in center.queues:
+        if queue.targets.over != "interval":
+            raise InputError(
+                f"queue {queue.name!r}: targets over = {queue.targets.over!r}; a center of "
+                "several queues is planned with targets per interval for now"
+            )
+    fc = center.forecast
+    n_groups, n = len(center.groups), fc.n_intervals
+    home = home_groups(center)
+    factor = [center.groups[home[q]].factor(queue.name) for q, queue in enumerate(center.queues)]
+    per_queue = np.array(
+        [_pool_need(center, [q], [factor[q]]) for q in range(len(center.queues))], dtype=np.int64
+    )
+    load = np.zeros((n_groups, n))
+    for q, queue in enumerate(center.queues):
+        load[home[q]] += queue.forecast.calls * queue.forecast.aht * factor[q] / fc.interval
+    served_by = [
+        [g for g, group in enumerate(center.groups) if name in group.skills]
+        for name in center.queue_names
+    ]
+    pooled = np.zeros(n, dtype=np.int64)
+    groups = np.zeros((n_groups, n), dtype=np.int64)
+    for queues, members in components(center):
+        need = _pool_need(center, queues, [factor[q] for q in queues])
+        pooled += need
+        fixed = [g for g in members if center.groups[g].agents is not None]
+        planned = [g for g in members if center.groups[g].agents is None]
+        on_hand = np.zeros(n, dtype=np.int64)
+        for g in fixed:
+            agents = center.agents(g)
+            assert agents is not None
+            groups[g] = agents
+            on_hand += agents
+        if not planned:
+            continue
+        groups[planned] = apportion(np.maximum(need - on_hand, 0), load[planned])
+        for g in planned:
+            alone = [q for q in queues if served_by[q] == [g]]
+            if alone:
+                skill = center.groups[g].factor
+                floor = _pool_need(center, alone, [skill(center.queue_names[q]) for q in alone])
+                groups[g] = np.maximum(groups[g], floor)
+    return CenterRequirements(per_queue, pooled, groups, home, load)
+
+
+# --------------------------------------------------------------------------- rounds
+
+
+@dataclass(frozen=True)
+class CenterRound:
+    """One schedule-and-simulate round of a center.
+
+    Attributes
+    ----------
+    number : int
+        0 for the schedules of the split Erlang requirement, then 1, 2, ...
+    phase : str
+        ``erlang`` (round 0), ``raise`` or ``trim``.
+    requirement : ndarray of int, shape (groups, intervals)
+        Agents required on the phones per group and interval in this round (groups with
+        fixed ``agents``: those agents).
+    schedules : dict of str to ScheduleResult
+        Each planned group's schedule, by group name.
+    simulation : CenterResult
+        The simulated KPIs, each group's ``paid_hours`` with shrinkage and overtime [h].
+    missing : ndarray of bool, shape (queues, intervals)
+        Where a queue with contacts misses one of its targets (simulated mean).
+    paid_hours : pandas.Series
+        Paid hours per group over the horizon (mean), shrinkage and overtime included [h].
+    cost : float
+        Those hours at each group's marginal hourly cost [currency].
+    """
+
+    number: int
+    phase: str
+    requirement: IntArray
+    schedules: dict[str, ScheduleResult]
+    simulation: CenterResult
+    missing: BoolArray
+    paid_hours: pd.Series
+    cost: float
+
+    @property
+    def misses(self) -> int:
+        """Queue-intervals missing a target."""
+        return int(self.missing.sum())
+
+    def coverage(self, center: Center) -> FloatArray:
+        """Agents on the phones per group and interval: scheduled, or the fixed agents."""
+        out = np.zeros(self.requirement.shape)
+        for g, group in enumerate(center.groups):
+            if group.name in self.schedules:
+                out[g] = self.schedules[group.name].coverage
+            else:
+                out[g] = self.requirement[g]
+        return out
+
+
+@dataclass(frozen=True)
+class QueueCheck:
+    """One queue's target against the kept round's simulated whole-horizon value.
+
+    ``status`` is ``met``, ``within tolerance`` or ``missed``
+    (:func:`staffing.requirements.kpi_status`); ``half`` is the 95 % half-width.
+    """
+
+    queue: str
+    label: str
+    key: str
+    target: float
+    value: float
+    half: float
+    higher_is_better: bool
+    status: str
+
+
+@dataclass(frozen=True)
+class CenterPlanResult:
+    """Everything a center's plan produced; ``best`` is the round kept.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The planning problem.
+    requirements : CenterRequirements
+        Per queue, pooled and split Erlang requirements.
+    rounds : list of CenterRound
+        Every round, in order.
+    best : CenterRound
+        The round kept.
+    dedicated_paid_hours : pandas.Series
+        Per queue: paid hours of a dedicated group scheduled for that queue's own Erlang
+        requirement with its home group's patterns, shrinkage included [h]; NaN for a
+        queue whose home group has fixed agents.
+    unraised : int
+        Queue-intervals that missed in some round with no planned group to raise.
+    """
+
+    scenario: Scenario
+    requirements: CenterRequirements
+    rounds: list[CenterRound]
+    best: CenterRound
+    dedicated_paid_hours: pd.Series
+    unraised: int = 0
+
+    @property
+    def erlang_only(self) -> CenterRound:
+        """The first round: the schedules of the split Erlang requirement."""
+        return self.rounds[0]
+
+    @property
+    def center(self) -> Center:
+        """The scenario's center."""
+        center = self.scenario.center
+        assert center is not None
+        return center
+
+    def pooled_paid_hours(self, number: int = 0) -> float:
+        """Scheduled paid hours of the planned groups in round ``number``, shrinkage in [h]."""
+        shrink = 1.0 - self.scenario.shrinkage
+        return sum(s.paid_hours for s in self.rounds[number].schedules.values()) / shrink
+
+    def checks(self) -> list[QueueCheck]:
+        """Every queue's targets against the kept round's whole-horizon simulation."""
+        out = []
+        for queue in self.center.queues:
+            for t in queue.targets.given():
+                value, half = self.best.simulation.kpi(queue.name, t.kpi)
+                out.append(
+                    QueueCheck(
+                        queue.name,
+                        t.label,
+                        t.kpi,
+                        t.value,
+                        value,
+                        half,
+                        t.higher_is_better,
+                        t.status(value, self.scenario.tolerance),
+                    )
+                )
+        return out
+
+    def costs(self) -> pd.DataFrame:
+        """Cost per contact handled per queue in the kept round.
+
+        Columns ``queue, answered, cost, cost_per_contact`` (means per replication).
+        """
+        return self.best.simulation.costs(self.center, self.scenario.costs)
+
+
+def group_cost(costs: CostModel, group: Group) -> float:
+    """Marginal cost of one paid hour of ``group`` [currency/h]: its wage or ``costs``'."""
+    if group.hourly_wage is None:
+        return costs.per_hour
+    return replace(costs, hourly_wage=group.hourly_wage).per_hour
+
+
+def group_patterns(scenario: Scenario, group: Group) -> tuple[ShiftPattern, ...]:
+    """Return the group's ``shifts`` patterns, costed at its marginal hourly cost."""
+    per_hour = group_cost(scenario.costs, group)
+    patterns = [p for p in scenario.patterns if p.name in group.shifts]
+    if per_hour > 0.0:
+        patterns = [replace(p, hourly_cost=per_hour) for p in patterns]
+    return tuple(patterns)
+
+
+def misses(center: Center, result: CenterResult) -> BoolArray:
+    """Per queue and interval: whether a queue with contacts misses a target (means)."""
+    table = result.intervals
+    out = []
+    for queue in center.queues:
+        rows = table[table["queue"] == queue.name]
+        miss = np.zeros(len(rows), dtype=bool)
+        for t in queue.targets.given():
+            miss |= t.missed(rows[t.kpi].to_numpy(dtype=float))
+        out.append(miss & (rows["offered"].to_numpy() > 0))
+    return np.array(out, dtype=bool).reshape(len(center.queues), center.forecast.n_intervals)
+
+
+def raised(
+    center: Center, requirement: IntArray, coverage: FloatArray, missing: BoolArray
+) -> tuple[IntArray, int]:
+    """Raise, where a queue misses, the requirement of the group answering for it.
+
+    The group answering for a queue is the first planned group (no fixed ``agents``) in
+    file order whose first skill is the queue, else the queue's home group among the
+    planned groups serving it (:func:`home_groups`' order). Its requirement in each missing
+    interval becomes one agent above what it had or was covered with, whichever is more
+    (several queues missing in one interval raise a group once).
+
+    Returns
+    -------
+    (ndarray of int, int)
+        The new requirement, and the queue-intervals no planned group serves.
+    """
+    out = requirement.copy()
+    raise_ = np.zeros(requirement.shape, dtype=bool)
+    left = 0
+    for q, name in enumerate(center.queue_names):
+        if not missing[q].any():
+            continue
+        g = responsible(center, name)
+        if g is None:
+            left += int(missing[q].sum())
+            continue
+        raise_[g] |= missing[q]
+    covered = np.ceil(coverage - 1e-9).astype(np.int64)
+    out[raise_] = np.maximum(requirement, covered)[raise_] + 1
+    return out, left
+
+
+def responsible(center: Center, queue: str) -> int | None:
+    """Return the planned group raised when ``queue`` misses (None if none serves it)."""
+    planned = [g for g, group in enumerate(center.groups) if group.agents is None]
+    for g in planned:
+        if center.groups[g].skills[0] == queue:
+            return g
+    serving = [
+        (center.groups[g].skills.index(queue), center.groups[g].delay(queue) > 0.0, g)
+        for g in planned
+        if queue in center.groups[g].skills
+    ]
+    return min(serving)[2] if serving else None
+
+
+def lowered(center: Center, round_: CenterRound, blocked: BoolArray, tolerance: float) -> IntArray:
+    """Lower by one agent each group's intervals where all it serves beats every target.
+
+    The other half of the iterative staffing algorithm (Feldman et al. 2008), as
+    :func:`staffing.plan.plan` trims a single queue: a planned group's requirement in an
+    interval falls to one below what it had or was covered with, whichever is less, when
+    every queue the group serves that has contacts there beats each of its targets by more
+    than the tolerance band (80 % with a 5 % tolerance: above 84 %); ``blocked`` cells, and
+    groups with fixed agents, keep theirs.
+    """
+    table = round_.simulation.intervals
+    n = center.forecast.n_intervals
+    beats = {}
+    for queue in center.queues:
+        rows = table[table["queue"] == queue.name]
+        ok = np.ones(n, dtype=bool)
+        for t in queue.targets.given():
+            band = abs(t.value) * tolerance
+            achieved = rows[t.kpi].to_numpy(dtype=float)
+            ok &= achieved > t.value + band if t.higher_is_better else achieved < t.value - band
+        beats[queue.name] = ok | (rows["offered"].to_numpy() <= 0)
+    out = round_.requirement.copy()
+    covered = np.ceil(round_.coverage(center) - 1e-9).astype(np.int64)
+    for g, group in enumerate(center.groups):
+        if group.agents is not None:
+            continue
+        where = np.logical_and.reduce([beats[s] for s in group.skills]) & ~blocked[g]
+        out[g, where] = np.maximum(np.minimum(out[g, where], covered[g, where]) - 1, 0)
+    return out
+
+
+def _schedule_group(
+    scenario: Scenario, group: Group, requirement: IntArray, grid: Grid
+) -> ScheduleResult:
+    """Least-cost schedule of ``group``'s patterns covering ``requirement``."""
+    rules = scenario.rules
+    result = schedule(
+        requirement,
+        grid.start,
+        grid.length,
+        group_patterns(scenario, group),
+        max_part_time_share=rules.max_part_time_share,
+        time_limit=rules.time_limit,
+        cyclic=rules.cyclic,
+    )
+    if not result.shifts and requirement.any():
+        raise InputError(
+            f"{scenario.path}: group {group.name!r}: no shift could be scheduled: "
+            + "; ".join(result.messages)
+        )
+    return result
+
+
+def _check(scenario: Scenario) -> Center:
+    center = scenario.center
+    if center is None:
+        raise InputError(f"{scenario.path}: has no [[queues]]; plan it with staffing.plan.plan")
+    if scenario.rules.max_headcount is not None or scenario.rules.min_headcount is not None:
+        raise InputError(
+            f"{scenario.path}: schedule.max_headcount / min_headcount with [[queues]]: limits "
+            "on a center's headcount are not planned yet (they would bind each group alone); "
+            "drop them"
+        )
+    if not any((q.forecast.calls > 0).any() for q in center.queues):
+        raise InputError(f"{scenario.path}: no queue has calls in any interval; nothing to staff")
+    return center
+
+
+def plan_center(
+    scenario: Scenario,
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> CenterPlanResult:
+    """Plan a center: split the pooled Erlang requirement, schedule groups, verify, raise.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario with ``[[queues]]`` and ``[[groups]]``.
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` while rounds simulate.
+
+    Returns
+    -------
+    CenterPlanResult
+
+    Raises
+    ------
+    InputError
+        Without a center, with headcount limits, targets over days, or a group whose
+        patterns cannot cover its requirement.
+    """
+    center = _check(scenario)
+    grid = Grid.of(center.forecast)
+    try:
+        need = center_requirements(center)
+    except InputError as error:
+        raise InputError(f"{scenario.path}: {error}") from None
+    planned = [g for g, group in enumerate(center.groups) if group.agents is None]
+    sim = scenario.simulation
+    solved: dict[tuple[int, bytes], ScheduleResult] = {}
+    rounds: list[CenterRound] = []
+
+    def run(requirement: IntArray, phase: str) -> CenterRound:
+        number = len(rounds)
+        stage = "Erlang-split schedules" if number == 0 else f"round {number}"
+        if progress is not None:
+            progress(stage, 0, sim.replications)
+        schedules = {}
+        for g in planned:
+            key = (g, requirement[g].tobytes())
+            if key not in solved:  # a group whose requirement did not change keeps its shifts
+                solved[key] = _schedule_group(scenario, center.groups[g], requirement[g], grid)
+            schedules[center.groups[g].name] = solved[key]
+        result = simulate_center(
+            center,
+            shifts={name: s.shifts for name, s in schedules.items()},
+            shrinkage=scenario.shrinkage,
+            replications=sim.replications,
+            seed=sim.seed,
+            volume_cv=sim.volume_cv,
+            cyclic=scenario.rules.cyclic,
+            progress=None
+            if progress is None
+            else (lambda done: progress(stage, done, sim.replications)),
+        )
+        paid = result.paid_hours.copy()
+        loading = 1.0 / (1.0 - scenario.shrinkage) - 1.0
+        for name, s in schedules.items():  # counts were simulated with shrinkage already
+            paid[name] += s.paid_hours * loading
+        result = replace(result, paid_hours=paid)
+        cost = float(sum(paid[g.name] * group_cost(scenario.costs, g) for g in center.groups))
+        rounds.append(
+            CenterRound(
+                number,
+                phase,
+                requirement.copy(),
+                schedules,
+                result,
+                misses(center, result),
+                paid,
+                cost,
+            )
+        )
+        return rounds[-1]
+
+    last = run(need.groups.copy(), "erlang")
+    unraised = 0
+    while last.misses and len(rounds) <= sim.rounds:
+        requirement, left = raised(center, last.requirement, last.coverage(center), last.missing)
+        unraised = max(unraised, left)
+        if np.array_equal(requirement, last.requirement):
+            break
+        last = run(requirement, "raise")
+    best = min(rounds, key=lambda r: (r.misses, r.cost))
+    # trim: from the cheapest clean round, lower what beats every target; keep improvements
+    blocked = np.zeros(best.requirement.shape, dtype=bool)
+    blocked[[g for g, group in enumerate(center.groups) if group.agents is not None]] = True
+    for _ in range(sim.rounds if best.misses == 0 else 0):
+        requirement = lowered(center, best, blocked, scenario.tolerance)
+        if np.array_equal(requirement, best.requirement):
+            break
+        trial = run(requirement, "trim")
+        if trial.misses == 0 and trial.cost < best.cost:
+            best = trial
+        else:
+            # every group keeps its requirement where the trial missed (a group lowered
+            # there sends its contacts to others by overflow), and where it did not move
+            blocked[:, trial.missing.any(axis=0)] = True
+            blocked |= requirement == best.requirement
+    return CenterPlanResult(
+        scenario, need, rounds, best, _dedicated(scenario, center, need, grid), unraised
+    )
+
+
+def _dedicated(
+    scenario: Scenario, center: Center, need: CenterRequirements, grid: Grid
+) -> pd.Series:
+    """Paid hours of a dedicated group per queue, sized for the queue alone [h].
+
+    Each queue's own Erlang requirement scheduled with its home group's patterns: the
+    center without pooling, what the pooling gain is measured against.
+    """
+    hours = {}
+    for q, name in enumerate(center.queue_names):
+        group = center.groups[need.home[q]]
+        if group.agents is not None or not need.queues[q].any():
+            hours[name] = np.nan if group.agents is not None else 0.0
+            continue
+        result = _schedule_group(scenario, group, need.queues[q], grid)
+        hours[name] = result.paid_hours / (1.0 - scenario.shrinkage)
+    return pd.Series(hours, dtype=float)
