@@ -2,7 +2,10 @@
 
 Hand-traced days with exact times (sessions slowing down as others open, the fewest-sessions
 rule, voice and chat never mixed at one time); ``max_sessions = 1`` is a voice queue contact by
-contact; random chat days give the same outcome contact by contact on both engines.
+contact; random chat days give the same outcome contact by contact on both engines. Against
+theory: ``k`` sessions at full speed are the M/M/(N k)+M queue (Erlang A on ``N k`` servers,
+Tezcan & Zhang 2014), from :mod:`staffing.erlang`, itself checked against references in
+tests/test_erlang.py.
 """
 
 from dataclasses import replace
@@ -10,8 +13,15 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from test_center_engines import THREE_GROUPS, assert_same, random_day
+from test_center_simulation import assert_matches, constant, steady
 
+from staffing import erlang
+from staffing.callers import CallerBehaviour
+from staffing.center import Center, Group, Queue
+from staffing.cli import main
+from staffing.errors import InputError
 from staffing.simulation import ANSWERED, AgentWindows, Callers
+from staffing.simulation.center_run import simulate_center
 from staffing.simulation.fast_center import run_center_day_fast
 from staffing.simulation.model import Routing, join_windows, windows_from_counts
 from staffing.simulation.simpy_engine import run_center_day
@@ -159,3 +169,135 @@ def test_engines_agree_on_random_chat_days(seed):
     assert (length[answered] >= work[answered] - 1e-6).all()
     assert (length[answered & chat] <= work[answered & chat] / 0.7 + 1e-6).all()
     assert (length[answered & chat] > work[answered & chat] + 1e-6).any()
+
+
+# =========================================================================== KPIs and theory
+
+
+def test_k_sessions_at_full_speed_are_erlang_a_on_n_times_k_servers():
+    # 50 chats / 30 min of 360 s (10 Erlangs of sessions), 4 agents x 3 sessions = 12 slots,
+    # patience 120 s: Erlang A with 12 servers (SL 0.819, ASA 7.0 s, abandonment 7.6 %)
+    chat = Queue(
+        "chat",
+        constant(50.0, aht=360.0),
+        CallerBehaviour(patience=120.0),
+        channel="chat",
+        max_sessions=3,
+    )
+    center = Center((chat,), (Group("g", ("chat",), agents=4),))
+    result = simulate_center(center, replications=60, seed=7, keep_records=True)
+    exact = erlang.kpis(50, 360, 12, interval=1800, threshold=20, patience=120.0)
+    assert exact == erlang.chat_kpis(50, 360, 4, 3, patience=120.0)
+    widths = {"service_level": 0.02, "abandon_rate": 0.006, "asa": 2.0}
+    assert_matches(steady(result, 0), exact, widths)
+    # the chat table against the records: sessions open x time = the sessions' lengths
+    row = result.chat.set_index("queue").loc["chat"]
+    lengths, logged = [], []
+    for c, o in zip(result.callers, result.outcomes, strict=True):
+        answered = o.status == ANSWERED
+        lengths.append(np.sum(o.end[answered] - c.arrival[answered] - o.wait[answered]))
+        logged.append(np.sum(o.logged[:, 1] - o.logged[:, 0]))
+    per_agent = np.mean(np.array(lengths) / np.array(logged))
+    shares = row[[f"sessions_{m}" for m in range(4)]].to_numpy(dtype=float)
+    assert shares.sum() == pytest.approx(1.0)
+    assert np.dot(shares, np.arange(4)) == pytest.approx(per_agent, rel=1e-9)
+    # occupancy: busy while any session is open, the share of time at 1 session or more
+    assert row["occupancy"] == pytest.approx(1 - shares[0], rel=1e-9)
+    assert result.queues.set_index("queue").loc["chat", "occupancy"] == row["occupancy"]
+    # 10 Erlangs on 4 agents: 2.5 sessions per agent on average, a little less after
+    # abandonment and the day's empty start
+    assert 2.2 < np.dot(shares, np.arange(4)) < 2.5
+    # per agent with a session open: between the mean over all time and the cap
+    assert np.dot(shares, np.arange(4)) < row["concurrency"] < 3
+    assert row["max_sessions"] == 3
+
+
+def test_one_session_chat_queue_gives_the_voice_queue_tables():
+    calls = constant(60.0, intervals=6)
+    voice = Center(
+        (Queue("q", calls, CallerBehaviour(patience=90.0)),), (Group("g", ("q",), agents=6),)
+    )
+    chat = Center(
+        (Queue("q", calls, CallerBehaviour(patience=90.0), channel="chat"),),
+        (Group("g", ("q",), agents=6),),
+    )
+    a = simulate_center(voice, replications=5, seed=3)
+    b = simulate_center(chat, replications=5, seed=3)
+    columns = [c for c in a.queues.columns if c != "channel"]
+    np.testing.assert_allclose(
+        a.queues[columns[1:]].to_numpy(float), b.queues[columns[1:]].to_numpy(float), rtol=1e-9
+    )
+    np.testing.assert_allclose(a.groups["occupancy"], b.groups["occupancy"], rtol=1e-9)
+    assert list(b.queues["channel"]) == ["chat", ""]
+    assert a.chat.empty
+    row = b.chat.iloc[0]
+    assert row["concurrency"] == pytest.approx(1.0)
+    assert row["sessions_1"] == pytest.approx(row["occupancy"], rel=1e-9)
+
+
+def test_chat_staffing_from_erlang_rounds_slots_up_to_agents():
+    # 10 Erlangs at full speed: 14 slots meet 80/20 with Erlang C (SL 0.861; 13 give 0.759),
+    # so 5 agents of 3 sessions (4 hold only 12)
+    assert erlang.required_agents(50, 360, service_level=0.8, threshold=20) == 14
+    assert erlang.chat_required_agents(50, 360, 3) == 5
+    np.testing.assert_array_equal(erlang.chat_required_agents([50, 0], 360, 2), [7, 0])
+    # slowdown: every slot at the speed with 3 open (0.6): the handle time is 600 s
+    slow = erlang.chat_kpis(50, 360, 6, 3, session_speed=[1.0, 0.8, 0.6], patience=120.0)
+    assert slow == erlang.kpis(50, 600, 18, interval=1800, threshold=20, patience=120.0)
+    with pytest.raises(InputError, match=r"session_speed = \[1.0, 0.9, 0.95\]"):
+        erlang.chat_kpis(50, 360, 6, 3, session_speed=[1.0, 0.9, 0.95])
+    with pytest.raises(InputError, match="max_sessions = 0"):
+        erlang.chat_required_agents(50, 360, 0)
+
+
+CHAT_SCENARIO = """
+[[queues]]
+name = "phone"
+forecast = "phone.csv"
+patience = "2min"
+
+[[queues]]
+name = "web"
+channel = "chat"
+forecast = "web.csv"
+patience = "3min"
+max_sessions = 3
+session_speed = [1.0, 0.85, 0.7]
+targets = {{ service_level = "80/60" }}
+
+[[groups]]
+name = "blend"
+skills = ["web", "phone"]
+agents = {agents}
+"""
+
+
+def test_simulate_command_writes_the_chat_table(tmp_path, capsys):
+    (tmp_path / "phone.csv").write_text("start,calls,aht\n08:00,40,240\n08:30,40,240\n")
+    (tmp_path / "web.csv").write_text("start,calls,aht\n08:00,60,480\n08:30,60,480\n")
+    (tmp_path / "s.toml").write_text(CHAT_SCENARIO.format(agents=12))
+    out = tmp_path / "out"
+    status = main(["simulate", str(tmp_path / "s.toml"), "--out", str(out), "--replications", "3"])
+    assert status == 0
+    printed = capsys.readouterr().out
+    assert "max sessions" in printed
+    assert "concurrency" in printed
+    table = (out / "chat.csv").read_text().splitlines()
+    assert table[0] == (
+        "queue,max_sessions,concurrency,concurrency_hw,occupancy,sessions_0,sessions_1,"
+        "sessions_2,sessions_3"
+    )
+    assert table[1].startswith("web,3,")
+    assert "nan" not in (out / "chat.csv").read_text().lower()
+    header = (out / "queues.csv").read_text().splitlines()[0]
+    assert header.startswith("queue,channel,offered,answered,abandoned,service_level")
+    # a bad speed is one line naming file and key, exit 2, no folder
+    (tmp_path / "s.toml").write_text(
+        CHAT_SCENARIO.format(agents=12).replace("0.85, 0.7", "0.85, 1.2")
+    )
+    status = main(["simulate", str(tmp_path / "s.toml"), "--out", str(tmp_path / "bad")])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "s.toml: queues[1]: session_speed[2] = 1.2; a speed is in (0, 1]" in err
+    assert err.count("\n") == 1
+    assert not (tmp_path / "bad").exists()
