@@ -9,11 +9,12 @@ tests/test_erlang.py.
 """
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 from test_center_engines import THREE_GROUPS, assert_same, random_day
-from test_center_simulation import assert_matches, constant, steady
+from test_center_simulation import assert_matches, constant, steady, t_interval
 
 from staffing import erlang
 from staffing.callers import CallerBehaviour
@@ -212,6 +213,32 @@ def test_k_sessions_at_full_speed_are_erlang_a_on_n_times_k_servers():
     assert row["max_sessions"] == 3
 
 
+def test_slowdown_lies_between_full_speed_and_the_effective_handle_time():
+    # 5 agents x 3 sessions at speeds 1, 0.85, 0.7 on 50 chats of 360 s per 30 min. Sessions
+    # at full speed would be Erlang A on 15 servers (SL 0.953); every session at the slowest
+    # speed, the effective-handle-time method, is Erlang A on 15 servers of 360 / 0.7 s
+    # (SL 0.741). The simulation must fall strictly between (79 % on this seed).
+    speed = (1.0, 0.85, 0.7)
+    chat = Queue(
+        "chat",
+        constant(50.0, aht=360.0),
+        CallerBehaviour(patience=120.0),
+        channel="chat",
+        max_sessions=3,
+        session_speed=speed,
+    )
+    center = Center((chat,), (Group("g", ("chat",), agents=5),))
+    result = simulate_center(center, replications=60, seed=7, keep_records=True)
+    mean, half = t_interval(steady(result, 0)["service_level"])
+    full = erlang.kpis(50, 360, 15, interval=1800, threshold=20, patience=120.0)
+    effective = erlang.chat_kpis(50, 360, 5, 3, session_speed=speed, patience=120.0)
+    assert effective.service_level == pytest.approx(0.7409, abs=1e-4)
+    assert half < 0.015
+    assert effective.service_level < mean - 2 * half
+    assert mean + 2 * half < full.service_level
+    assert erlang.chat_required_agents(50, 360, 3, session_speed=speed, patience=120.0) == 6
+
+
 def test_one_session_chat_queue_gives_the_voice_queue_tables():
     calls = constant(60.0, intervals=6)
     voice = Center(
@@ -270,6 +297,20 @@ name = "blend"
 skills = ["web", "phone"]
 agents = {agents}
 """
+
+
+def test_the_bundled_bank_example_with_chat_loads():
+    from staffing.scenario import load_scenario
+
+    root = Path(__file__).resolve().parent.parent
+    center = load_scenario(root / "simulations" / "bank_center_chat.toml").center
+    chat = center.queues[center.queue_names.index("chat")]
+    assert (chat.channel, chat.max_sessions, chat.session_speed) == ("chat", 3, (1.0, 0.85, 0.7))
+    assert center.sessions(center.group_names.index("chat")) == (3, (1.0, 0.85, 0.7))
+    # the voice center is the same file without the chat queue and group
+    voice = load_scenario(root / "simulations" / "bank_center.toml").center
+    assert (*voice.queue_names, "chat") == center.queue_names
+    assert (*voice.group_names, "chat") == center.group_names
 
 
 def test_simulate_command_writes_the_chat_table(tmp_path, capsys):
