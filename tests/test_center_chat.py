@@ -342,3 +342,11 @@ def test_simulate_command_writes_the_chat_table(tmp_path, capsys):
     assert "s.toml: queues[1]: session_speed[2] = 1.2; a speed is in (0, 1]" in err
     assert err.count("\n") == 1
     assert not (tmp_path / "bad").exists()
+
+
+def test_readme_chat_numbers():
+    assert round(erlang.chat_kpis(50, 360, 4, 3, patience=120).service_level, 3) == 0.819
+    speed = [1.0, 0.85, 0.7]
+    assert erlang.chat_required_agents(50, 360, 3, session_speed=speed, patience=120) == 6
+    five = erlang.chat_kpis(50, 360, 5, 3, session_speed=speed, patience=120)
+    assert round(five.service_level, 3) == 0.741
