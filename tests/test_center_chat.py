@@ -13,18 +13,26 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_center_engines import THREE_GROUPS, assert_same, random_day
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_center_engines import THREE_GROUPS, assert_same, centers, day, random_day
 from test_center_simulation import assert_matches, constant, steady, t_interval
 
-from staffing import erlang
+from staffing import distributions, erlang
 from staffing.callers import CallerBehaviour
 from staffing.center import Center, Group, Queue
 from staffing.cli import main
 from staffing.errors import InputError
-from staffing.simulation import ANSWERED, AgentWindows, Callers
+from staffing.simulation import ANSWERED, AgentWindows, Callers, Grid
 from staffing.simulation.center_run import simulate_center
 from staffing.simulation.fast_center import run_center_day_fast
-from staffing.simulation.model import Routing, join_windows, windows_from_counts
+from staffing.simulation.model import (
+    Routing,
+    draw_queue_callers,
+    join_windows,
+    merge_queues,
+    windows_from_counts,
+)
 from staffing.simulation.simpy_engine import run_center_day
 
 ENGINES = {"simpy": run_center_day, "fast": run_center_day_fast}
@@ -350,3 +358,43 @@ def test_readme_chat_numbers():
     assert erlang.chat_required_agents(50, 360, 3, session_speed=speed, patience=120) == 6
     five = erlang.chat_kpis(50, 360, 5, 3, session_speed=speed, patience=120)
     assert round(five.service_level, 3) == 0.741
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(centers(), st.data())
+def test_random_chat_centers_agree_and_never_exceed_the_slots(center, data):
+    delay, factor, preference, priority, counts, calls, patience, seed = center
+    queues, groups = len(calls), len(counts)
+    chat = np.array([data.draw(st.booleans()) for _ in range(queues)])
+    k = data.draw(st.integers(1, 3))
+    speed = np.zeros((groups, k))
+    speed[:, 0] = 1.0
+    for g in range(groups):
+        if chat[preference[g] >= 0].any():
+            speed[g] = np.sort(
+                data.draw(st.lists(st.sampled_from([0.5, 0.8, 1.0]), min_size=k, max_size=k))
+            )[::-1]
+    rng = np.random.default_rng(seed)
+    fcs = [day(c, 200.0) for c in calls]
+    grid = Grid.of(fcs[0])
+    pat = None if patience is None else distributions.make("exponential", patience)
+    shape = distributions.make("exponential", 1.0)
+    callers = merge_queues([draw_queue_callers(rng, f.calls, f.aht, grid, shape, pat) for f in fcs])
+    windows_, group_of = join_windows([windows_from_counts(np.array(c), grid) for c in counts])
+    r = Routing(delay, factor, preference, priority, group_of, chat=chat, speed=speed)
+    if not callers.size:
+        return
+    out = assert_same(callers, windows_, r)
+    np.testing.assert_allclose(out.end, run_center_day(callers, windows_, r).end, atol=1e-9)
+    answered = out.status == ANSWERED
+    begin = (callers.arrival + out.wait)[answered]
+    end = out.end[answered]
+    is_chat = chat[callers.queue[answered]]
+    agent = out.agent[answered]
+    for j in np.unique(agent):
+        mine = agent == j
+        # sessions open at each opening: at most the group's slots, and never beside a call
+        b, e, c = begin[mine], end[mine], is_chat[mine]
+        open_at = (b[:, None] >= b[None, :] - 1e-9) & (b[:, None] < e[None, :] - 1e-9)
+        assert (open_at.sum(axis=1) <= r.sessions(int(group_of[j]))).all()
+        assert not (open_at & (c[:, None] != c[None, :])).any()

@@ -559,11 +559,11 @@ def close_center_day(
     stranded = status == WAITING
     area = np.array(area, dtype=float)
     if stranded.any():
-        end = max(float(segments[:, 1].max(initial=0.0)), float(callers.arrival.max()))
-        wait[stranded] = end - callers.arrival[stranded]
+        last = max(float(segments[:, 1].max(initial=0.0)), float(callers.arrival.max()))
+        wait[stranded] = last - callers.arrival[stranded]
         status[stranded] = ABANDONED
         count = np.bincount(callers.queue[stranded], minlength=area.size)
-        area += count * (end - np.asarray(since, dtype=float))
+        area += count * (last - np.asarray(since, dtype=float))
     return CenterOutcome(
         status=status,
         wait=wait,
