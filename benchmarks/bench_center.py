@@ -17,15 +17,21 @@ Timed in CPU seconds (``time.process_time``) on the same contacts:
 Goals (issue 11): >= 2 million contacts per CPU-second with draws, and >= 100x the SimPy
 engine. The fast engine's compile (or load from numba's disk cache) is reported apart.
 
+A chat day (issue 12) follows: the same day with the French queue as chat (3 sessions per
+agent at speeds 1, 0.85, 0.7; 8 min of work at full speed), its bilingual group staffed by
+``erlang.chat_required_agents`` and still taking English calls after 20 s, so that agents
+switch between calls and sessions.
+
 Run: ``python benchmarks/bench_center.py``.
 """
 
 import time
+from dataclasses import replace
 
 import numpy as np
 
 from staffing import distributions
-from staffing.erlang import required_agents
+from staffing.erlang import chat_required_agents, required_agents
 from staffing.forecast import Forecast
 from staffing.simulation.fast_center import run_center_day_fast
 from staffing.simulation.model import (
@@ -75,6 +81,27 @@ def case(scale: float) -> tuple[list[Forecast], list, Routing]:
     return [en, fr, mortgages], windows, routing
 
 
+SPEED = np.array([1.0, 0.85, 0.7])
+
+
+def chat_case(scale: float) -> tuple[list[Forecast], list, Routing]:
+    """:func:`case` with the French queue as chat of 8 min and 3 sessions per agent."""
+    fcs, _, routing = case(scale)
+    fcs[1] = forecast(fcs[1].calls * 1.5, 480.0)
+    grid = Grid.of(fcs[0])
+    agents = [
+        np.asarray(required_agents(fcs[0].calls, fcs[0].aht, patience=180.0)) - 2,
+        np.asarray(chat_required_agents(fcs[1].calls, fcs[1].aht, 3, session_speed=SPEED)),
+        np.asarray(required_agents(fcs[2].calls, fcs[2].aht, threshold=60.0, patience=180.0)),
+    ]
+    windows, group_of = join_windows([windows_from_counts(a, grid) for a in agents])
+    speed = np.zeros((3, 3))
+    speed[:, 0] = 1.0
+    speed[1] = SPEED
+    chat = np.array([False, True, False])
+    return fcs, windows, replace(routing, group_of=group_of, chat=chat, speed=speed)
+
+
 def draw(fcs: list[Forecast], seed: int):
     rng = np.random.default_rng(seed)
     grid = Grid.of(fcs[0])
@@ -96,7 +123,14 @@ def cpu(fn, repeat: int) -> float:
 
 
 def main() -> None:
-    fcs, windows, routing = case(scale=13.0)
+    print("voice day")
+    measure(*case(scale=13.0))
+    print("\nchat day (French queue as chat, 3 sessions)")
+    measure(*chat_case(scale=13.0))
+
+
+def measure(fcs: list[Forecast], windows, routing: Routing) -> None:
+    """Time both engines on one day's contacts and print the table."""
     load = sum(f.load for f in fcs)
     callers = draw(fcs, 1)
     start = time.perf_counter()
@@ -113,7 +147,11 @@ def main() -> None:
     slow = cpu(lambda: run_center_day(callers, windows, routing), 2)
     a = run_center_day(callers, windows, routing)
     b = run_center_day_fast(callers, windows, routing)
-    same = bool((a.status == b.status).all() and (a.agent == b.agent).all())
+    same = bool(
+        (a.status == b.status).all()
+        and (a.agent == b.agent).all()
+        and np.allclose(a.wait, b.wait, rtol=0, atol=1e-9)
+    )
     answered = float((b.status == 1).mean())
     print(f"answered {answered:.1%}; same outcome for every contact on both engines: {same}")
     print(f"{'engine':<12}{'CPU s':>10}{'contacts/CPU-s':>18}")

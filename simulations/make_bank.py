@@ -27,6 +27,13 @@ prints a summary. Volumes are invented but shaped like a bank's lines (a morning
 ``bank_center_plan.toml``
     The same scenario for ``staffing plan``: no fixed agents, so every group is scheduled
     from its ``shifts`` patterns.
+``bank_chat.csv``
+    Web chat: ~110 chats per 30 min at the peak, 9 min of work per chat at full speed.
+``bank_center_chat.toml``
+    The same center with the web chat queue (3 sessions per agent, each at 1, 0.85 or 0.7
+    of full speed with 1, 2 or 3 open) and a chat group, which also takes English calls
+    after 30 s when it has no session open; its agents per interval are
+    ``erlang.chat_required_agents`` at 80/60 (the effective-handle-time method).
 """
 
 import csv
@@ -34,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from staffing.erlang import required_agents
+from staffing.erlang import chat_required_agents, required_agents
 from staffing.forecast import read_forecast
 
 HERE = Path(__file__).resolve().parent
@@ -53,6 +60,7 @@ SHAPES = {
     "service_fr": (12.0 + 55.0 * _bump(10.2, 1.4) + 35.0 * _bump(14.2, 1.4), 360.0),
     "cards": (30.0 + 25.0 * _bump(9.0, 1.5) + 20.0 * _bump(18.5, 1.2), 200.0),
     "mortgages": (6.0 + 14.0 * _bump(12.5, 1.0) + 18.0 * _bump(17.5, 1.2), 720.0),
+    "chat": (20.0 + 60.0 * _bump(11.0, 1.6) + 45.0 * _bump(15.0, 1.8), 540.0),
 }
 """Mean calls per 30 min and mean AHT [s] of each queue."""
 
@@ -198,8 +206,32 @@ def _plan_variant(text: str) -> str:
     return header + "".join(body)
 
 
+SPEED = (1.0, 0.85, 0.7)
+"""Speed of each chat session with 1, 2, 3 open."""
+
+CHAT = """\
+[[queues]]
+name = "chat"
+channel = "chat"
+forecast = "bank_chat.csv"
+patience = "4min"
+priority = 1
+max_sessions = 3
+session_speed = [{speed}]
+targets = {{ service_level = "80/60" }}
+
+[[groups]]
+name = "chat"
+skills = ["chat", "service_en"]
+overflow_after = {{ service_en = "30s" }}
+agents = {agents}
+shifts = ["full day", "part day"]
+
+"""
+
+
 def main() -> None:
-    """Write the four forecasts and the scenario next to this script."""
+    """Write the five forecasts and the three scenarios next to this script."""
     rng = np.random.default_rng(20260303)
     data = {name: _write_forecast(name, rng) for name in SHAPES}
     en, fr, cards, mortgages = (data[k] for k in ("service_en", "service_fr", "cards", "mortgages"))
@@ -222,6 +254,30 @@ def main() -> None:
         f"{path.name}: peak agents generalists {generalists.max()}, bilingual "
         f"{bilingual.max()}, specialists {specialists.max()}"
     )
+    chats, chat_aht = data["chat"]
+    chat_agents = np.asarray(
+        chat_required_agents(
+            chats,
+            chat_aht,
+            3,
+            session_speed=SPEED,
+            service_level=0.8,
+            threshold=60.0,
+            patience=240.0,
+        )
+    )
+    block = CHAT.format(speed=", ".join(str(v) for v in SPEED), agents=_toml_list(chat_agents))
+    head, shifts = text.split("[[shifts]]", 1)
+    head = head.replace("four queues, three\n# groups", "five queues (one chat), four\n# groups", 1)
+    head = head.replace(
+        'description = "English and French service, lost cards and mortgages; three skill groups."',
+        'description = "The bank center with web chat: 3 sessions per chat agent, slowing as they '
+        'open."',
+        1,
+    )
+    path = HERE / "bank_center_chat.toml"
+    path.write_text(head + block + "[[shifts]]" + shifts, encoding="utf-8")
+    print(f"{path.name}: peak agents in chat {chat_agents.max()}")
 
 
 if __name__ == "__main__":

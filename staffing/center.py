@@ -17,7 +17,10 @@ Routing (DESIGN.md sections 6 and 8), carried out by both simulation engines:
   highest-priority queue (smaller ``priority`` first); between queues of equal priority, the
   contact that has waited longest overall; the group's skill order settles what remains.
 
-Chat and email queues (``channel``) come in a later version; only ``voice`` is accepted.
+Chat queues (``channel = "chat"``) hold several sessions per agent: ``max_sessions`` open at
+once, each progressing at ``session_speed[m - 1]`` of its handle time when ``m`` are open
+(:class:`staffing.simulation.model.Routing` gives the rules). A group's chat queues share
+one ``max_sessions`` and ``session_speed``. Email queues come in a later version.
 """
 
 import math
@@ -35,8 +38,8 @@ from staffing.requirements import ServiceTargets
 
 FloatArray = NDArray[np.float64]
 
-CHANNELS = ("voice",)
-"""Channels simulated today; ``chat`` and ``email`` (DESIGN.md section 3) come later."""
+CHANNELS = ("voice", "chat")
+"""Channels simulated today; ``email`` (DESIGN.md section 3) comes later."""
 
 
 def _frozen(mapping: Mapping[str, float]) -> Mapping[str, float]:
@@ -60,7 +63,13 @@ class Queue:
     priority : int
         Smaller is served first by an agent who can take several queues.
     channel : str
-        ``voice`` (chat and email: a later version).
+        ``voice`` or ``chat`` (email: a later version).
+    max_sessions : int
+        Chat: sessions an agent holds at once (1 for voice).
+    session_speed : tuple of float
+        Chat: the speed of each open session when 1, 2, ..., ``max_sessions`` are open, in
+        (0, 1] and non-increasing (a session of handle time ``h`` at speed ``s`` takes
+        ``h / s`` seconds); all 1 unless given. ``(1.0,)`` for voice.
     patience : ndarray or None
         Mean patience per interval [s] (a forecast's ``patience`` column); None: the
         callers' one mean. A value overrides ``callers.patience`` for contacts arriving in
@@ -74,16 +83,18 @@ class Queue:
     priority: int = 0
     channel: str = "voice"
     patience: FloatArray | None = None
+    max_sessions: int = 1
+    session_speed: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
-        """Check the name, channel, priority and patience column at the door."""
+        """Check the name, channel, sessions, priority and patience column at the door."""
         if not isinstance(self.name, str) or not self.name.strip():
             raise InputError(f"name = {self.name!r}; a queue needs a name")
         if self.channel not in CHANNELS:
             raise InputError(
-                f"channel = {self.channel!r}; only voice queues are simulated for now "
-                "(chat and email come in a later version)"
+                f"channel = {self.channel!r}; choose voice or chat (email comes in a later version)"
             )
+        self._check_sessions()
         if isinstance(self.priority, bool) or not isinstance(self.priority, int):
             raise InputError(f"priority = {self.priority!r}; expected a whole number")
         if self.patience is not None:
@@ -102,6 +113,36 @@ class Queue:
                 )
             values.setflags(write=False)
             object.__setattr__(self, "patience", values)
+
+    def _check_sessions(self) -> None:
+        """Check ``max_sessions`` and ``session_speed`` (chat only); fill the speed default."""
+        k = self.max_sessions
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise InputError(f"max_sessions = {k!r}; must be a whole number >= 1")
+        if self.channel != "chat":
+            if k != 1 or self.session_speed is not None:
+                key = "max_sessions" if k != 1 else "session_speed"
+                raise InputError(f"{key}: for chat queues only; this queue is {self.channel}")
+            object.__setattr__(self, "session_speed", (1.0,))
+            return
+        speed = (1.0,) * k if self.session_speed is None else tuple(self.session_speed)
+        if len(speed) != k:
+            raise InputError(
+                f"session_speed = {list(speed)!r}; give {k} speeds, one for 1 to "
+                f"max_sessions = {k} sessions open"
+            )
+        for m, value in enumerate(speed):
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if not (ok and 0.0 < value <= 1.0):
+                raise InputError(
+                    f"session_speed[{m}] = {value!r}; a speed is in (0, 1] (1: full speed)"
+                )
+            if m and value > speed[m - 1]:
+                raise InputError(
+                    f"session_speed[{m}] = {value!r} > session_speed[{m - 1}] = "
+                    f"{speed[m - 1]!r}; sessions cannot speed up as more open"
+                )
+        object.__setattr__(self, "session_speed", tuple(float(v) for v in speed))
 
 
 @dataclass(frozen=True)
@@ -237,6 +278,19 @@ class Center:
         for queue in self.queues:
             if not any(queue.name in group.skills for group in self.groups):
                 raise InputError(f"queue {queue.name!r} is served by no group; add it to skills")
+        by_name = {q.name: q for q in self.queues}
+        for g, group in enumerate(self.groups):
+            chats = [by_name[s] for s in group.skills if by_name[s].channel == "chat"]
+            for other in chats[1:]:
+                if (other.max_sessions, other.session_speed) != (
+                    chats[0].max_sessions,
+                    chats[0].session_speed,
+                ):
+                    raise InputError(
+                        f"groups[{g}] ({group.name}).skills: chat queues {chats[0].name!r} and "
+                        f"{other.name!r} differ in max_sessions or session_speed; a group's "
+                        "chat queues must share them"
+                    )
         first = self.queues[0].forecast
         for q, queue in enumerate(self.queues[1:], start=1):
             fc = queue.forecast
@@ -283,6 +337,14 @@ class Center:
             has_dates=first.has_dates,
             source=" + ".join(q.forecast.source for q in self.queues if q.forecast.source),
         )
+
+    def sessions(self, group: int) -> tuple[int, tuple[float, ...]]:
+        """``(max_sessions, session_speed)`` of ``group``'s chat queues; ``(1, (1.0,))`` if none."""
+        for skill in self.groups[group].skills:
+            queue = self.queues[self.queue_names.index(skill)]
+            if queue.channel == "chat":
+                return queue.max_sessions, tuple(queue.session_speed or (1.0,))
+        return 1, (1.0,)
 
     def agents(self, group: int) -> NDArray[np.int64] | None:
         """Agents per interval of ``group`` (index in file order); None if it has shifts only."""

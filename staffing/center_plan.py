@@ -585,6 +585,12 @@ def _check(scenario: Scenario) -> Center:
             "on a center's headcount are not planned yet (they would bind each group alone); "
             "drop them"
         )
+    chat = [q.name for q in center.queues if q.channel != "voice"]
+    if chat:
+        raise InputError(
+            f"{scenario.path}: queue {chat[0]!r} is a chat queue: planning chat is not "
+            "available yet; give its groups fixed agents and run staffing simulate"
+        )
     if not any((q.forecast.calls > 0).any() for q in center.queues):
         raise InputError(f"{scenario.path}: no queue has calls in any interval; nothing to staff")
     return center

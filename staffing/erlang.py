@@ -32,6 +32,9 @@ References
    doi:10.1287/msom.5.2.79.16071
 .. [6] D. L. Jagerman, "Some properties of the Erlang loss function", Bell System Technical
    Journal 53(3), 525-551, 1974. doi:10.1002/j.1538-7305.1974.tb02756.x
+.. [7] T. Tezcan and J. Zhang, "Routing and staffing in customer service chat systems with
+   impatient customers", Operations Research 62(4), 943-956, 2014.
+   doi:10.1287/opre.2014.1284
 """
 
 from collections.abc import Callable
@@ -757,3 +760,115 @@ def required_agents(
     if scalar:
         return float(result) if fractional else int(result)
     return result
+
+
+# --------------------------------------------------------------------------- chat
+
+
+def _chat_servers(max_sessions: int, session_speed: ArrayLike | None) -> tuple[int, float]:
+    """Check a chat queue's sessions; return ``(k, speed with k open)``."""
+    if isinstance(max_sessions, bool) or not isinstance(max_sessions, int) or max_sessions < 1:
+        raise InputError(f"max_sessions = {max_sessions!r}; must be a whole number >= 1")
+    if session_speed is None:
+        return max_sessions, 1.0
+    speed = np.asarray(session_speed, dtype=float)
+    if speed.shape != (max_sessions,):
+        raise InputError(
+            f"session_speed: {speed.size} speeds for max_sessions = {max_sessions}; give one "
+            "per number of sessions open"
+        )
+    if not ((speed > 0).all() and (speed <= 1).all() and (np.diff(speed) <= 0).all()):
+        raise InputError(
+            f"session_speed = {speed.tolist()}; speeds are in (0, 1] and non-increasing"
+        )
+    return max_sessions, float(speed[-1])
+
+
+def chat_kpis(
+    chats: ArrayLike,
+    aht: ArrayLike,
+    agents: ArrayLike,
+    max_sessions: int,
+    *,
+    session_speed: ArrayLike | None = None,
+    interval: ArrayLike = 1800,
+    threshold: ArrayLike = 20,
+    patience: ArrayLike | None = None,
+) -> ErlangKPIs:
+    r"""Stationary KPIs of a chat queue: ``agents`` agents holding up to ``max_sessions`` each.
+
+    With every session at full speed (``session_speed`` None or all 1) this is exact: a
+    session is served at rate ``1 / aht`` whatever else is open, so the ``N`` agents'
+    ``k`` slots are ``N k`` servers of one M/M/(N k)+M queue (Tezcan & Zhang 2014), i.e.
+    :func:`kpis` with ``N k`` agents. With slowdown, the effective-handle-time method:
+    every slot is a server of mean service time ``aht / s_k`` (``s_k`` the speed with
+    ``k`` open). This is exact in the states where chats wait (every slot open, each
+    session at ``s_k``) and slower than the truth below them, so its waits are upper
+    bounds in the queue's birth-death picture: a conservative planning figure; the
+    simulation (:func:`staffing.simulation.center_run.simulate_center`) refines it.
+
+    Parameters
+    ----------
+    chats : array_like
+        Chats offered in the interval, ``>= 0``.
+    aht : array_like
+        Handle time of a chat at full speed [s] (one session open).
+    agents : array_like
+        Agents in chat, ``>= 0``.
+    max_sessions : int
+        Sessions an agent holds at once, ``k >= 1``.
+    session_speed : array_like or None
+        Speed of each session with 1, ..., ``k`` open, in (0, 1], non-increasing; None:
+        all 1.
+    interval, threshold, patience
+        As :func:`kpis` [s].
+
+    Returns
+    -------
+    ErlangKPIs
+        As :func:`kpis`; ``occupancy`` is that of the slots (sessions open over ``N k``).
+    """
+    k, slowest = _chat_servers(max_sessions, session_speed)
+    return kpis(
+        chats,
+        np.asarray(aht, dtype=float) / slowest,
+        np.asarray(agents, dtype=float) * k,
+        interval=interval,
+        threshold=threshold,
+        patience=patience,
+    )
+
+
+def chat_required_agents(
+    chats: ArrayLike,
+    aht: ArrayLike,
+    max_sessions: int,
+    *,
+    session_speed: ArrayLike | None = None,
+    interval: ArrayLike = 1800,
+    service_level: float | None = 0.8,
+    threshold: ArrayLike = 20,
+    asa: float | None = None,
+    abandon_rate: float | None = None,
+    patience: ArrayLike | None = None,
+) -> NDArray[np.int64] | int:
+    """Smallest number of chat agents meeting every target given (see :func:`chat_kpis`).
+
+    The smallest number of slots :func:`required_agents` finds for the M/M/(N k)+M queue
+    (exact at full speed, effective handle time ``aht / s_k`` otherwise), rounded up to
+    whole agents of ``max_sessions`` slots: ``ceil(slots / k)``. Targets and units are
+    those of :func:`required_agents`.
+    """
+    k, slowest = _chat_servers(max_sessions, session_speed)
+    slots = required_agents(
+        chats,
+        np.asarray(aht, dtype=float) / slowest,
+        interval=interval,
+        service_level=service_level,
+        threshold=threshold,
+        asa=asa,
+        abandon_rate=abandon_rate,
+        patience=patience,
+    )
+    agents = -(-np.asarray(slots, dtype=np.int64) // k)
+    return int(agents) if np.ndim(agents) == 0 else agents

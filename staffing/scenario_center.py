@@ -3,7 +3,8 @@
 The multi-queue keys of DESIGN.md section 8, read for :func:`staffing.scenario.load_scenario`
 with its table reader, so every message names the file and key: a queue's own
 ``patience``, ``handle_*`` and ``targets`` override the file's ``[callers]`` and
-``[targets]``; a forecast may carry a ``patience`` column; ``channel`` is ``voice`` for now.
+``[targets]``; a forecast may carry a ``patience`` column; ``channel`` is ``voice`` or
+``chat`` (with ``max_sessions`` and ``session_speed``); email comes later.
 """
 
 import math
@@ -26,8 +27,6 @@ _QUEUE_CALLERS = (
     "handle_cv",
 )
 _LATER = {
-    "max_sessions": "chat",
-    "session_speed": "chat",
     "deadline": "email",
     "backlog": "email",
 }
@@ -81,15 +80,28 @@ def _queue(
     channel = r.text("channel", "voice")
     if channel not in CHANNELS:
         raise InputError(
-            f"{r.field('channel')} = {channel!r}; only voice queues are simulated for now "
-            "(chat and email come in a later version)"
+            f"{r.field('channel')} = {channel!r}; choose voice or chat (email comes in a "
+            "later version)"
         )
     for key, kind in _LATER.items():
         if r.has(key):
             raise InputError(
-                f"{r.field(key)}: for {kind} queues, which come in a later version; a voice "
-                "queue has no such key"
+                f"{r.field(key)}: for {kind} queues, which come in a later version; a "
+                f"{channel} queue has no such key"
             )
+    for key in ("max_sessions", "session_speed"):
+        if r.has(key) and channel != "chat":
+            raise InputError(f'{r.field(key)}: for chat queues only; add channel = "chat"')
+    max_sessions = r.number("max_sessions", 1, low=1, whole=True)
+    speed = r.table.get("session_speed")
+    if speed is not None and not (
+        isinstance(speed, list)
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in speed)
+    ):
+        raise InputError(
+            f"{r.field('session_speed')} = {speed!r}; expected a list of speeds in (0, 1], "
+            "one per number of sessions open, e.g. [1.0, 0.85, 0.7]"
+        )
     csv = r.text("forecast")
     if csv is None:
         raise InputError(f"{r.field('forecast')} is missing; name the queue's forecast CSV")
@@ -117,6 +129,8 @@ def _queue(
         priority=int(priority),
         channel=channel,
         patience=_patience_column(folder / csv, forecast),
+        max_sessions=int(max_sessions),
+        session_speed=None if speed is None else tuple(float(v) for v in speed),
     )
 
 

@@ -103,8 +103,30 @@ def test_the_bundled_bank_example_loads():
 @pytest.mark.parametrize(
     ("sales", "group", "message"),
     [
-        ('channel = "chat"', "", "queues[0].channel = 'chat'; only voice queues"),
-        ("max_sessions = 3", "", "queues[0].max_sessions: for chat queues"),
+        ('channel = "email"', "", "queues[0].channel = 'email'; choose voice or chat"),
+        ("max_sessions = 3", "", "queues[0].max_sessions: for chat queues only"),
+        ("session_speed = [1.0]", "", "queues[0].session_speed: for chat queues only"),
+        ('channel = "chat"\nmax_sessions = 0', "", "queues[0].max_sessions = 0; expected a whole"),
+        (
+            'channel = "chat"\nmax_sessions = 2\nsession_speed = [1.0]',
+            "",
+            "queues[0].session_speed = [1.0]; give 2 speeds",
+        ),
+        (
+            'channel = "chat"\nmax_sessions = 2\nsession_speed = [0.8, 0.9]',
+            "",
+            "session_speed[1] = 0.9 > session_speed[0] = 0.8; sessions cannot speed up",
+        ),
+        (
+            'channel = "chat"\nmax_sessions = 2\nsession_speed = [1.0, 0]',
+            "",
+            "session_speed[1] = 0.0; a speed is in (0, 1]",
+        ),
+        (
+            'channel = "chat"\nsession_speed = "fast"',
+            "",
+            "queues[0].session_speed = 'fast'; expected a list of speeds",
+        ),
         ('deadline = "24h"', "", "queues[0].deadline: for email queues"),
         ("priority = 1.5", "", "queues[0].priority = 1.5; expected a whole number"),
         ("colour = 1", "", "queues[0].colour is not a known key"),
@@ -197,8 +219,18 @@ def _forecast(calls, start="2026-03-03T08:00"):
 
 def test_center_checks_in_code_name_the_value():
     q = Queue("a", _forecast([10, 10]))
-    with pytest.raises(InputError, match="only voice queues"):
+    with pytest.raises(InputError, match="choose voice or chat"):
         Queue("b", _forecast([1]), channel="email")
+    with pytest.raises(InputError, match="max_sessions: for chat queues only"):
+        Queue("b", _forecast([1]), max_sessions=2)
+    chat = Queue("c", _forecast([1, 1]), channel="chat", max_sessions=3)
+    assert chat.session_speed == (1.0, 1.0, 1.0)  # full speed unless given
+    other = Queue("d", _forecast([1, 1]), channel="chat", max_sessions=2)
+    with pytest.raises(InputError, match="chat queues 'c' and 'd' differ in max_sessions"):
+        Center((q, chat, other), (Group("g", ("a", "c", "d"), agents=1),))
+    center = Center((q, chat), (Group("g", ("a", "c"), agents=1), Group("v", ("a",), agents=1)))
+    assert center.sessions(0) == (3, (1.0, 1.0, 1.0))
+    assert center.sessions(1) == (1, (1.0,))
     with pytest.raises(InputError, match=r"patience\[1\] = -1"):
         Queue("b", _forecast([1, 1]), patience=np.array([10.0, -1.0]))
     with pytest.raises(InputError, match=r"queues\[1\].name = 'a'; names must be unique"):

@@ -353,3 +353,11 @@ starts = {{ from = "09:00", to = "09:00", every = "30min" }}
     assert err.count("\n") == 1
     assert f"{tmp_path / 's.toml'}: {message}" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_chat_queue_is_not_planned_yet(capsys):
+    # chat queues simulate (tests/test_center_chat.py); planning them is refused in one line
+    path = Path(__file__).resolve().parent.parent / "simulations" / "bank_center_chat.toml"
+    assert main(["plan", str(path), "--out", "unused"]) == 2
+    err = capsys.readouterr().err
+    assert "queue 'chat' is a chat queue: planning chat is not available yet" in err

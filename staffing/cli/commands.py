@@ -358,6 +358,9 @@ def _simulate_scenario(args: argparse.Namespace) -> int:
     print(term.render(*term.queue_rows(result)))
     print()
     print(term.render(*term.group_rows(result)))
+    if len(result.chat):
+        print("\nchat: sessions open per agent in chat, and the share of time at each number")
+        print(term.render(*term.chat_rows(result)))
     print("\ncost per contact (groups' paid hours shared by their handle time; no fixed costs)")
     print(term.render(*term.cost_rows(result, center, scenario.costs)))
     _replaced(folder)

@@ -5,8 +5,10 @@ and ``groups.csv`` (a row per group) with the contract's columns, ``intervals.cs
 per-interval KPIs with a ``queue`` column), ``days.csv`` (per queue and calendar day), and
 charts per queue (``queues_service_level.png``, ``queues_waits.png``) and per group
 (``groups_occupancy.png``), and ``costs.csv`` (cost per contact per queue, groups' costs
-shared by their handle time). Shares are drawn in percent, waits in seconds; undefined values
-(no contact in an interval) are left blank, never written as NaN.
+shared by their handle time), and with chat queues ``chat.csv`` (concurrency and the
+share of time at 0, 1, ..., k sessions per chat queue). Shares are drawn in percent, waits
+in seconds; undefined values (no contact in an interval) are left blank, never written as
+NaN.
 """
 
 from pathlib import Path
@@ -36,11 +38,14 @@ def write_center_report(
     """Write the tables and charts of a simulated center into ``folder``; return the paths."""
     folder = Path(folder)
     paths = []
-    for name, frame in (
+    tables = [
         ("queues.csv", result.queues),
         ("groups.csv", result.groups),
         ("costs.csv", result.costs(center, costs)),
-    ):
+    ]
+    if len(result.chat):
+        tables.append(("chat.csv", result.chat))
+    for name, frame in tables:
         path = folder / name
         frame.to_csv(path, index=False, float_format="%.6g")
         paths.append(path)

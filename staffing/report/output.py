@@ -73,6 +73,7 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
         "intervals.csv",
         "days.csv",
         "costs.csv",
+        "chat.csv",
         "queues_service_level.png",
         "queues_waits.png",
         "groups_occupancy.png",

@@ -413,6 +413,25 @@ def queue_rows(result: "CenterResult") -> tuple[list[list[str]], list[str]]:
     return rows, header
 
 
+def chat_rows(result: "CenterResult") -> tuple[list[list[str]], list[str]]:
+    """Rows and header of the chat-concurrency table (a row per chat queue)."""
+    frame = result.chat
+    shares = [c for c in frame.columns if c.startswith("sessions_")]
+    header = ["chat queue", "max sessions", "concurrency", "occupancy"]
+    header += [f"at {c.removeprefix('sessions_')}" for c in shares]
+    rows = [
+        [
+            str(r["queue"]),
+            str(int(r["max_sessions"])),
+            with_ci(r["concurrency"], r["concurrency_hw"], lambda v: number(v, ",.2f")),
+            pct(r["occupancy"]),
+            *(pct(r[c]) for c in shares),
+        ]
+        for _, r in frame.iterrows()
+    ]
+    return rows, header
+
+
 def group_rows(result: "CenterResult") -> tuple[list[list[str]], list[str]]:
     """Rows and header of the per-group table shown on the terminal."""
     frame = result.groups

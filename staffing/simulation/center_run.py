@@ -13,14 +13,25 @@ and per day, each as a mean over replications with its Student-t 95 % half-width
 2015, section 9.4.1). A queue's ``occupancy`` is that of the groups serving it (their
 handle time on every queue over their time on the phones).
 
+Chat queues (:class:`staffing.center.Queue` with ``channel = "chat"``): an agent is busy
+while any session (or call) is open, so a group's busy time is the union of its agents'
+contacts, not the sum of their handle times; ``chat`` adds, per chat queue over the groups
+serving it, the mean concurrency (sessions open per agent with any open, the time-average
+of Tezcan & Zhang 2014) and the share of on-phone time at 0, 1, ..., k sessions. A chat
+contact's share of a group's handle hours (for the cost per contact) is its work at full
+speed, handle time times the group's factor.
+
 References
 ----------
 .. [1] A. M. Law, Simulation Modeling and Analysis, 5th ed., McGraw-Hill, 2015.
+.. [2] T. Tezcan and J. Zhang, "Routing and staffing in customer service chat systems with
+   impatient customers", Operations Research 62(4), 943-956, 2014.
 """
 
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 
 import numpy as np
 import pandas as pd
@@ -82,6 +93,12 @@ class CenterResult:
         Mean handle time per replication [h], a row per group, a column per queue.
     paid_hours : pandas.Series
         Mean paid time per replication [h] by group (overruns included).
+    chat : pandas.DataFrame
+        A row per chat queue (none without): ``queue, max_sessions, concurrency,
+        concurrency_hw, occupancy``, then ``sessions_0`` ... ``sessions_K`` (K the largest
+        ``max_sessions``): the share of the serving groups' on-phone time with that many
+        sessions open (0 beyond a queue's own ``max_sessions``); ``concurrency`` is the
+        mean number open while at least one is, ``_hw`` its 95 % half-width.
     callers, outcomes : list or None
         Every replication's contacts and outcome, if ``keep_records`` was set.
     """
@@ -94,6 +111,7 @@ class CenterResult:
     replications: dict[str, dict[str, FloatArray]]
     handle_hours: pd.DataFrame
     paid_hours: pd.Series
+    chat: pd.DataFrame = dataclass_field(default_factory=pd.DataFrame)
     callers: list[Callers] | None = None
     outcomes: list[CenterOutcome] | None = None
 
@@ -317,6 +335,8 @@ class _Reduced:
     group_days: list[tuple[float, float, float]]
     handled: FloatArray
     """Handle time per group and queue [agent-seconds]."""
+    sessions: FloatArray
+    """Per group: its agents' time with 1, ..., K chat sessions open [agent-seconds]."""
 
 
 def _reduce(setup: _Setup, callers: Callers, outcome: CenterOutcome) -> _Reduced:
@@ -327,16 +347,40 @@ def _reduce(setup: _Setup, callers: Callers, outcome: CenterOutcome) -> _Reduced
     factor = np.nan_to_num(routing.factor, nan=1.0)
     handled = np.where(answered, callers.handle * factor[np.maximum(group, 0), callers.queue], 0.0)
     begin = callers.arrival + outcome.wait
+    groups, queues = routing.shape
+    assert routing.chat is not None
+    has_chat = bool(routing.chat.any())
+    sessions = np.zeros((groups, _max_sessions(routing) + 1))
     group_sums, group_days = [], []
     for g, windows in enumerate(setup.per_group):
         mine = group == g
-        busy = kpis.time_in_bins(
-            begin[mine],
-            begin[mine] + handled[mine],
-            np.ones(int(mine.sum())),
-            grid.start,
-            grid.length,
-        )
+        if has_chat:
+            assert outcome.end is not None
+            start, stop, level, sessions[g] = _open_profile(
+                outcome.agent[mine],
+                begin[mine],
+                outcome.end[mine],
+                routing.chat[callers.queue[mine]],
+                sessions.shape[1] - 1,
+            )
+            busy_segments = level > 0
+            busy = kpis.time_in_bins(
+                start[busy_segments],
+                stop[busy_segments],
+                np.ones(int(busy_segments.sum())),
+                grid.start,
+                grid.length,
+            )
+            busy_day = float((stop[busy_segments] - start[busy_segments]).sum())
+        else:
+            busy = kpis.time_in_bins(
+                begin[mine],
+                begin[mine] + handled[mine],
+                np.ones(int(mine.sum())),
+                grid.start,
+                grid.length,
+            )
+            busy_day = float(handled[mine].sum())
         seg = outcome.logged[routing.group_of[outcome.logged_agent] == g]
         logged = kpis.time_in_bins(seg[:, 0], seg[:, 1], np.ones(len(seg)), grid.start, grid.length)
         _, _, on, off, _ = windows.flat
@@ -349,7 +393,7 @@ def _reduce(setup: _Setup, callers: Callers, outcome: CenterOutcome) -> _Reduced
         logged_day = float((seg[:, 1] - seg[:, 0]).sum())
         paid_day = float(((paid_rows[:, 1] - paid_rows[:, 0]) * paid_rows[:, 2]).sum())
         paid_day += max(logged_day - float((off - on).sum()), 0.0)
-        group_days.append((float(handled[mine].sum()), logged_day, paid_day))
+        group_days.append((busy_day, logged_day, paid_day))
     queue_sums, queue_days = {}, {}
     names = setup.center.queue_names
     served = routing.preference >= 0
@@ -376,12 +420,41 @@ def _reduce(setup: _Setup, callers: Callers, outcome: CenterOutcome) -> _Reduced
         day_time = [sum(group_days[g][k] for g in serving) for k in range(3)]
         queue_sums[name] = sums
         queue_days[name] = kpis.day_sums(sums, *day_time)
-    groups, queues = routing.shape
     cell = np.maximum(group, 0) * queues + callers.queue
     per_cell = np.bincount(cell[answered], weights=handled[answered], minlength=groups * queues)
     return _Reduced(
-        queue_sums, queue_days, group_sums, group_days, per_cell.reshape(groups, queues)
+        queue_sums, queue_days, group_sums, group_days, per_cell.reshape(groups, queues), sessions
     )
+
+
+def _max_sessions(routing: Routing) -> int:
+    return max(routing.sessions(g) for g in range(routing.shape[0]))
+
+
+def _open_profile(
+    agent: np.ndarray, begin: FloatArray, end: FloatArray, chat: np.ndarray, k: int
+) -> tuple[FloatArray, FloatArray, np.ndarray, FloatArray]:
+    """Contacts open per agent over time, from each answered contact's begin and end [s].
+
+    Returns the segments ``[start, stop)`` between an agent's consecutive openings and
+    closings with the contacts open in each (calls and sessions: busy if > 0), and the
+    agent-seconds with 1, ..., ``k`` chat sessions open (entry 0 left 0).
+    """
+    times = np.concatenate([begin, end])
+    step = np.concatenate([np.ones(begin.size), -np.ones(end.size)])
+    chat_step = step * np.concatenate([chat, chat])
+    who = np.concatenate([agent, agent])
+    order = np.lexsort((times, who))
+    times, step, chat_step, who = times[order], step[order], chat_step[order], who[order]
+    # each agent's steps sum to 0, so running sums over the sorted steps are per agent
+    level = np.rint(np.cumsum(step)).astype(np.int64)
+    chat_level = np.rint(np.cumsum(chat_step)).astype(np.int64)
+    same = who[1:] == who[:-1] if who.size else np.zeros(0, dtype=bool)
+    start, stop = times[:-1][same], times[1:][same]
+    level, chat_level = level[:-1][same], chat_level[:-1][same]
+    at = np.bincount(np.minimum(chat_level, k), weights=stop - start, minlength=k + 1)
+    at[0] = 0.0
+    return start, stop, level, at
 
 
 def _all_in_time(
@@ -484,6 +557,7 @@ def _tables(setup: _Setup, reduced: list[_Reduced], keep_records: bool, reps: li
             frame[f"{k}_ci"] = half
         group_frames.append(frame)
     return CenterResult(
+        chat=_chat_table(setup, reduced, queues),
         queues=queues,
         groups=pd.DataFrame(group_rows, columns=["group", "agents", "occupancy", "utilization"]),
         intervals=pd.concat(interval_frames, ignore_index=True),
@@ -505,6 +579,37 @@ def _tables(setup: _Setup, reduced: list[_Reduced], keep_records: bool, reps: li
         callers=[rep[1] for rep in reps] if keep_records else None,
         outcomes=[rep[2] for rep in reps] if keep_records else None,
     )
+
+
+def _chat_table(setup: _Setup, reduced: list[_Reduced], queues: pd.DataFrame) -> pd.DataFrame:
+    """Concurrency of each chat queue's serving groups (DESIGN.md section 4, issue 12)."""
+    center, routing = setup.center, setup.routing
+    k = _max_sessions(routing)
+    columns = ["queue", "max_sessions", "concurrency", "concurrency_hw", "occupancy"]
+    columns += [f"sessions_{m}" for m in range(k + 1)]
+    occupancy = queues.set_index("queue")["occupancy"]
+    rows = []
+    for q, queue in enumerate(center.queues):
+        if queue.channel != "chat":
+            continue
+        serving = np.flatnonzero(routing.preference[:, q] >= 0)
+        at = np.array([r.sessions[serving].sum(axis=0) for r in reduced])
+        logged = np.array([sum(r.group_days[g][1] for g in serving) for r in reduced])
+        levels = np.arange(k + 1)
+        busy = at[:, 1:].sum(axis=1)
+        mean, half = kpis.confidence(_ratio(at @ levels, busy))
+        at[:, 0] = logged - busy
+        share = _ratio(at, logged[:, None])
+        row = {
+            "queue": queue.name,
+            "max_sessions": queue.max_sessions,
+            "concurrency": float(mean),
+            "concurrency_hw": float(half),
+            "occupancy": float(occupancy[queue.name]),
+        }
+        row |= {f"sessions_{m}": float(np.nanmean(share[:, m])) for m in range(k + 1)}
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _ratio(num: FloatArray, den: FloatArray) -> FloatArray:

@@ -18,6 +18,12 @@ its next contact still waiting (the SimPy engine sets a timer per contact): cont
 answered before their instant cost no event. Arrivals are read in order from the callers'
 arrays and come after the events of their instant. Each contact costs a few heap
 operations, O(log agents + log waiting).
+
+Chat (rules 6 to 9 of ``Routing``): an agent in chat keeps its open sessions (contact and
+remaining work) in a row of slots, brought up to date whenever their number changes, and
+one pending end event at the instant its least-work session ends (``due``; an end event
+whose instant is no longer due is stale and skipped). A chat finds an agent with a free
+slot by a scan of its group's agents in chat (idle agents, in the heap, come first).
 """
 
 from dataclasses import replace
@@ -39,7 +45,7 @@ from staffing.simulation.model import (
 _CALL_END, _WINDOW_END, _WINDOW_OPEN, _OVERFLOW = 0, 1, 2, 3
 _SHIFT = 40  # an event's key: kind << _SHIFT | id
 _MASK = (1 << _SHIFT) - 1
-_AWAY, _IDLE, _BUSY = 0, 1, 2
+_AWAY, _IDLE, _BUSY, _CHAT = 0, 1, 2, 3
 
 
 @njit(cache=True)
@@ -151,6 +157,100 @@ def _idle_remove(ht, ha, pos, base, size, k):
     return size
 
 
+@njit(cache=True)
+def _up_to_date(j, t, n_open, rem, updated, speed_g):
+    """Take the work done since the last change off agent ``j``'s open sessions."""
+    m = n_open[j]
+    if m > 0:
+        done = (t - updated[j]) * speed_g[m - 1]
+        for k in range(m):
+            rem[j, k] -= done
+    updated[j] = t
+
+
+@njit(cache=True)
+def _open(j, i, t, work, n_open, slot, rem, updated, steady, speed_g):
+    """Open contact ``i``'s session of ``work`` seconds on agent ``j`` at ``t`` (rule 7)."""
+    _up_to_date(j, t, n_open, rem, updated, speed_g)
+    m = n_open[j]
+    slot[j, m] = i
+    rem[j, m] = work
+    n_open[j] = m + 1
+    steady[j] = t
+
+
+@njit(cache=True)
+def _next_end(j, t, n_open, rem, speed_g):
+    """When agent ``j``'s first session to end ends, with the work as of ``t``."""
+    m = n_open[j]
+    first = 0
+    for k in range(1, m):
+        if rem[j, k] < rem[j, first]:
+            first = k
+    return t + rem[j, first] / speed_g[m - 1]
+
+
+@njit(cache=True)
+def _with_slot(g, t, g_base, g_end, state, n_open, steady, window, off, slots):
+    """Group ``g``'s agent in chat with a free slot and fewest sessions (rule 8); -1: none."""
+    best = -1
+    for j in range(g_base[g], g_end[g]):
+        m = n_open[j]
+        if not (state[j] == _CHAT and m < slots[g] and t < off[window[j]]):
+            continue
+        if best < 0 or m < n_open[best] or (m == n_open[best] and steady[j] < steady[best]):
+            best = j
+    return best
+
+
+@njit(cache=True)
+def _pick(
+    g,
+    j,
+    t,
+    chat_only,
+    sk_ptr,
+    sk_q,
+    chat,
+    head,
+    tail,
+    q_order,
+    status,
+    wait,
+    arrival,
+    patience,
+    delay,
+    priority,
+    agent_of,
+):
+    """Answer the contact a freed agent ``j`` takes now (rule 3); -1: none."""
+    best = -1
+    best_q = -1
+    for s in range(sk_ptr[g], sk_ptr[g + 1]):
+        q = sk_q[s]
+        if chat_only and not chat[q]:
+            continue
+        while head[q] < tail[q] and (
+            status[q_order[head[q]]] != WAITING
+            or _gone(q_order[head[q]], t, arrival, patience, status, wait)
+        ):
+            head[q] += 1
+        if head[q] == tail[q]:
+            continue
+        i = q_order[head[q]]
+        if arrival[i] + delay[g, q] > t:
+            continue
+        if best < 0 or (priority[q] == priority[best_q] and arrival[i] < arrival[best]):
+            best = i
+            best_q = q
+    if best >= 0:
+        head[best_q] += 1
+        status[best] = ANSWERED
+        wait[best] = t - arrival[best]
+        agent_of[best] = j
+    return best
+
+
 @njit(cache=True, nogil=True)
 def _run(
     arrival,
@@ -167,9 +267,13 @@ def _run(
     win_agent,
     group_of,
     g_base,
+    g_end,
     delay,
     factor,
     priority,
+    chat,
+    speed,
+    slots,
     sk_ptr,
     sk_q,
     im_ptr,
@@ -182,6 +286,7 @@ def _run(
     groups, queues = delay.shape
     status = np.zeros(n, dtype=np.int8)
     wait = np.zeros(n)
+    end = np.full(n, np.nan)
     agent_of = np.full(n, -1, dtype=np.int64)
     head = q_ptr[:-1].copy()
     tail = q_ptr[:-1].copy()
@@ -192,11 +297,19 @@ def _run(
     ha = np.zeros(agents, dtype=np.int64)
     pos = np.full(agents, -1, dtype=np.int64)
     hsize = np.zeros(groups, dtype=np.int64)
+    # per agent: the instant its call or first session ends; open chat sessions (contact and
+    # remaining work), when that work was brought up to date, since when this many are open
+    due = np.full(agents, -1.0)
+    n_open = np.zeros(agents, dtype=np.int64)
+    slot = np.zeros((agents, speed.shape[1]), dtype=np.int64)
+    rem = np.zeros((agents, speed.shape[1]))
+    updated = np.zeros(agents)
+    steady = np.zeros(agents)
     # per (queue, group) pair with an overflow delay: the next contact whose overflow
     # instant is due, and whether an event is pending for it
     front = np.zeros(queues * groups, dtype=np.int64)
     pending = np.zeros(queues * groups, dtype=np.bool_)
-    capacity = 3 * agents + n + queues * groups + 8
+    capacity = 3 * agents + 2 * n + queues * groups + 8
     ev_t = np.zeros(capacity)
     ev_k = np.zeros(capacity, dtype=np.int64)
     esize = 0
@@ -218,6 +331,54 @@ def _run(
             j = -1
             if kind == _CALL_END:
                 j = ident
+                if t != due[j]:
+                    continue  # a chat agent's end instant moved when a session opened
+                due[j] = -1.0
+                if state[j] == _CHAT:
+                    # the session of least remaining work ends (rule 7)
+                    g = group_of[j]
+                    _up_to_date(j, t, n_open, rem, updated, speed[g])
+                    m = n_open[j]
+                    k = 0
+                    for x in range(1, m):
+                        if rem[j, x] < rem[j, k]:
+                            k = x
+                    end[slot[j, k]] = t
+                    for x in range(k, m - 1):
+                        slot[j, x] = slot[j, x + 1]
+                        rem[j, x] = rem[j, x + 1]
+                    n_open[j] = m - 1
+                    steady[j] = t
+                    if n_open[j] > 0:
+                        w = window[j]
+                        if t < off[w] or stays[w]:
+                            while n_open[j] < slots[g]:  # rule 9: fill the free slots
+                                i = _pick(
+                                    g,
+                                    j,
+                                    t,
+                                    True,
+                                    sk_ptr,
+                                    sk_q,
+                                    chat,
+                                    head,
+                                    tail,
+                                    q_order,
+                                    status,
+                                    wait,
+                                    arrival,
+                                    patience,
+                                    delay,
+                                    priority,
+                                    agent_of,
+                                )
+                                if i < 0:
+                                    break
+                                work = handle[i] * factor[g, queue[i]]
+                                _open(j, i, t, work, n_open, slot, rem, updated, steady, speed[g])
+                        due[j] = _next_end(j, t, n_open, rem, speed[g])
+                        esize = _ev_push(ev_t, ev_k, esize, due[j], (_CALL_END << _SHIFT) | j)
+                        continue
             elif kind == _WINDOW_OPEN:
                 j = win_agent[ident]
                 seg_start[j] = t
@@ -232,7 +393,8 @@ def _run(
                 state[j] = _AWAY
             else:  # _OVERFLOW
                 # the overflow instants of pair (group g, queue q), in arrival order: each
-                # contact still waiting at its instant goes to an idle agent of g, if any
+                # contact still waiting at its instant goes to an idle agent of g (chat: or
+                # one with a free slot), if any
                 q = ident // groups
                 g = ident % groups
                 pending[ident] = False
@@ -246,17 +408,40 @@ def _run(
                     if arrival[i] + d > t:
                         break
                     f += 1
-                    if hsize[g] == 0:
+                    if hsize[g] > 0:
+                        j = ha[g_base[g]]
+                        hsize[g] = _idle_remove(ht, ha, pos, g_base[g], hsize[g], 0)
+                    elif chat[q]:
+                        j = _with_slot(
+                            g, t, g_base, g_end, state, n_open, steady, window, off, slots
+                        )
+                        if j < 0:
+                            continue  # it waits for a freed slot of g (rule 9)
+                    else:
                         continue  # it waits for a freed agent of g (rule 3)
-                    j = ha[g_base[g]]
-                    hsize[g] = _idle_remove(ht, ha, pos, g_base[g], hsize[g], 0)
                     status[i] = ANSWERED
                     wait[i] = t - arrival[i]
                     agent_of[i] = j
-                    state[j] = _BUSY
-                    esize = _ev_push(
-                        ev_t, ev_k, esize, t + handle[i] * factor[g, q], (_CALL_END << _SHIFT) | j
-                    )
+                    if chat[q]:
+                        state[j] = _CHAT
+                        _open(
+                            j,
+                            i,
+                            t,
+                            handle[i] * factor[g, q],
+                            n_open,
+                            slot,
+                            rem,
+                            updated,
+                            steady,
+                            speed[g],
+                        )
+                        due[j] = _next_end(j, t, n_open, rem, speed[g])
+                    else:
+                        state[j] = _BUSY
+                        due[j] = t + handle[i] * factor[g, q]
+                        end[i] = due[j]
+                    esize = _ev_push(ev_t, ev_k, esize, due[j], (_CALL_END << _SHIFT) | j)
                 front[ident] = f
                 if f < tail[q]:
                     pending[ident] = True
@@ -270,7 +455,8 @@ def _run(
             while True:
                 w = window[j]
                 if not leaving and not (t >= off[w] and not stays[w]):
-                    # rule 3: the contact this agent takes, if any
+                    # rule 3: the contact this agent takes, if any (as _pick, written out here:
+                    # the call costs the voice day a third of its speed)
                     best = -1
                     best_q = -1
                     for s in range(sk_ptr[g], sk_ptr[g + 1]):
@@ -295,14 +481,42 @@ def _run(
                         status[best] = ANSWERED
                         wait[best] = t - arrival[best]
                         agent_of[best] = j
-                        state[j] = _BUSY
-                        esize = _ev_push(
-                            ev_t,
-                            ev_k,
-                            esize,
-                            t + handle[best] * factor[g, best_q],
-                            (_CALL_END << _SHIFT) | j,
-                        )
+                    if best >= 0:
+                        q = queue[best]
+                        if chat[q]:
+                            state[j] = _CHAT
+                            work = handle[best] * factor[g, q]
+                            _open(j, best, t, work, n_open, slot, rem, updated, steady, speed[g])
+                            while n_open[j] < slots[g]:  # rule 9: fill the free slots
+                                i = _pick(
+                                    g,
+                                    j,
+                                    t,
+                                    True,
+                                    sk_ptr,
+                                    sk_q,
+                                    chat,
+                                    head,
+                                    tail,
+                                    q_order,
+                                    status,
+                                    wait,
+                                    arrival,
+                                    patience,
+                                    delay,
+                                    priority,
+                                    agent_of,
+                                )
+                                if i < 0:
+                                    break
+                                work = handle[i] * factor[g, queue[i]]
+                                _open(j, i, t, work, n_open, slot, rem, updated, steady, speed[g])
+                            due[j] = _next_end(j, t, n_open, rem, speed[g])
+                        else:
+                            state[j] = _BUSY
+                            due[j] = t + handle[best] * factor[g, q]
+                            end[best] = due[j]
+                        esize = _ev_push(ev_t, ev_k, esize, due[j], (_CALL_END << _SHIFT) | j)
                         break
                     if t < off[w]:
                         state[j] = _IDLE
@@ -342,17 +556,38 @@ def _run(
             answered = False
             for s in range(im_ptr[q], im_ptr[q + 1]):
                 g = im_g[s]
+                j = -1
                 if hsize[g] > 0:
                     j = ha[g_base[g]]
                     hsize[g] = _idle_remove(ht, ha, pos, g_base[g], hsize[g], 0)
-                    status[i] = ANSWERED
-                    agent_of[i] = j
-                    state[j] = _BUSY
-                    esize = _ev_push(
-                        ev_t, ev_k, esize, t + handle[i] * factor[g, q], (_CALL_END << _SHIFT) | j
+                elif chat[q]:
+                    j = _with_slot(g, t, g_base, g_end, state, n_open, steady, window, off, slots)
+                if j < 0:
+                    continue
+                status[i] = ANSWERED
+                agent_of[i] = j
+                if chat[q]:
+                    state[j] = _CHAT
+                    _open(
+                        j,
+                        i,
+                        t,
+                        handle[i] * factor[g, q],
+                        n_open,
+                        slot,
+                        rem,
+                        updated,
+                        steady,
+                        speed[g],
                     )
-                    answered = True
-                    break
+                    due[j] = _next_end(j, t, n_open, rem, speed[g])
+                else:
+                    state[j] = _BUSY
+                    due[j] = t + handle[i] * factor[g, q]
+                    end[i] = due[j]
+                esize = _ev_push(ev_t, ev_k, esize, due[j], (_CALL_END << _SHIFT) | j)
+                answered = True
+                break
             if answered:
                 continue
             for s in range(ov_ptr[q], ov_ptr[q + 1]):
@@ -369,7 +604,7 @@ def _run(
         if status[i] == WAITING and np.isfinite(patience[i]):
             status[i] = ABANDONED
             wait[i] = patience[i]
-    return status, wait, agent_of, logged[:n_logged], logged_agent[:n_logged]
+    return status, wait, agent_of, logged[:n_logged], logged_agent[:n_logged], end
 
 
 @njit(cache=True)
@@ -421,12 +656,13 @@ def run_center_day_fast(callers: Callers, agents: AgentWindows, routing: Routing
     first, last, on, off, stays = agents.flat
     win_agent = np.repeat(np.arange(first.size, dtype=np.int64), last - first + 1)
     g_base = np.searchsorted(group_of, np.arange(groups)).astype(np.int64)
+    g_end = np.searchsorted(group_of, np.arange(groups), side="right").astype(np.int64)
     queue = callers.queue
     q_order, q_ptr = _by_queue(queue, queues)
     sk_ptr, sk_q = _csr([routing.skills(g) for g in range(groups)])
     im_ptr, im_g = _csr([routing.immediate(q) for q in range(queues)])
     ov_ptr, ov_g = _csr([routing.overflow(q) for q in range(queues)])
-    status, wait, agent_of, logged, logged_agent = _run(
+    status, wait, agent_of, logged, logged_agent, end = _run(
         callers.arrival,
         callers.handle,
         callers.patience,
@@ -441,9 +677,13 @@ def run_center_day_fast(callers: Callers, agents: AgentWindows, routing: Routing
         win_agent,
         group_of,
         g_base,
+        g_end,
         np.nan_to_num(routing.delay, nan=np.inf),
         np.nan_to_num(routing.factor, nan=1.0),
         routing.priority,
+        routing.chat,
+        routing.speed,
+        np.array([routing.sessions(g) for g in range(groups)], dtype=np.int64),
         sk_ptr,
         sk_q,
         im_ptr,
@@ -452,7 +692,7 @@ def run_center_day_fast(callers: Callers, agents: AgentWindows, routing: Routing
         ov_g,
     )
     zero = np.zeros(queues)
-    out = close_center_day(callers, status, wait, agent_of, logged, logged_agent, zero, zero)
+    out = close_center_day(callers, status, wait, agent_of, logged, logged_agent, zero, zero, end)
     # hang-ups are found lazily (no event each), so the queue's time-integral is taken from
     # the waits: on the sample path they are equal (Little's law), as the SimPy engine's
     # measured integral shows

@@ -374,6 +374,12 @@ class Routing:
         Smaller is served first by an agent who can take several queues.
     group_of : ndarray of int, shape (agents,)
         Each agent's group.
+    chat : ndarray of bool, shape (queues,), optional
+        Which queues are chat (several sessions per agent); None: none.
+    speed : ndarray, shape (groups, k), optional
+        Per group, the speed of each open chat session when 1, ..., k are open (a group's
+        ``max_sessions`` is the number of its positive entries; the rest is 0); None: one
+        session at speed 1 for every group.
 
     Notes
     -----
@@ -396,6 +402,29 @@ class Routing:
        that ``stays``) it then goes on taking contacts it may take, and leaves when it finds
        none. An agent idle when its window ends leaves then.
 
+    Chat (queues with ``chat`` set; Tezcan & Zhang 2014 model agents with concurrent
+    sessions the same way):
+
+    6. An agent is idle, on a call, or in chat with ``m`` sessions open, ``1 <= m <= k``
+       (``k``: its group's ``max_sessions``). It takes a call only when idle (no session
+       open), and a chat only while it has no call and ``m < k``: voice and chat are
+       never mixed at one time.
+    7. With ``m`` sessions open, each progresses at ``speed[m - 1]``: a session's
+       remaining work (its handle time times the group's factor, at speed 1) falls by
+       ``speed[m - 1]`` per second, so it stretches as others open and shrinks as they
+       close. The session of least remaining work ends first (ties: the one opened
+       first).
+    8. An arriving chat (or one whose overflow delay ends) goes, in the group order of
+       rules 1 and 2, to the first group with an agent idle or with a free slot and still
+       in its window; within it, to the agent with the fewest sessions open (idle agents
+       first), then the one longest at that number (idle: idle longest), then the lowest
+       index.
+    9. When a session ends, an agent left with sessions open takes waiting chats by rule
+       3 among its chat queues, one per free slot; an agent left with none is freed as in
+       rule 3 (it may take a call, or chats until its slots are full). Past its window's
+       end it takes new sessions only at a closing time (``stays``), and leaves when its
+       last session ends and nothing it may take waits.
+
     Other coincidences (an arrival at the very instant a call ends, say) have probability
     zero with continuous draws.
     """
@@ -405,10 +434,20 @@ class Routing:
     preference: NDArray[np.int64]
     priority: NDArray[np.int64]
     group_of: NDArray[np.int64]
+    chat: NDArray[np.bool_] | None = None
+    speed: FloatArray | None = None
 
     def __post_init__(self) -> None:
         """Check shapes and values at the door."""
         groups, queues = self.delay.shape
+        chat = np.zeros(queues, dtype=np.bool_) if self.chat is None else np.asarray(self.chat)
+        speed = np.ones((groups, 1)) if self.speed is None else np.asarray(self.speed, float)
+        if chat.shape != (queues,) or speed.ndim != 2 or speed.shape[0] != groups:
+            raise InputError(f"routing: chat needs {queues} flags and speed {groups} rows")
+        if not ((speed[:, 0] > 0).all() and (speed <= 1).all() and (speed >= 0).all()):
+            raise InputError("routing: session speeds must be in (0, 1], 0 past max_sessions")
+        object.__setattr__(self, "chat", chat.astype(np.bool_))
+        object.__setattr__(self, "speed", speed)
         for name in ("factor", "preference"):
             if getattr(self, name).shape != (groups, queues):
                 raise InputError(f"routing: {name} must have shape ({groups}, {queues})")
@@ -430,12 +469,18 @@ class Routing:
     @classmethod
     def of(cls, center: Center, group_of: NDArray[np.int64]) -> "Routing":
         """Build the routing of ``center`` for agents whose groups are ``group_of``."""
+        per_group = [center.sessions(g)[1] for g in range(len(center.groups))]
+        speeds = np.zeros((len(per_group), max(len(s) for s in per_group)))
+        for g, speed in enumerate(per_group):
+            speeds[g, : len(speed)] = speed
         return cls(
             delay=center.matrix("delay"),
             factor=center.matrix("factor"),
             preference=center.preference(),
             priority=np.array([q.priority for q in center.queues], dtype=np.int64),
             group_of=np.asarray(group_of, dtype=np.int64),
+            chat=np.array([q.channel == "chat" for q in center.queues], dtype=np.bool_),
+            speed=speeds,
         )
 
     @property
@@ -452,6 +497,11 @@ class Routing:
         """Return the groups taking ``queue``'s contacts after a delay, by delay, group (rule 2)."""
         late = np.flatnonzero(self.delay[:, queue] > 0.0)
         return [int(g) for g in late[np.argsort(self.delay[late, queue], kind="stable")]]
+
+    def sessions(self, group: int) -> int:
+        """Chat sessions an agent of ``group`` may hold at once (its ``max_sessions``)."""
+        assert self.speed is not None
+        return int(np.count_nonzero(self.speed[group] > 0))
 
     def skills(self, group: int) -> list[int]:
         """Queues ``group`` serves, by priority then its preference order (rule 3)."""
@@ -475,6 +525,9 @@ class CenterOutcome:
     queue_area : ndarray, shape (queues,)
         Integral of the number of contacts waiting in each queue over the day
         [contact-seconds], measured in the engine (Little's law: the sum of waits).
+    end : ndarray or None
+        When each answered contact's service ended [s] (NaN if abandoned); for chat, the
+        end of its session, stretched by the other sessions open meanwhile.
     """
 
     status: NDArray[np.int8]
@@ -483,6 +536,7 @@ class CenterOutcome:
     logged: FloatArray
     logged_agent: NDArray[np.int64]
     queue_area: FloatArray
+    end: FloatArray | None = None
 
 
 def close_center_day(
@@ -494,6 +548,7 @@ def close_center_day(
     logged_agent: NDArray[np.int64],
     area: FloatArray,
     since: FloatArray,
+    end: FloatArray | None = None,
 ) -> CenterOutcome:
     """Finish a day of several queues: stranded contacts hang up at the day's end.
 
@@ -504,11 +559,11 @@ def close_center_day(
     stranded = status == WAITING
     area = np.array(area, dtype=float)
     if stranded.any():
-        end = max(float(segments[:, 1].max(initial=0.0)), float(callers.arrival.max()))
-        wait[stranded] = end - callers.arrival[stranded]
+        last = max(float(segments[:, 1].max(initial=0.0)), float(callers.arrival.max()))
+        wait[stranded] = last - callers.arrival[stranded]
         status[stranded] = ABANDONED
         count = np.bincount(callers.queue[stranded], minlength=area.size)
-        area += count * (end - np.asarray(since, dtype=float))
+        area += count * (last - np.asarray(since, dtype=float))
     return CenterOutcome(
         status=status,
         wait=wait,
@@ -516,6 +571,7 @@ def close_center_day(
         logged=segments,
         logged_agent=np.asarray(logged_agent, dtype=np.int64),
         queue_area=area,
+        end=None if end is None else np.where(status == ANSWERED, end, np.nan),
     )
 
 

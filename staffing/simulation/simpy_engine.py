@@ -154,8 +154,9 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
 
     Each queue is a FCFS line; a source process brings contacts at their pre-drawn times,
     each agent is a process working its windows, overflow and patience are timers set when
-    a contact starts to wait. The rules, ties included, are those of
-    :class:`~staffing.simulation.model.Routing`.
+    a contact starts to wait. An agent in chat keeps its open sessions with their remaining
+    work and sleeps until the next one ends or a new one opens. The rules, ties included,
+    are those of :class:`~staffing.simulation.model.Routing`.
 
     Parameters
     ----------
@@ -165,7 +166,7 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
     agents : AgentWindows
         When each agent takes contacts; ``routing.group_of`` gives each agent's group.
     routing : Routing
-        Skills, overflow delays, handle factors and priorities.
+        Skills, overflow delays, handle factors, priorities, chat queues and session speeds.
 
     Returns
     -------
@@ -181,8 +182,14 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
     )
     groups, queues = routing.shape
     delay, factor, priority = routing.delay, routing.factor, routing.priority
+    chat, speed = routing.chat, routing.speed
+    assert chat is not None
+    assert speed is not None
+    slots = [routing.sessions(g) for g in range(groups)]
+    members = [np.flatnonzero(routing.group_of == g) for g in range(groups)]
     status = np.zeros(n, dtype=np.int8)
     wait = np.zeros(n)
+    end = np.full(n, np.nan)
     agent_of = np.full(n, -1, dtype=np.int64)
     waiting: list[deque[int]] = [deque() for _ in range(queues)]
     # per group, idle agents as (idle since, agent, [wake event, still idle]): longest idle first
@@ -193,6 +200,14 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
     count = np.zeros(queues, dtype=np.int64)
     area = np.zeros(queues)
     since = np.zeros(queues)
+    # per agent in chat: open sessions as [contact, remaining work at speed 1 (s)], when the
+    # work was last brought up to date, since when it has this many open, the event that
+    # wakes it when a session opens, and the end of its current window
+    sessions: list[list[list]] = [[] for _ in range(len(agents.windows))]
+    updated = np.zeros(len(agents.windows))
+    steady = np.zeros(len(agents.windows))
+    wake = [env.event() for _ in agents.windows]
+    window_off = np.full(len(agents.windows), -np.inf)
     skills = [routing.skills(g) for g in range(groups)]
     immediate = [routing.immediate(q) for q in range(queues)]
     overflow = [routing.overflow(q) for q in range(queues)]
@@ -205,20 +220,55 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
         since[q] = env.now
         count[q] += delta
 
+    def bring_up_to_date(j: int, g: int) -> None:
+        """Take the work done since the last change off agent ``j``'s open sessions."""
+        if sessions[j]:
+            done = (env.now - updated[j]) * speed[g, len(sessions[j]) - 1]
+            for session in sessions[j]:
+                session[1] -= done
+        updated[j] = env.now
+
+    def open_session(j: int, g: int, i: int) -> None:
+        """Open contact ``i``'s chat session on agent ``j`` (rule 7)."""
+        bring_up_to_date(j, g)
+        sessions[j].append([i, handle[i] * factor[g, queue_of[i]]])
+        steady[j] = env.now
+
+    def with_slot(g: int) -> int:
+        """Group ``g``'s agent in chat with a free slot and fewest sessions (rule 8); -1: none."""
+        best = -1
+        for j in members[g]:
+            m = len(sessions[j])
+            if 0 < m < slots[g] and env.now < window_off[j]:
+                key = (m, steady[j], j)
+                if best < 0 or key < (len(sessions[best]), steady[best], best):
+                    best = int(j)
+        return best
+
     def hand_over(i: int, g: int, waited: bool) -> bool:
-        """Give contact ``i`` to group ``g``'s longest-idle agent, if one is idle."""
+        """Give contact ``i`` to group ``g``'s longest-idle agent (chat: or one with a slot)."""
+        q = int(queue_of[i])
         heap = idle[g]
         while heap and not heap[0][2][1]:
             heapq.heappop(heap)
-        if not heap:
+        j, token = -1, None
+        if heap:
+            _, j, token = heapq.heappop(heap)
+            token[1] = False
+        elif chat[q]:
+            j = with_slot(g)
+        if j < 0:
             return False
-        _, j, token = heapq.heappop(heap)
-        token[1] = False
         if waited:
-            queue_change(int(queue_of[i]), -1)
+            queue_change(q, -1)
         # on arrival, a wait of exactly 0 (env.now may differ from the arrival by rounding)
         status[i], wait[i], agent_of[i] = ANSWERED, env.now - arrival[i] if waited else 0.0, j
-        token[0].succeed(i)
+        if chat[q]:
+            open_session(j, g, i)
+        if token is not None:
+            token[0].succeed(i)
+        elif not wake[j].triggered:
+            wake[j].succeed()
         return True
 
     def hang_up(i: int, _event: simpy.Event) -> None:
@@ -231,10 +281,12 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
         if status[i] == WAITING:
             hand_over(i, g, True)
 
-    def pick(g: int, j: int) -> int:
+    def pick(g: int, j: int, chat_only: bool = False) -> int:
         """Answer the contact a freed agent ``j`` of group ``g`` takes now; -1: none (rule 3)."""
         best, best_q = -1, -1
         for q in skills[g]:
+            if chat_only and not chat[q]:
+                continue
             line = waiting[q]
             while line and status[line[0]] != WAITING:
                 line.popleft()
@@ -249,7 +301,30 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
             waiting[best_q].popleft()
             queue_change(best_q, -1)
             status[best], wait[best], agent_of[best] = ANSWERED, env.now - arrival[best], j
+            if chat[best_q]:
+                open_session(j, g, best)
         return best
+
+    def fill(g: int, j: int) -> None:
+        """Agent ``j`` in chat takes waiting chats while it has a free slot (rule 9)."""
+        while len(sessions[j]) < slots[g] and pick(g, j, chat_only=True) >= 0:
+            pass
+
+    def in_chat(j: int, g: int, off: float, stays: bool):
+        """Agent ``j`` works its open sessions until none is left (rules 7 and 9)."""
+        while sessions[j]:
+            open_now = sessions[j]
+            first = min(range(len(open_now)), key=lambda k: open_now[k][1])
+            wake[j] = env.event()
+            yield wake[j] | env.timeout(open_now[first][1] / speed[g, len(open_now) - 1])
+            if wake[j].triggered:
+                continue  # a session opened: plan again
+            bring_up_to_date(j, g)
+            i = sessions[j].pop(first)[0]
+            end[i] = env.now
+            steady[j] = env.now
+            if sessions[j] and (env.now < off or stays):
+                fill(g, j)
 
     def source():
         for i in range(n):
@@ -283,8 +358,10 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
             elif env.now >= off and not stays:
                 continue  # a call overran this whole window
             start = env.now
+            window_off[j] = off
             while True:
                 i = pick(g, j)
+                fresh = i >= 0
                 if i < 0:
                     if env.now >= off:
                         break
@@ -295,7 +372,13 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
                         token[1] = False
                         break
                     i = token[0].value
-                yield env.timeout(handle[i] * factor[g, queue_of[i]])
+                if chat[queue_of[i]]:
+                    if fresh:
+                        fill(g, j)
+                    yield from in_chat(j, g, off, stays)
+                else:
+                    end[i] = env.now + handle[i] * factor[g, queue_of[i]]
+                    yield env.timeout(handle[i] * factor[g, queue_of[i]])
                 if env.now >= off and not stays:
                     break
             logged.append((start, env.now))
@@ -315,4 +398,5 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
         np.array(logged_agent, dtype=np.int64),
         area,
         since,
+        end,
     )
