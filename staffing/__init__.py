@@ -50,7 +50,7 @@ _HOMES = {
     "SimulationResult": "staffing.simulation",
     "schedule": "staffing.scheduling",
     "roster": "staffing.rostering",
-    "load_bid": "staffing.pricing",
+    "load_bid": "staffing.bid_terms",
     "price_bid": "staffing.pricing",
     "run_sweep": "staffing.sweep",
 }

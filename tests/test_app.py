@@ -196,10 +196,10 @@ def test_whatif_names_the_bad_slider(planned, form, key, expected):
 
 
 def test_report_files_are_those_of_staffing_plan(planned, tmp_path):
-    from staffing.report.output import OUTPUTS
+    from staffing.report.output import PLAN_FILES
 
     files = day.report_files(planned, tmp_path / "report")
-    assert sorted(files) == sorted(OUTPUTS["plan"])
+    assert sorted(files) == sorted(PLAN_FILES)
     assert "Technical-support desk" in files["summary.md"].read_text()
 
 

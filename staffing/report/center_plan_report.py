@@ -28,10 +28,11 @@ import pandas as pd
 from staffing.center_plan import CenterPlanResult
 from staffing.report.center_report import write_center_report
 from staffing.report.charts import plot_coverage
+from staffing.report.output import CENTER_PLAN_FILES
 from staffing.report.tables import STATUS_MARKS, markdown_table
 from staffing.shifts import write_shifts
 
-FILES = ("summary.md", "requirements.csv", "shifts.csv", "rounds.csv")
+FILES = CENTER_PLAN_FILES[:4]
 """The plan's own files, besides those of :data:`staffing.report.center_report.FILES`."""
 
 

@@ -21,28 +21,45 @@ from pathlib import Path
 
 from staffing.errors import InputError
 
+PLAN_FILES = (
+    "summary.md",
+    "requirements.csv",
+    "shifts.csv",
+    "kpis.csv",
+    "totals.csv",
+    "rounds.csv",
+    "coverage.png",
+    "service_level.png",
+    "waits.png",
+    "occupancy.png",
+)
+"""What ``staffing plan`` writes for one queue."""
+
+CENTER_FILES = (
+    "queues.csv",
+    "groups.csv",
+    "intervals.csv",
+    "days.csv",
+    "costs.csv",
+    "chat.csv",
+    "queues_service_level.png",
+    "queues_waits.png",
+    "groups_occupancy.png",
+)
+"""What ``staffing simulate`` writes for several queues and groups."""
+
+CENTER_PLAN_FILES = (
+    "summary.md",
+    "requirements.csv",
+    "shifts.csv",
+    "rounds.csv",
+    *CENTER_FILES,
+    "coverage_*.png",
+)
+"""What ``staffing plan`` writes for several queues and groups."""
+
 OUTPUTS: dict[str, tuple[str, ...]] = {
-    "plan": (
-        "summary.md",
-        "requirements.csv",
-        "shifts.csv",
-        "kpis.csv",
-        "totals.csv",
-        "rounds.csv",
-        "coverage.png",
-        "service_level.png",
-        "waits.png",
-        "occupancy.png",
-        "queues.csv",
-        "groups.csv",
-        "intervals.csv",
-        "days.csv",
-        "costs.csv",
-        "queues_service_level.png",
-        "queues_waits.png",
-        "groups_occupancy.png",
-        "coverage_*.png",
-    ),
+    "plan": tuple(dict.fromkeys(PLAN_FILES + CENTER_PLAN_FILES)),
     "bid": ("bid.md", "options.csv", "months.csv", "tradeoff.png", "monthly_sl.png", "plan_*"),
     "whatif": (
         "whatif.md",
@@ -67,17 +84,7 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
         "plan_actual_days.csv",
         "plan_actual.png",
     ),
-    "simulate": (
-        "queues.csv",
-        "groups.csv",
-        "intervals.csv",
-        "days.csv",
-        "costs.csv",
-        "chat.csv",
-        "queues_service_level.png",
-        "queues_waits.png",
-        "groups_occupancy.png",
-    ),
+    "simulate": CENTER_FILES,
 }
 """Names (or glob patterns) of what each command writes into its folder. A folder holding
 a file that other commands write and this one does not is another command's folder."""
