@@ -421,3 +421,39 @@ def test_aggregation_matches_a_direct_count_on_a_random_log():
         )
     voice = queue != "c"
     assert card.value("abandon_rate", channel="voice") == pytest.approx((~answered[voice]).mean())
+
+
+def test_each_queue_is_judged_by_its_own_targets(log_path):
+    # [[queues]] targets: sales 80/30 with abandonment <= 40 %, support 90/60; chat has none
+    # and takes the scenario's [targets] (80/20). Answered within their queue's time:
+    # sales c1 (10 s) and c2 (30 s <= 30 s) of 3 offered; support c5 (0 s) and c7 (40 s) of
+    # 2; chat c6 (0 s) of 2. All contacts, each by its own queue's time: 5 of 7
+    card = scorecard(
+        read_log(log_path),
+        service=ServiceTargets(service_level=0.8, threshold=20.0),
+        queue_targets={
+            "sales": ServiceTargets(service_level=0.8, threshold=30.0, abandon_rate=0.4),
+            "support": ServiceTargets(service_level=0.9, threshold=60.0),
+        },
+    )
+
+    def row(queue, channel, kpi="service_level"):
+        table = card.table
+        mine = table[
+            (table.period == "all")
+            & (table.queue == queue)
+            & (table.channel == channel)
+            & (table.kpi == kpi)
+        ]
+        return mine.iloc[0]
+
+    sales, support, chat = row("sales", "voice"), row("support", "voice"), row("chat", "chat")
+    assert (sales.value, sales.target, sales.status) == (pytest.approx(2 / 3), 0.8, "red")
+    assert (support.value, support.target, support.status) == (1.0, 0.9, "green")
+    assert (chat.value, chat.target, chat.status) == (0.5, 0.8, "red")
+    assert row("all", "all").value == pytest.approx(5 / 7)
+    assert row("all", "all").target == 0.8
+    # a target only one queue has: abandonment, sales 1 of 3 against 40 %
+    aband = row("sales", "voice", "abandon_rate")
+    assert (aband.value, aband.target, aband.status) == (pytest.approx(1 / 3), 0.4, "green")
+    assert math.isnan(row("support", "voice", "abandon_rate").target)

@@ -78,6 +78,7 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     from staffing.report.scorecard_files import write_report
 
     service, tolerance, settings, costs = None, 0.05, ScorecardTargets(), None
+    queue_targets = None
     targets_from = "none given (add --scenario)"
     if args.scenario is not None:
         from staffing.scenario import load_scenario
@@ -85,6 +86,8 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
         scenario = load_scenario(args.scenario)
         service, tolerance = scenario.targets, scenario.tolerance
         settings, costs = scenario.scorecard, scenario.costs
+        if scenario.center is not None:  # each queue's own targets and answer time
+            queue_targets = {q.name: q.targets for q in scenario.center.queues}
         targets_from = f"{scenario.name} ({args.scenario}), tolerance {tolerance:.0%}"
         if threshold is not None and threshold != service.threshold:
             raise InputError(
@@ -110,6 +113,7 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
         settings=settings,
         costs=costs,
         threshold=threshold,
+        queue_targets=queue_targets,
     )
     curve = csat_by_wait(log, surveys) if surveys is not None else None
     compared = plan_vs_actual(log, plan, card.threshold) if plan is not None else None

@@ -43,6 +43,7 @@ References
 """
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -267,6 +268,18 @@ def _segments(combos: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], Flo
     return rows, matrix
 
 
+def _thresholds(
+    log: ContactLog, threshold: float, queue_targets: Mapping[str, ServiceTargets]
+) -> FloatArray:
+    """Each contact's service-level answer time [s]: its queue's, else ``threshold``."""
+    limit = np.full(log.size, threshold)
+    if queue_targets and "queue" in log.columns:
+        queue = np.asarray(log.columns["queue"], dtype=str)
+        for name, targets in queue_targets.items():
+            limit[queue == name] = targets.threshold
+    return limit
+
+
 def _targets(
     service: ServiceTargets | None, settings: ScorecardTargets
 ) -> dict[str, tuple[float, bool]]:
@@ -300,6 +313,7 @@ def scorecard(
     settings: ScorecardTargets | None = None,
     costs: CostModel | None = None,
     threshold: float | None = None,
+    queue_targets: Mapping[str, ServiceTargets] | None = None,
 ) -> Scorecard:
     """Measure every KPI the data allows, per period and queue, against targets.
 
@@ -328,6 +342,11 @@ def scorecard(
         Cost model, for cost per contact.
     threshold
         Service-level answer time [s] when ``service`` is None (default 20 s).
+    queue_targets
+        Service targets of some queues by name (a scenario's ``[[queues]]``), each with its
+        answer time: a contact of such a queue is answered in time within its queue's
+        threshold (so the ``all`` rows judge each contact by its own queue's), and the
+        queue's rows are judged against its targets; other rows take ``service``.
 
     Returns
     -------
@@ -358,12 +377,13 @@ def scorecard(
     count = _Counter(n_days * width)
 
     answered, wait = log.answered, log.wait
+    limit = _thresholds(log, threshold, queue_targets or {})
     work = handle_with_wrap(log)
     count.add("offered", cell)
     count.add("answered", cell[answered])
     count.add("abandoned", cell[~answered])
-    count.add("within", cell[answered & (wait <= threshold)])
-    count.add("short_abandoned", cell[~answered & (wait <= threshold)])
+    count.add("within", cell[answered & (wait <= limit)])
+    count.add("short_abandoned", cell[~answered & (wait <= limit)])
     count.add("queued", cell[wait > 0])
     count.add("wait", cell, wait)
     count.add("wait_answered", cell[answered], wait[answered])
@@ -433,7 +453,8 @@ def scorecard(
     segments, members = _segments(combos)
     by_day = count.sums.reshape(n_days, width, len(SUMS))
     present = _present_kpis(log, surveys, qa, agent_time, costs, fcr_method)
-    targets = _targets(service, settings)
+    by_queue = queue_targets or {}
+    targets = [_targets(by_queue.get(queue, service), settings) for queue, _ in segments]
     bench = benchmarks(settings.sector)
     spans = periods(first, last)
     frames = []
@@ -522,7 +543,7 @@ def _long(
     values: dict[str, FloatArray],
     counts: dict[str, FloatArray],
     present: list[str],
-    targets: dict[str, tuple[float, bool]],
+    targets: list[dict[str, tuple[float, bool]]],
     band: float,
     bench: dict,
 ) -> pd.DataFrame:
@@ -533,11 +554,11 @@ def _long(
         value, n = values[kpi], counts[kpi]
         change = np.full_like(value, np.nan)
         change[1:] = value[1:] - value[:-1]
-        goal, up = targets.get(kpi, (math.nan, True))
         reference = bench.get(kpi)
         for g, (queue, channel) in enumerate(segments):
             if kpi in time_only and g:
                 continue
+            goal, up = targets[g].get(kpi, (math.nan, True))
             for p, label in enumerate(labels):
                 v = float(value[p, g])
                 status = (
