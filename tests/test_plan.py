@@ -158,7 +158,7 @@ def test_an_occupancy_cap_missed_in_simulation_is_a_miss_and_is_raised_for_it(de
     # coverage of 10; an interval without calls misses nothing
     from types import SimpleNamespace
 
-    from staffing.plan import _misses, _raised
+    from staffing.verification import misses, raised
 
     text = desk([30, 60, 90, 90, 60, 30, 30, 30], rounds=0).read_text()
     path = tmp_path / "capped.toml"
@@ -173,13 +173,13 @@ def test_an_occupancy_cap_missed_in_simulation_is_a_miss_and_is_raised_for_it(de
         }
     )
     sim = SimpleNamespace(intervals=table)
-    missing = _misses(scenario, sim)
+    missing = misses(scenario, sim)
     assert missing.tolist() == [0]
-    raised = _raised(scenario, np.array([9, 18, 3]), np.array([10.0, 20.0, 4.0]), sim, missing)
-    assert raised.tolist() == [11, 18, 3]
+    lifted = raised(scenario, np.array([9, 18, 3]), np.array([10.0, 20.0, 4.0]), sim, missing)
+    assert lifted.tolist() == [11, 18, 3]
     table.loc[0, "occupancy"] = 0.995  # 9.95 busy agents need 12 under the cap
     assert (
-        _raised(scenario, np.array([9, 18, 3]), np.array([10.0, 20.0, 4.0]), sim, missing)[0] == 12
+        raised(scenario, np.array([9, 18, 3]), np.array([10.0, 20.0, 4.0]), sim, missing)[0] == 12
     )
 
 
