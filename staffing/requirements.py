@@ -15,7 +15,7 @@ References
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
@@ -273,16 +273,8 @@ class Requirements:
         frame["agents"] = self.agents
         frame["shrinkage"] = self.shrinkage
         frame["scheduled"] = self.scheduled
-        for name in (
-            "service_level",
-            "service_level_answered",
-            "asa",
-            "mean_wait",
-            "p_wait",
-            "abandon_rate",
-            "occupancy",
-        ):
-            frame[name] = getattr(self.kpis, name)
+        for kpi in fields(erlang.ErlangKPIs):
+            frame[kpi.name] = getattr(self.kpis, kpi.name)
         return frame
 
 

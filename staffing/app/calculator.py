@@ -9,6 +9,7 @@ Every number comes from :mod:`staffing.erlang`; the app computes none itself.
 """
 
 from collections.abc import Callable, Mapping
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
@@ -31,15 +32,7 @@ FIELDS: dict[str, str] = {
 }
 """The calculator's fields and their defaults, as typed; an empty field is not given."""
 
-KPIS = (
-    "service_level",
-    "service_level_answered",
-    "asa",
-    "mean_wait",
-    "p_wait",
-    "abandon_rate",
-    "occupancy",
-)
+KPIS = tuple(kpi.name for kpi in fields(erlang.ErlangKPIs))
 """KPIs shown in the table, as :class:`staffing.erlang.ErlangKPIs` names them."""
 
 _MORE_AGENTS = 0.4
