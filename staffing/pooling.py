@@ -2,8 +2,9 @@
 
 A contract measured over the day lets service fall short in one interval where another
 makes up for it; what it costs to buy is shifts, not agent-intervals. So the schedule itself
-must choose where agents go: each interval keeps a floor (its offered load under the
-occupancy cap, below which the queue only overflows), and every agent above the floor earns
+must choose where agents go: each interval keeps a floor (with patient callers, the fewest
+agents keeping its abandonment under :data:`_FLOOR_ABANDON`; without, more agents than its
+load; never below its load over an occupancy cap), and every agent above the floor earns
 what it adds to the period's pooled measures — contacts answered in time, contacts not
 abandoned, waiting saved — by the exact Erlang formulas of :mod:`staffing.erlang`. A
 schedule meets the period's targets when the agents it puts above the floors earn what
