@@ -34,6 +34,25 @@ from staffing.simulation.model import (
 )
 
 
+def _openings(env: simpy.Environment, agents: AgentWindows) -> dict[tuple[int, int], simpy.Event]:
+    """One event per agent and window, fired when the window opens (:func:`_roster`)."""
+    return {
+        (j, w): env.event() for j, windows in enumerate(agents.windows) for w in range(len(windows))
+    }
+
+
+def _roster(
+    env: simpy.Environment, agents: AgentWindows, opening: dict[tuple[int, int], simpy.Event]
+):
+    """Open agents' windows in time order, agents of one instant in agent order."""
+    for on, j, w in sorted(
+        (ws[w][0], j, w) for j, ws in enumerate(agents.windows) for w in range(len(ws))
+    ):
+        if on > env.now:
+            yield env.timeout(on - env.now)
+        opening[j, w].succeed()
+
+
 def run_day(callers: Callers, agents: AgentWindows) -> Outcome:
     """Simulate one day with SimPy: pre-drawn callers against agents' on-phone windows.
 
@@ -60,9 +79,7 @@ def run_day(callers: Callers, agents: AgentWindows) -> Outcome:
     logged: list[tuple[float, float]] = []
     # number of callers waiting, and its integral over time
     depth = {"count": 0, "area": 0.0, "since": 0.0}
-    opening = {
-        (j, w): env.event() for j, windows in enumerate(agents.windows) for w in range(len(windows))
-    }
+    opening = _openings(env, agents)
 
     def queue_change(delta: int) -> None:
         depth["area"] += depth["count"] * (env.now - depth["since"])
@@ -107,15 +124,6 @@ def run_day(callers: Callers, agents: AgentWindows) -> Outcome:
             if np.isfinite(patience[i]):
                 env.timeout(patience[i]).callbacks.append(partial(hang_up, i))
 
-    def roster():
-        """Open agents' windows in time order, agents of one instant in agent order."""
-        for on, j, w in sorted(
-            (ws[w][0], j, w) for j, ws in enumerate(agents.windows) for w in range(len(ws))
-        ):
-            if on > env.now:
-                yield env.timeout(on - env.now)
-            opening[j, w].succeed()
-
     def agent(j: int, windows: Sequence[tuple[float, float, bool]]):
         for w, (on, off, stays) in enumerate(windows):
             if env.now < on:
@@ -142,7 +150,7 @@ def run_day(callers: Callers, agents: AgentWindows) -> Outcome:
             logged.append((start, env.now))
 
     env.process(source())
-    env.process(roster())
+    env.process(_roster(env, agents, opening))
     for j, windows in enumerate(agents.windows):
         env.process(agent(j, windows))
     env.run()
@@ -211,9 +219,7 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
     skills = [routing.skills(g) for g in range(groups)]
     immediate = [routing.immediate(q) for q in range(queues)]
     overflow = [routing.overflow(q) for q in range(queues)]
-    opening = {
-        (j, w): env.event() for j, windows in enumerate(agents.windows) for w in range(len(windows))
-    }
+    opening = _openings(env, agents)
 
     def queue_change(q: int, delta: int) -> None:
         area[q] += count[q] * (env.now - since[q])
@@ -341,15 +347,6 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
             if np.isfinite(patience[i]):
                 env.timeout(patience[i]).callbacks.append(partial(hang_up, i))
 
-    def roster():
-        """Open agents' windows in time order, agents of one instant in agent order."""
-        for on, j, w in sorted(
-            (ws[w][0], j, w) for j, ws in enumerate(agents.windows) for w in range(len(ws))
-        ):
-            if on > env.now:
-                yield env.timeout(on - env.now)
-            opening[j, w].succeed()
-
     def agent(j: int, windows: Sequence[tuple[float, float, bool]]):
         g = int(routing.group_of[j])
         for w, (on, off, stays) in enumerate(windows):
@@ -385,7 +382,7 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
             logged_agent.append(j)
 
     env.process(source())
-    env.process(roster())
+    env.process(_roster(env, agents, opening))
     for j, windows in enumerate(agents.windows):
         env.process(agent(j, windows))
     env.run()
