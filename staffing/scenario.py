@@ -384,15 +384,14 @@ class TableReader:
 
 def _targets(r: TableReader) -> tuple[ServiceTargets, float]:
     service_level, threshold = r.service_target(may_be_off=True)
+    values = {  # each read names its own key when it fails
+        "asa": r.duration("asa"),
+        "abandon_rate": r.fraction("abandon_rate"),
+        "max_occupancy": r.fraction("max_occupancy"),
+        "over": r.choice("over", OVER, "interval"),
+    }
     try:
-        targets = ServiceTargets(
-            service_level=service_level,
-            threshold=threshold,
-            asa=r.duration("asa"),
-            abandon_rate=r.fraction("abandon_rate"),
-            max_occupancy=r.fraction("max_occupancy"),
-            over=r.choice("over", OVER, "interval"),
-        )
+        targets = ServiceTargets(service_level=service_level, threshold=threshold, **values)
     except InputError as error:
         raise InputError(f"{r.file}: {r.where}: {error}") from None
     return targets, r.fraction("tolerance", 0.05)

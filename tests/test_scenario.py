@@ -123,6 +123,15 @@ def test_bad_values_in_base(tiny, old, new, expected):
         load_scenario(path)
 
 
+def test_a_bad_targets_key_names_the_file_once(tiny):
+    path = tiny(
+        base=MINIMAL.replace('service_level = "80/20"', 'service_level = "80/20"\nover = "week"')
+    )
+    with pytest.raises(InputError) as error:
+        load_scenario(path)
+    assert str(error.value) == f"{path}: targets.over = 'week'; allowed: interval, day, horizon"
+
+
 def test_break_window_errors_name_the_break(tiny):
     extra = 'breaks = [{{ duration = "30min", window = ["3h"] }}]\n'
     path = tiny(base=MINIMAL + extra)
