@@ -56,7 +56,7 @@ from staffing.scenario import Scenario
 from staffing.scheduling import ScheduleResult, schedule
 from staffing.shifts import Shift, paid_hours, people
 from staffing.simulation import Grid, SimulationResult, simulate
-from staffing.verification import TARGET_FIELDS, aimed, lowered, misses, raised
+from staffing.verification import TARGET_FIELDS, aimed, lowered, misses, over_cap, raised
 
 if TYPE_CHECKING:
     from staffing.center_plan import CenterPlanResult
@@ -393,10 +393,13 @@ def plan(
         aims = [scenario.targets] * pooled.need.shape[1]
         for _ in range(scenario.simulation.rounds):
             aims = aimed(scenario, aims, last.simulation)
-            pooled = _pooled(scenario, scenario.targets, aims)
-            before = np.asarray(last.schedule.coverage)
+            # the occupancy cap holds per interval: where it is missed, the floor rises
+            capped = over_cap(scenario, last.simulation)
+            coverage = np.asarray(last.schedule.coverage)
+            floor = raised(scenario, pooled.floor, coverage, last.simulation, capped)
+            pooled = _pooled(scenario, scenario.targets, aims, floor)
             last = run(pooled.floor, pooled)
-            if np.array_equal(np.asarray(last.schedule.coverage), before):
+            if np.array_equal(np.asarray(last.schedule.coverage), coverage):
                 break
         best = min(rounds, key=lambda r: (r.missing.size, r.cost))
         return PlanResult(
@@ -448,10 +451,13 @@ def _erlang(scenario: Scenario, targets: ServiceTargets) -> Requirements:
 
 
 def _pooled(
-    scenario: Scenario, targets: ServiceTargets, aims: list[ServiceTargets] | None = None
+    scenario: Scenario,
+    targets: ServiceTargets,
+    aims: list[ServiceTargets] | None = None,
+    at_least: IntArray | None = None,
 ) -> PooledTargets:
     """Weigh the scenario's targets over days or the horizon for the schedule."""
-    return pooled_targets(_contacts(scenario), targets, scenario.callers.patience, aims)
+    return pooled_targets(_contacts(scenario), targets, scenario.callers.patience, aims, at_least)
 
 
 def _schedule(

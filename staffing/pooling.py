@@ -85,6 +85,7 @@ def pooled_targets(
     targets: ServiceTargets,
     patience: float | None = None,
     aims: Sequence[ServiceTargets] | None = None,
+    at_least: NDArray[np.int64] | None = None,
 ) -> PooledTargets:
     """Floors, concave gains and needs of the targets over each period of ``targets.over``.
 
@@ -99,6 +100,9 @@ def pooled_targets(
     aims : sequence of ServiceTargets, optional
         What each period (in :func:`periods` order) aims for instead of ``targets``, as a
         plan corrects its aim by the simulated gap.
+    at_least : ndarray of int, optional
+        Agents per interval the floors may not go below (an interval whose occupancy cap
+        simulation found missed).
 
     Returns
     -------
@@ -129,6 +133,8 @@ def pooled_targets(
             np.ceil(load - 1e-9) if targets.max_occupancy else 0,
         )
     floor = np.where(busy, np.maximum(lowest, 1), 0).astype(np.int64)
+    if at_least is not None:
+        floor = np.maximum(floor, at_least)
     per_interval = erlang.required_agents(
         calls, aht, interval=interval, patience=patience, **_strict(targets).as_kwargs()
     )

@@ -138,6 +138,16 @@ def lowered(
     return lowered
 
 
+def over_cap(scenario: Scenario, sim: SimulationResult) -> IntArray:
+    """Intervals with calls whose simulated occupancy is above the scenario's cap."""
+    cap = scenario.targets.max_occupancy
+    table = sim.intervals
+    if cap is None:
+        return np.zeros(0, dtype=np.int64)
+    above = table["occupancy"].to_numpy() > cap
+    return np.flatnonzero(above & (table["offered"].to_numpy() > 0))
+
+
 def raised(
     scenario: Scenario,
     requirement: IntArray,
