@@ -20,7 +20,14 @@ Routing (DESIGN.md sections 6 and 8), carried out by both simulation engines:
 Chat queues (``channel = "chat"``) hold several sessions per agent: ``max_sessions`` open at
 once, each progressing at ``session_speed[m - 1]`` of its handle time when ``m`` are open
 (:class:`staffing.simulation.model.Routing` gives the rules). A group's chat queues share
-one ``max_sessions`` and ``session_speed``. Email queues come in a later version.
+one ``max_sessions`` and ``session_speed``.
+
+Email and back-office queues (``channel = "email"``) are deferred work: their items never
+hang up and wait in a backlog, worked oldest first by agents of their skills when no voice
+or chat contact of those skills waits (blending); each item is due ``deadline`` seconds
+after it arrived, and ``backlog`` items wait at the horizon's start (taken to arrive then,
+so they are due ``deadline`` after it). The target is ``within_deadline``: the share of the
+items due in a period that were handled (their handling finished) by their due time.
 """
 
 import math
@@ -38,8 +45,8 @@ from staffing.requirements import ServiceTargets
 
 FloatArray = NDArray[np.float64]
 
-CHANNELS = ("voice", "chat")
-"""Channels simulated today; ``email`` (DESIGN.md section 3) comes later."""
+CHANNELS = ("voice", "chat", "email")
+"""How a queue's contacts arrive (DESIGN.md section 3): calls, chat sessions, deferred items."""
 
 
 def _frozen(mapping: Mapping[str, float]) -> Mapping[str, float]:
@@ -63,7 +70,7 @@ class Queue:
     priority : int
         Smaller is served first by an agent who can take several queues.
     channel : str
-        ``voice`` or ``chat`` (email: a later version).
+        ``voice``, ``chat`` or ``email`` (deferred work).
     max_sessions : int
         Chat: sessions an agent holds at once (1 for voice).
     session_speed : tuple of float
@@ -74,6 +81,11 @@ class Queue:
         Mean patience per interval [s] (a forecast's ``patience`` column); None: the
         callers' one mean. A value overrides ``callers.patience`` for contacts arriving in
         that interval; NaN keeps it there, ``inf``: nobody hangs up.
+    deadline : float or None
+        Email: an item is due this long after it arrived [s]; required for email, None
+        otherwise.
+    backlog : int
+        Email: items waiting at the horizon's start (0 unless given).
     """
 
     name: str
@@ -85,16 +97,17 @@ class Queue:
     patience: FloatArray | None = None
     max_sessions: int = 1
     session_speed: tuple[float, ...] | None = None
+    deadline: float | None = None
+    backlog: int = 0
 
     def __post_init__(self) -> None:
         """Check the name, channel, sessions, priority and patience column at the door."""
         if not isinstance(self.name, str) or not self.name.strip():
             raise InputError(f"name = {self.name!r}; a queue needs a name")
         if self.channel not in CHANNELS:
-            raise InputError(
-                f"channel = {self.channel!r}; choose voice or chat (email comes in a later version)"
-            )
+            raise InputError(f"channel = {self.channel!r}; choose one of {', '.join(CHANNELS)}")
         self._check_sessions()
+        self._check_deferred()
         if isinstance(self.priority, bool) or not isinstance(self.priority, int):
             raise InputError(f"priority = {self.priority!r}; expected a whole number")
         if self.patience is not None:
@@ -113,6 +126,46 @@ class Queue:
                 )
             values.setflags(write=False)
             object.__setattr__(self, "patience", values)
+
+    @property
+    def deferred(self) -> bool:
+        """Whether the queue's items wait in a backlog (email) rather than on the line."""
+        return self.channel == "email"
+
+    def _check_deferred(self) -> None:
+        """Check ``deadline``, ``backlog`` and ``within_deadline`` (email only)."""
+        if not self.deferred:
+            targets = (("targets.within_deadline", self.targets.within_deadline, None),)
+            for key, value, unset in (
+                ("deadline", self.deadline, None),
+                ("backlog", self.backlog, 0),
+                *targets,
+            ):
+                if value != unset:
+                    raise InputError(
+                        f"{key}: for email queues only; this queue is {self.channel} "
+                        '(add channel = "email")'
+                    )
+            return
+        d = self.deadline
+        ok = isinstance(d, int | float) and not isinstance(d, bool) and d > 0 and not math.isnan(d)
+        if not ok:
+            raise InputError(f'deadline = {d!r}; an email queue needs a deadline > 0, e.g. "24h"')
+        b = self.backlog
+        if isinstance(b, bool) or not isinstance(b, int) or b < 0:
+            raise InputError(f"backlog = {b!r}; items waiting at the start: a whole number >= 0")
+        if self.patience is not None or self.callers.patience is not None:
+            raise InputError(
+                "patience: email items do not hang up; remove patience (and the forecast's "
+                "patience column) from the email queue"
+            )
+        t = self.targets
+        live = (t.service_level, t.asa, t.abandon_rate, t.max_occupancy)
+        if t.within_deadline is None or any(v is not None for v in live):
+            raise InputError(
+                "targets: an email queue's one target is within_deadline, e.g. "
+                'targets = { within_deadline = "90%" }'
+            )
 
     def _check_sessions(self) -> None:
         """Check ``max_sessions`` and ``session_speed`` (chat only); fill the speed default."""

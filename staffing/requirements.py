@@ -153,6 +153,10 @@ class ServiceTargets:
         Where the service targets hold (DESIGN.md section 4): ``interval`` (each one),
         ``day`` (over all contacts of each day) or ``horizon`` (over all of them), as
         contracts measure them. The occupancy cap holds per interval whatever this says.
+    within_deadline : float or None
+        Deferred work (an email queue): the least share of items due in a period handled
+        by their due time, in (0, 1]. It may be the only target given; the others are
+        for callers on the line.
     """
 
     service_level: float | None = 0.8
@@ -161,11 +165,18 @@ class ServiceTargets:
     abandon_rate: float | None = None
     max_occupancy: float | None = None
     over: str = "interval"
+    within_deadline: float | None = None
 
     def __post_init__(self) -> None:
         """Check every target now, so nothing fails halfway through a plan."""
         if self.over not in OVER:
             raise InputError(f"over = {self.over!r}; choose one of {', '.join(OVER)}")
+        w = self.within_deadline
+        if w is not None:
+            if isinstance(w, bool) or not isinstance(w, int | float) or not 0.0 < w <= 1.0:
+                raise InputError(f"within_deadline = {w!r}; a share in (0, 1], e.g. 90%")
+            if self.service_level is self.asa is self.abandon_rate is self.max_occupancy is None:
+                return
         erlang.validate_targets(
             service_level=self.service_level,
             asa=self.asa,
@@ -184,6 +195,7 @@ class ServiceTargets:
             ("asa", "ASA", self.asa, False),
             ("abandon_rate", "abandon rate", self.abandon_rate, False),
             ("occupancy", "occupancy", self.max_occupancy, False),
+            ("within_deadline", "within deadline", self.within_deadline, True),
         )
         return tuple(Target(k, label, v, up) for k, label, v, up in specs if v is not None)
 

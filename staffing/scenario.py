@@ -219,6 +219,7 @@ _SECTIONS: dict[str, set[str]] = {
     },
     "scorecard": {*EXPERIENCE_KPIS, "tolerance", "sector", "repeat_window", "csat_curve"},
     "simulation": {"replications", "seed", "rounds", "volume_cv"},
+    "email_targets": {"within_deadline"},
     "queues": {
         "name",
         "channel",

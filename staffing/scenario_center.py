@@ -3,8 +3,10 @@
 The multi-queue keys of DESIGN.md section 8, read for :func:`staffing.scenario.load_scenario`
 with its table reader, so every message names the file and key: a queue's own
 ``patience``, ``handle_*`` and ``targets`` override the file's ``[callers]`` and
-``[targets]``; a forecast may carry a ``patience`` column; ``channel`` is ``voice`` or
-``chat`` (with ``max_sessions`` and ``session_speed``); email comes later.
+``[targets]``; a forecast may carry a ``patience`` column; ``channel`` is ``voice``,
+``chat`` (with ``max_sessions`` and ``session_speed``) or ``email`` (with ``deadline``,
+``backlog`` and ``targets = { within_deadline = "90%" }``; the file's ``[callers]``
+patience and ``[targets]`` are for callers on the line and do not apply to email).
 """
 
 import math
@@ -16,6 +18,7 @@ from staffing.center import CHANNELS, Center, Group, Queue
 from staffing.csvfile import parse_number, read_rows
 from staffing.errors import InputError
 from staffing.forecast import COLUMN_NAMES, Forecast, read_forecast
+from staffing.requirements import ServiceTargets
 from staffing.scenario import TableReader, _build, _callers, _targets
 from staffing.shifts import ShiftPattern
 
@@ -26,10 +29,7 @@ _QUEUE_CALLERS = (
     "handle_distribution",
     "handle_cv",
 )
-_LATER = {
-    "deadline": "email",
-    "backlog": "email",
-}
+_EMAIL = ("deadline", "backlog")
 
 
 def _table_list(file: str, data: dict[str, Any], key: str, what: str) -> list[Any]:
@@ -79,16 +79,10 @@ def _queue(
         raise InputError(f"{r.field('name')} is missing; every queue needs a unique name")
     channel = r.text("channel", "voice")
     if channel not in CHANNELS:
-        raise InputError(
-            f"{r.field('channel')} = {channel!r}; choose voice or chat (email comes in a "
-            "later version)"
-        )
-    for key, kind in _LATER.items():
-        if r.has(key):
-            raise InputError(
-                f"{r.field(key)}: for {kind} queues, which come in a later version; a "
-                f"{channel} queue has no such key"
-            )
+        raise InputError(f"{r.field('channel')} = {channel!r}; choose one of {', '.join(CHANNELS)}")
+    for key in _EMAIL:
+        if r.has(key) and channel != "email":
+            raise InputError(f'{r.field(key)}: for email queues only; add channel = "email"')
     for key in ("max_sessions", "session_speed"):
         if r.has(key) and channel != "chat":
             raise InputError(f'{r.field(key)}: for chat queues only; add channel = "chat"')
@@ -106,7 +100,12 @@ def _queue(
     if csv is None:
         raise InputError(f"{r.field('forecast')} is missing; name the queue's forecast CSV")
     forecast = read_forecast(folder / csv, interval=interval)
-    merged = {k: v for k, v in callers_table.items() if k in _QUEUE_CALLERS}
+    email = channel == "email"
+    merged = {
+        k: v
+        for k, v in callers_table.items()
+        if k in _QUEUE_CALLERS and not (email and k.startswith("patience"))
+    }
     merged |= {k: r.table[k] for k in _QUEUE_CALLERS if k in r.table}
     callers = _callers(TableReader(r.file, r.where, merged, "callers"))
     raw_targets = r.table.get("targets", {})
@@ -115,10 +114,23 @@ def _queue(
             f"{r.field('targets')} = {raw_targets!r}; expected a table like "
             '{ service_level = "80/20", abandon_rate = "5%" }'
         )
-    targets, _ = _targets(
-        TableReader(r.file, r.label("targets"), targets_table | raw_targets, "targets")
-    )
+    if email:
+        own = TableReader(r.file, r.label("targets"), raw_targets, "email_targets")
+        within = own.fraction("within_deadline")
+        if within is None:
+            raise InputError(
+                f"{own.field('within_deadline')} is missing; an email queue's target is the "
+                'share handled by the deadline, e.g. targets = { within_deadline = "90%" }'
+            )
+        targets = _build(ServiceTargets, own.field(""), service_level=None, within_deadline=within)
+    else:
+        targets, _ = _targets(
+            TableReader(r.file, r.label("targets"), targets_table | raw_targets, "targets")
+        )
     priority = r.number("priority", 0, low=-1e9, whole=True)
+    deadline = r.duration("deadline") if email else None
+    if email and deadline is None:
+        raise InputError(f'{r.field("deadline")} is missing; an email queue needs one, e.g. "24h"')
     return _build(
         Queue,
         r.field(""),
@@ -131,6 +143,8 @@ def _queue(
         patience=_patience_column(folder / csv, forecast),
         max_sessions=int(max_sessions),
         session_speed=None if speed is None else tuple(float(v) for v in speed),
+        deadline=deadline,
+        backlog=int(r.number("backlog", 0, whole=True)),
     )
 
 

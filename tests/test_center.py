@@ -103,7 +103,37 @@ def test_the_bundled_bank_example_loads():
 @pytest.mark.parametrize(
     ("sales", "group", "message"),
     [
-        ('channel = "email"', "", "queues[0].channel = 'email'; choose voice or chat"),
+        ('channel = "fax"', "", "queues[0].channel = 'fax'; choose one of voice, chat, email"),
+        ('channel = "email"', "", "queues[0].targets.within_deadline is missing"),
+        (
+            'channel = "email"\ntargets = { within_deadline = "90%" }',
+            "",
+            'queues[0].deadline is missing; an email queue needs one, e.g. "24h"',
+        ),
+        (
+            'channel = "email"\ndeadline = "24h"\n'
+            'targets = { within_deadline = "90%", service_level = "80/20" }',
+            "",
+            "queues[0].targets.service_level is not a known key; allowed here: within_deadline",
+        ),
+        (
+            'channel = "email"\ndeadline = "24h"\ntargets = { within_deadline = "120%" }',
+            "",
+            "queues[0].targets.within_deadline",
+        ),
+        (
+            'channel = "email"\ndeadline = "24h"\nbacklog = -3\n'
+            'targets = { within_deadline = "90%" }',
+            "",
+            "queues[0].backlog = -3; expected a whole number >= 0",
+        ),
+        (
+            'channel = "email"\ndeadline = "24h"\npatience = "3min"\n'
+            'targets = { within_deadline = "90%" }',
+            "",
+            "email items do not hang up",
+        ),
+        ("backlog = 5", "", "queues[0].backlog: for email queues only"),
         ("max_sessions = 3", "", "queues[0].max_sessions: for chat queues only"),
         ("session_speed = [1.0]", "", "queues[0].session_speed: for chat queues only"),
         ('channel = "chat"\nmax_sessions = 0', "", "queues[0].max_sessions = 0; expected a whole"),
@@ -219,8 +249,12 @@ def _forecast(calls, start="2026-03-03T08:00"):
 
 def test_center_checks_in_code_name_the_value():
     q = Queue("a", _forecast([10, 10]))
-    with pytest.raises(InputError, match="choose voice or chat"):
+    with pytest.raises(InputError, match="choose one of voice, chat, email"):
+        Queue("b", _forecast([1]), channel="fax")
+    with pytest.raises(InputError, match="an email queue needs a deadline > 0"):
         Queue("b", _forecast([1]), channel="email")
+    with pytest.raises(InputError, match="deadline: for email queues only"):
+        Queue("b", _forecast([1]), deadline=3600.0)
     with pytest.raises(InputError, match="max_sessions: for chat queues only"):
         Queue("b", _forecast([1]), max_sessions=2)
     chat = Queue("c", _forecast([1, 1]), channel="chat", max_sessions=3)

@@ -21,6 +21,18 @@ of Tezcan & Zhang 2014) and the share of on-phone time at 0, 1, ..., k sessions.
 contact's share of a group's handle hours (for the cost per contact) is its work at full
 speed, handle time times the group's factor.
 
+Email queues (``channel = "email"``, deferred work; rule 10 of ``Routing``): their items
+never hang up and are worked when no live contact waits; the horizon is one run, so the
+backlog carries over from day to day. A queue's ``backlog`` items are drawn after its
+other items, arriving at the horizon's start with handle times of the queue's mean AHT.
+``backlog`` and ``deferred_days`` tabulate the backlog, the oldest item's age and the
+share within deadline (:mod:`staffing.simulation.backlog`); in ``queues``, an email row's
+``answered`` is the items handled (``abandoned``: 0; ``offered`` counts the starting
+backlog), its ``asa`` the mean time to the start of handling, and its service level and
+abandonment, which do not apply, are empty; ``within_deadline`` is its own column. The row
+``all`` is over the contacts of the live channels (voice and chat) when the center has
+any, so that email items do not dilute the callers' service level.
+
 References
 ----------
 .. [1] A. M. Law, Simulation Modeling and Analysis, 5th ed., McGraw-Hill, 2015.
@@ -37,10 +49,11 @@ import numpy as np
 import pandas as pd
 
 from staffing import _checks, kpis
-from staffing.center import Center
+from staffing.center import Center, Queue
 from staffing.costs import CostModel
 from staffing.errors import InputError
 from staffing.shifts import Shift
+from staffing.simulation.backlog import DeferredSums, backlog_tables, deferred_sums
 from staffing.simulation.model import (
     ANSWERED,
     AgentWindows,
@@ -93,6 +106,13 @@ class CenterResult:
         Mean handle time per replication [h], a row per group, a column per queue.
     paid_hours : pandas.Series
         Mean paid time per replication [h] by group (overruns included).
+    backlog : pandas.DataFrame
+        A row per email queue and interval (none without):
+        :func:`staffing.simulation.backlog.backlog_tables`' interval table.
+    deferred_days : pandas.DataFrame
+        A row per email queue and calendar day: backlog at the start and end, items
+        arrived, handled and due, ``within_deadline`` with its half-width, the oldest
+        item's largest age [s].
     chat : pandas.DataFrame
         A row per chat queue (none without): ``queue, max_sessions, concurrency,
         concurrency_hw, occupancy``, then ``sessions_0`` ... ``sessions_K`` (K the largest
@@ -112,6 +132,8 @@ class CenterResult:
     handle_hours: pd.DataFrame
     paid_hours: pd.Series
     chat: pd.DataFrame = dataclass_field(default_factory=pd.DataFrame)
+    backlog: pd.DataFrame = dataclass_field(default_factory=pd.DataFrame)
+    deferred_days: pd.DataFrame = dataclass_field(default_factory=pd.DataFrame)
     callers: list[Callers] | None = None
     outcomes: list[CenterOutcome] | None = None
 
@@ -122,7 +144,8 @@ class CenterResult:
         ``costs``) with the loadings, seats, team leads and overhead of ``costs``
         (:attr:`staffing.costs.CostModel.per_hour`); a group's cost is shared among the
         queues it served by their share of its handle time. Fixed monthly costs are left
-        out. Columns: ``queue, answered, cost, cost_per_contact`` (mean per replication).
+        out. Columns: ``queue, answered, cost, cost_per_contact`` (mean per replication;
+        ``all``: every contact handled, email items included).
         """
         shares = self.handle_hours.div(self.handle_hours.sum(axis=1), axis=0).fillna(0.0)
         per_hour = [
@@ -135,7 +158,8 @@ class CenterResult:
         cost = shares.mul(group_cost, axis=0).sum(axis=0)
         answered = self.queues.set_index("queue")["answered"]
         rows = [(name, float(answered[name]), float(cost[name])) for name in center.queue_names]
-        rows.append((ALL, float(answered[ALL]), float(group_cost.sum())))
+        handled = float(sum(answered[name] for name in center.queue_names))
+        rows.append((ALL, handled, float(group_cost.sum())))
         frame = pd.DataFrame(rows, columns=["queue", "answered", "cost"])
         frame["cost_per_contact"] = np.where(
             frame["answered"] > 0,
@@ -310,8 +334,9 @@ def _draw(setup: _Setup, rng: np.random.Generator) -> Callers:
     if setup.volume_cv > 0.0:
         shape = setup.volume_cv**-2
         factor = float(rng.gamma(shape, 1.0 / shape))
-    per_queue = [
-        draw_queue_callers(
+    per_queue = []
+    for queue, means in zip(setup.center.queues, setup.patience_means, strict=True):
+        callers = draw_queue_callers(
             rng,
             queue.forecast.calls * factor,
             queue.forecast.aht,
@@ -320,9 +345,30 @@ def _draw(setup: _Setup, rng: np.random.Generator) -> Callers:
             queue.callers.patience_times(),
             means,
         )
-        for queue, means in zip(setup.center.queues, setup.patience_means, strict=True)
-    ]
+        if queue.backlog:
+            per_queue.append(_with_backlog(callers, queue, setup.grid, rng))
+        else:
+            per_queue.append(callers)
     return merge_queues(per_queue)
+
+
+def _with_backlog(callers: Callers, queue: Queue, grid: Grid, rng: np.random.Generator) -> Callers:
+    """Put ``queue.backlog`` items, arriving at the horizon's start, before the day's items."""
+    fc = queue.forecast
+    work = float(np.sum(fc.calls * fc.aht))
+    mean = work / float(np.sum(fc.calls)) if work > 0 else float(np.max(fc.aht, initial=0.0))
+    if not mean > 0:
+        raise InputError(
+            f"queue {queue.name!r}: backlog = {queue.backlog} but its forecast gives no handle "
+            "time (aht) to work it; give aht > 0 where calls > 0"
+        )
+    b = queue.backlog
+    return Callers(
+        np.concatenate([np.full(b, grid.start[0]), callers.arrival]),
+        np.concatenate([mean * queue.callers.handle_shape().unit(rng, b), callers.handle]),
+        np.concatenate([np.full(b, np.inf), callers.patience]),
+        np.concatenate([np.zeros(b, dtype=np.int64), callers.interval]),
+    )
 
 
 @dataclass(frozen=True)
@@ -337,6 +383,8 @@ class _Reduced:
     """Handle time per group and queue [agent-seconds]."""
     sessions: FloatArray
     """Per group: its agents' time with 1, ..., K chat sessions open [agent-seconds]."""
+    deferred: dict[str, DeferredSums]
+    """Per email queue: its backlog's measures."""
 
 
 def _reduce(setup: _Setup, callers: Callers, outcome: CenterOutcome) -> _Reduced:
@@ -398,8 +446,10 @@ def _reduce(setup: _Setup, callers: Callers, outcome: CenterOutcome) -> _Reduced
     names = setup.center.queue_names
     served = routing.preference >= 0
     empty2, empty3 = np.zeros((0, 2)), np.zeros((0, 3))
+    live = ~np.asarray(routing.deferred)
+    everyone = live[callers.queue] if live.any() else np.ones(callers.size, dtype=bool)
     for q, name in enumerate((*names, ALL)):
-        mine = callers.queue == q if name != ALL else np.ones(callers.size, dtype=bool)
+        mine = callers.queue == q if name != ALL else everyone
         serving = np.flatnonzero(served[:, q]) if name != ALL else np.arange(len(group_sums))
         sums = kpis.interval_sums(
             callers.interval[mine],
@@ -414,7 +464,7 @@ def _reduce(setup: _Setup, callers: Callers, outcome: CenterOutcome) -> _Reduced
             setup.center.queues[min(q, len(names) - 1)].targets.threshold,
         )
         if name == ALL:
-            sums = _all_in_time(setup, callers, outcome, sums)
+            sums = _all_in_time(setup, callers, outcome, sums, everyone)
         agent_time = [np.sum([group_sums[g][k] for g in serving], axis=0) for k in range(3)]
         sums = replace(sums, busy=agent_time[0], logged=agent_time[1], paid=agent_time[2])
         day_time = [sum(group_days[g][k] for g in serving) for k in range(3)]
@@ -422,8 +472,19 @@ def _reduce(setup: _Setup, callers: Callers, outcome: CenterOutcome) -> _Reduced
         queue_days[name] = kpis.day_sums(sums, *day_time)
     cell = np.maximum(group, 0) * queues + callers.queue
     per_cell = np.bincount(cell[answered], weights=handled[answered], minlength=groups * queues)
+    deferred = {
+        queue.name: deferred_sums(grid, callers, outcome, q, float(queue.deadline), queue.backlog)
+        for q, queue in enumerate(setup.center.queues)
+        if queue.deferred and queue.deadline is not None
+    }
     return _Reduced(
-        queue_sums, queue_days, group_sums, group_days, per_cell.reshape(groups, queues), sessions
+        queue_sums,
+        queue_days,
+        group_sums,
+        group_days,
+        per_cell.reshape(groups, queues),
+        sessions,
+        deferred,
     )
 
 
@@ -458,11 +519,11 @@ def _open_profile(
 
 
 def _all_in_time(
-    setup: _Setup, callers: Callers, outcome: CenterOutcome, sums: kpis.Sums
+    setup: _Setup, callers: Callers, outcome: CenterOutcome, sums: kpis.Sums, mine: np.ndarray
 ) -> kpis.Sums:
-    """Count contacts within the answer time for all queues, each by its own threshold."""
+    """Count contacts (of ``mine``) within the answer time, each by its queue's threshold."""
     threshold = np.array([q.targets.threshold for q in setup.center.queues])[callers.queue]
-    in_time = outcome.wait <= threshold
+    in_time = (outcome.wait <= threshold) & mine
     answered = outcome.status == ANSWERED
     n = setup.grid.start.size
 
@@ -482,7 +543,8 @@ def _tables(setup: _Setup, reduced: list[_Reduced], keep_records: bool, reps: li
     starts = pd.to_datetime(center.forecast.start)
     channel = {q.name: q.channel for q in center.queues} | {ALL: ""}
     calls = {q.name: q.forecast.calls for q in center.queues}
-    calls[ALL] = np.sum(list(calls.values()), axis=0)
+    live = [q.forecast.calls for q in center.queues if not q.deferred]
+    calls[ALL] = np.sum(live or list(calls.values()), axis=0)
     day_of = np.asarray(
         center.forecast.start.astype("datetime64[D]")
         - center.forecast.start[0].astype("datetime64[D]"),
@@ -533,6 +595,18 @@ def _tables(setup: _Setup, reduced: list[_Reduced], keep_records: bool, reps: li
             "occupancy",
         ]
     ]
+    backlog, deferred_days, within = backlog_tables(
+        center, grid, {name: [r.deferred[name] for r in reduced] for name in reduced[0].deferred}
+    )
+    intervals = pd.concat(interval_frames, ignore_index=True)
+    days = pd.concat(day_frames, ignore_index=True)
+    if within:
+        queues = _deferred_rows(queues, within, per_queue_reps)
+        email = list(within)
+        for frame in (intervals, days):
+            rows = frame["queue"].isin(email)
+            for k in _NOT_DEFERRED:
+                frame.loc[rows, [k, f"{k}_ci"]] = np.nan
     group_rows, group_frames = [], []
     open_time = grid.start.size * grid.length
     for g, group in enumerate(center.groups):
@@ -560,9 +634,11 @@ def _tables(setup: _Setup, reduced: list[_Reduced], keep_records: bool, reps: li
         chat=_chat_table(setup, reduced, queues),
         queues=queues,
         groups=pd.DataFrame(group_rows, columns=["group", "agents", "occupancy", "utilization"]),
-        intervals=pd.concat(interval_frames, ignore_index=True),
+        intervals=intervals,
         group_intervals=pd.concat(group_frames, ignore_index=True),
-        days=pd.concat(day_frames, ignore_index=True),
+        days=days,
+        backlog=backlog,
+        deferred_days=deferred_days,
         replications=per_queue_reps,
         handle_hours=pd.DataFrame(
             np.mean([r.handled for r in reduced], axis=0) / 3600.0,
@@ -579,6 +655,28 @@ def _tables(setup: _Setup, reduced: list[_Reduced], keep_records: bool, reps: li
         callers=[rep[1] for rep in reps] if keep_records else None,
         outcomes=[rep[2] for rep in reps] if keep_records else None,
     )
+
+
+_NOT_DEFERRED = ("service_level", "abandon_rate")
+"""KPIs of callers on the line, which do not apply to email items (left empty for them)."""
+
+
+def _deferred_rows(
+    queues: pd.DataFrame, within: dict[str, FloatArray], reps: dict[str, dict[str, FloatArray]]
+) -> pd.DataFrame:
+    """Email rows of ``queues``: no abandonment or service level; ``within_deadline`` added."""
+    queues = queues.copy()
+    queues["within_deadline"] = np.nan
+    queues["within_deadline_hw"] = np.nan
+    for name, values in within.items():
+        row = queues["queue"] == name
+        mean, half = kpis.confidence(values)
+        queues.loc[row, ["within_deadline", "within_deadline_hw"]] = [float(mean), float(half)]
+        queues.loc[row, "abandoned"] = 0.0
+        for k in _NOT_DEFERRED:
+            queues.loc[row, [k, f"{k}_hw"]] = np.nan
+        reps[name]["within_deadline"] = values
+    return queues
 
 
 def _chat_table(setup: _Setup, reduced: list[_Reduced], queues: pd.DataFrame) -> pd.DataFrame:

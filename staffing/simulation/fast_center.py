@@ -280,6 +280,7 @@ def _run(
     im_g,
     ov_ptr,
     ov_g,
+    deferred,
 ):
     n = arrival.size
     agents = first.size
@@ -459,8 +460,11 @@ def _run(
                     # the call costs the voice day a third of its speed)
                     best = -1
                     best_q = -1
+                    past = t >= off[w]  # staying past a closing time: no deferred item
                     for s in range(sk_ptr[g], sk_ptr[g + 1]):
                         q = sk_q[s]
+                        if past and deferred[q]:
+                            continue
                         while head[q] < tail[q] and (
                             status[q_order[head[q]]] != WAITING
                             or _gone(q_order[head[q]], t, arrival, patience, status, wait)
@@ -690,9 +694,12 @@ def run_center_day_fast(callers: Callers, agents: AgentWindows, routing: Routing
         im_g,
         ov_ptr,
         ov_g,
+        routing.deferred,
     )
     zero = np.zeros(queues)
-    out = close_center_day(callers, status, wait, agent_of, logged, logged_agent, zero, zero, end)
+    out = close_center_day(
+        callers, status, wait, agent_of, logged, logged_agent, zero, zero, end, routing.deferred
+    )
     # hang-ups are found lazily (no event each), so the queue's time-integral is taken from
     # the waits: on the sample path they are equal (Little's law), as the SimPy engine's
     # measured integral shows

@@ -380,6 +380,9 @@ class Routing:
         Per group, the speed of each open chat session when 1, ..., k are open (a group's
         ``max_sessions`` is the number of its positive entries; the rest is 0); None: one
         session at speed 1 for every group.
+    deferred : ndarray of bool, shape (queues,), optional
+        Which queues are deferred work (email: rule 10); None: none. Their ``priority`` is
+        stored shifted after every other queue's, so rule 3 ranks them last.
 
     Notes
     -----
@@ -425,6 +428,17 @@ class Routing:
        end it takes new sessions only at a closing time (``stays``), and leaves when its
        last session ends and nothing it may take waits.
 
+    Deferred work (queues with ``deferred`` set: email, back office):
+
+    10. Items never hang up (infinite patience). In rule 3 a deferred queue ranks after
+        every voice and chat queue whatever its ``priority`` (blending: an agent takes an
+        item only when no contact of its live skills that it may take waits); between
+        deferred queues, by priority, then the item that arrived first. An item is handled
+        like a call: one at a time, never interrupted, so a call arriving while an agent
+        works an item waits for the item in hand. An agent staying past a closing time
+        (rule 5) takes no new item: items wait for the next window. Items left at the
+        horizon's end stay ``WAITING`` (the backlog carried over).
+
     Other coincidences (an arrival at the very instant a call ends, say) have probability
     zero with continuous draws.
     """
@@ -436,10 +450,22 @@ class Routing:
     group_of: NDArray[np.int64]
     chat: NDArray[np.bool_] | None = None
     speed: FloatArray | None = None
+    deferred: NDArray[np.bool_] | None = None
 
     def __post_init__(self) -> None:
-        """Check shapes and values at the door."""
+        """Check shapes and values at the door; rank deferred queues last (rule 10)."""
         groups, queues = self.delay.shape
+        deferred = np.zeros(queues, dtype=np.bool_)
+        if self.deferred is not None:
+            deferred = np.asarray(self.deferred, dtype=np.bool_)
+            if deferred.shape != (queues,):
+                raise InputError(f"routing: deferred needs {queues} flags")
+        object.__setattr__(self, "deferred", deferred)
+        if deferred.any() and (~deferred).any():
+            priority = np.asarray(self.priority, dtype=np.int64).copy()
+            shift = priority[~deferred].max() - priority[deferred].min() + 1
+            priority[deferred] += max(int(shift), 0)
+            object.__setattr__(self, "priority", priority)
         chat = np.zeros(queues, dtype=np.bool_) if self.chat is None else np.asarray(self.chat)
         speed = np.ones((groups, 1)) if self.speed is None else np.asarray(self.speed, float)
         if chat.shape != (queues,) or speed.ndim != 2 or speed.shape[0] != groups:
@@ -481,6 +507,7 @@ class Routing:
             group_of=np.asarray(group_of, dtype=np.int64),
             chat=np.array([q.channel == "chat" for q in center.queues], dtype=np.bool_),
             speed=speeds,
+            deferred=np.array([q.deferred for q in center.queues], dtype=np.bool_),
         )
 
     @property
@@ -549,11 +576,14 @@ def close_center_day(
     area: FloatArray,
     since: FloatArray,
     end: FloatArray | None = None,
+    deferred: NDArray[np.bool_] | None = None,
 ) -> CenterOutcome:
     """Finish a day of several queues: stranded contacts hang up at the day's end.
 
     As :func:`close_day`, per queue: ``area`` and ``since`` are each queue's integral of
-    waiting contacts and the time of its last change.
+    waiting contacts and the time of its last change. Deferred items (``deferred``, per
+    queue) are not stranded: they stay ``WAITING``, in the backlog carried over, with
+    ``wait`` their age at the end.
     """
     segments = np.asarray(logged, dtype=float).reshape(-1, 2)
     stranded = status == WAITING
@@ -561,9 +591,11 @@ def close_center_day(
     if stranded.any():
         last = max(float(segments[:, 1].max(initial=0.0)), float(callers.arrival.max()))
         wait[stranded] = last - callers.arrival[stranded]
-        status[stranded] = ABANDONED
         count = np.bincount(callers.queue[stranded], minlength=area.size)
         area += count * (last - np.asarray(since, dtype=float))
+        if deferred is not None:
+            stranded &= ~np.asarray(deferred, dtype=np.bool_)[callers.queue]
+        status[stranded] = ABANDONED
     return CenterOutcome(
         status=status,
         wait=wait,

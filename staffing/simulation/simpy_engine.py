@@ -190,8 +190,9 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
     )
     groups, queues = routing.shape
     delay, factor, priority = routing.delay, routing.factor, routing.priority
-    chat, speed = routing.chat, routing.speed
+    chat, speed, deferred = routing.chat, routing.speed, routing.deferred
     assert chat is not None
+    assert deferred is not None
     assert speed is not None
     slots = [routing.sessions(g) for g in range(groups)]
     members = [np.flatnonzero(routing.group_of == g) for g in range(groups)]
@@ -287,11 +288,14 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
         if status[i] == WAITING:
             hand_over(i, g, True)
 
-    def pick(g: int, j: int, chat_only: bool = False) -> int:
-        """Answer the contact a freed agent ``j`` of group ``g`` takes now; -1: none (rule 3)."""
+    def pick(g: int, j: int, chat_only: bool = False, live_only: bool = False) -> int:
+        """Answer the contact a freed agent ``j`` of group ``g`` takes now; -1: none (rule 3).
+
+        ``live_only``: past a closing time, no deferred item (rule 10).
+        """
         best, best_q = -1, -1
         for q in skills[g]:
-            if chat_only and not chat[q]:
+            if (chat_only and not chat[q]) or (live_only and deferred[q]):
                 continue
             line = waiting[q]
             while line and status[line[0]] != WAITING:
@@ -357,7 +361,7 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
             start = env.now
             window_off[j] = off
             while True:
-                i = pick(g, j)
+                i = pick(g, j, live_only=env.now >= off)
                 fresh = i >= 0
                 if i < 0:
                     if env.now >= off:
@@ -396,4 +400,5 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
         area,
         since,
         end,
+        deferred,
     )
