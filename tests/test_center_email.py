@@ -222,7 +222,7 @@ def test_backlog_measures_by_hand():
 def test_enough_blended_agents_meet_the_deadline_and_too_few_do_not():
     good = simulate_center(email_center(agents=14, deadline=4 * 3600.0), replications=4, seed=1)
     short = simulate_center(email_center(agents=6, deadline=4 * 3600.0), replications=4, seed=1)
-    assert good.kpi("email", "within_deadline")[0] == pytest.approx(1.0)
+    assert good.kpi("email", "within_deadline")[0] > 0.99
     late = short.kpi("email", "within_deadline")[0]
     # 6 agents: 10 items x 600 s per 1,800 s is 3.3 Erlangs of email beside 6.7 of calls
     # (those answered: about half hang up): the backlog grows all day, items wait > 4 h
