@@ -180,7 +180,8 @@ def test_backlog_is_conserved_every_day_and_matches_the_outcomes():
     assert row["offered"] == pytest.approx(30 + days["arrived"].sum())
     assert row["answered"] == pytest.approx(days["handled"].sum())
     assert row["abandoned"] == 0
-    assert np.isnan(row["service_level"]) and np.isnan(row["abandon_rate"])
+    assert np.isnan(row["service_level"])
+    assert np.isnan(row["abandon_rate"])
     # the row all is the voice callers' only
     both = result.queues.set_index("queue")
     assert both.loc["all", "offered"] == both.loc["voice", "offered"]
