@@ -351,16 +351,23 @@ def _simulate_scenario(args: argparse.Namespace) -> int:
         progress.step(f"writing the report into {folder.path}")
         with folder.staging() as stage:
             write_center_report(result, center, stage, scenario.costs)
+    days = len(result.days["day"].unique())
     print(
-        f"{replications} simulated days, seed {seed}: {len(center.queues)} queues, "
+        (f"{replications} simulated days" if days == 1 else f"{replications} runs of {days} days")
+        + f", seed {seed}: {len(center.queues)} queues, "
         f"{len(center.groups)} groups (95% confidence half-widths after ±)"
     )
     print(term.render(*term.queue_rows(result)))
+    if len(result.deferred_days):
+        print("(all: the calls and chats, who wait on the line; email items have their own row)")
     print()
     print(term.render(*term.group_rows(result)))
     if len(result.chat):
         print("\nchat: sessions open per agent in chat, and the share of time at each number")
         print(term.render(*term.chat_rows(result)))
+    if len(result.deferred_days):
+        print("\nemail: items waiting at each midnight, and the oldest item's largest age")
+        print(term.render(*term.backlog_rows(result)))
     print("\ncost per contact (groups' paid hours shared by their handle time; no fixed costs)")
     print(term.render(*term.cost_rows(result, center, scenario.costs)))
     _replaced(folder)

@@ -6,9 +6,13 @@ per-interval KPIs with a ``queue`` column), ``days.csv`` (per queue and calendar
 charts per queue (``queues_service_level.png``, ``queues_waits.png``) and per group
 (``groups_occupancy.png``), and ``costs.csv`` (cost per contact per queue, groups' costs
 shared by their handle time), and with chat queues ``chat.csv`` (concurrency and the
-share of time at 0, 1, ..., k sessions per chat queue). Shares are drawn in percent, waits
-in seconds; undefined values (no contact in an interval) are left blank, never written as
-NaN.
+share of time at 0, 1, ..., k sessions per chat queue), and with email queues
+``backlog.csv`` (per interval: items waiting, the oldest one's age, items due and the
+share within deadline), ``backlog_days.csv`` (per day: backlog at the start and end, items
+arrived, handled and due, within deadline) and ``backlog.png``. Email queues are left out
+of the service-level and waits charts (their items do not wait on the line). Shares are
+drawn in percent, waits in seconds; undefined values (no contact in an interval) are left
+blank, never written as NaN.
 """
 
 from pathlib import Path
@@ -45,15 +49,17 @@ def write_center_report(
     ]
     if len(result.chat):
         tables.append(("chat.csv", result.chat))
+    if len(result.deferred_days):
+        tables.append(("backlog_days.csv", result.deferred_days))
     for name, frame in tables:
         path = folder / name
         frame.to_csv(path, index=False, float_format="%.6g")
         paths.append(path)
     text = center.forecast.start_text()
-    for name, frame in (
-        ("intervals.csv", result.intervals),
-        ("days.csv", result.days),
-    ):
+    timed = [("intervals.csv", result.intervals), ("days.csv", result.days)]
+    if len(result.backlog):
+        timed.append(("backlog.csv", result.backlog))
+    for name, frame in timed:
         out = frame.copy()
         if "start" in out:
             out["start"] = np.tile(text, len(out) // len(text))
@@ -63,6 +69,8 @@ def write_center_report(
     paths.append(plot_queues(result, center, folder / "queues_service_level.png", "service"))
     paths.append(plot_queues(result, center, folder / "queues_waits.png", "waits"))
     paths.append(plot_groups(result, center, folder / "groups_occupancy.png"))
+    if len(result.backlog):
+        paths.append(plot_backlog(result, center, folder / "backlog.png"))
     return paths
 
 
@@ -71,28 +79,28 @@ def plot_queues(result: CenterResult, center: Center, path: Path, kind: str) -> 
     start = _starts(center)
     fig = new_figure(WIDE if kind == "service" else TALL)
     axes = [fig.add_subplot(1, 1, 1)] if kind == "service" else fig.subplots(2, 1, sharex=True)
-    names = (*center.queue_names, ALL)
+    names = (*(q.name for q in center.queues if not q.deferred), ALL)
     panels = (
         [("service_level", 100.0, "answered within the queue's threshold [% of offered]")]
         if kind == "service"
         else [("asa", 1.0, "ASA [s]"), ("abandon_rate", 100.0, "abandoned [% of offered]")]
     )
     for ax, (column, scale, label) in zip(axes, panels, strict=True):
-        for k, name in enumerate(names):
+        for name in names:
             rows = result.intervals[result.intervals["queue"] == name]
             mean = rows[column].to_numpy(dtype=float) * scale
             half = rows[f"{column}_ci"].to_numpy(dtype=float) * scale
-            colour = "#212121" if name == ALL else _COLOURS[k % len(_COLOURS)]
+            colour = "#212121" if name == ALL else _colour(center, name)
             x, (y, lo, hi) = _points(start, mean, mean - half, mean + half)
             ax.fill_between(x, np.maximum(lo, 0.0), hi, color=colour, alpha=0.12, linewidth=0)
             style = "--" if name == ALL else "-"
             ax.plot(x, y, color=colour, linestyle=style, linewidth=1.4, label=name)
         if column == "service_level":
-            for k, queue in enumerate(center.queues):
+            for queue in center.queues:
                 if queue.targets.service_level is not None:
                     ax.axhline(
                         100.0 * queue.targets.service_level,
-                        color=_COLOURS[k % len(_COLOURS)],
+                        color=_colour(center, queue.name),
                         linestyle=":",
                         linewidth=1.0,
                     )
@@ -108,6 +116,45 @@ def plot_queues(result: CenterResult, center: Center, path: Path, kind: str) -> 
         else "Waits and abandonment per queue (band: 95% CI)"
     )
     fig.suptitle(title)
+    return _save(fig, path)
+
+
+def _colour(center: Center, queue: str) -> str:
+    """Return a queue's colour in every chart: by its place in the file."""
+    return _COLOURS[center.queue_names.index(queue) % len(_COLOURS)]
+
+
+def plot_backlog(result: CenterResult, center: Center, path: Path) -> Path:
+    """Draw each email queue's backlog and its oldest item's age at each interval's end."""
+    start = _starts(center)
+    fig = new_figure(TALL)
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    for queue in center.queues:
+        if not queue.deferred:
+            continue
+        rows = result.backlog[result.backlog["queue"] == queue.name]
+        colour = _colour(center, queue.name)
+        for ax, column, scale in ((top, "backlog", 1.0), (bottom, "oldest_age", 1 / 3600)):
+            mean = rows[column].to_numpy(dtype=float) * scale
+            half = rows[f"{column}_ci"].to_numpy(dtype=float) * scale
+            x, (y, lo, hi) = _points(start, mean, mean - half, mean + half)
+            ax.fill_between(x, np.maximum(lo, 0.0), hi, color=colour, alpha=0.12, linewidth=0)
+            ax.plot(x, y, color=colour, linewidth=1.4, label=queue.name)
+        bottom.axhline(
+            float(queue.deadline or 0.0) / 3600,
+            color=colour,
+            linestyle=":",
+            linewidth=1.0,
+            label=f"{queue.name} deadline",
+        )
+    top.set_ylim(bottom=0.0)
+    top.set_ylabel("items waiting [items]")
+    bottom.set_ylim(bottom=0.0)
+    bottom.set_ylabel("oldest item's age [h]")
+    for ax in (top, bottom):
+        _time_axis(ax, start)
+        legend_outside(ax)
+    fig.suptitle("Email backlog at each interval's end (band: 95% CI; dotted: deadline)")
     return _save(fig, path)
 
 

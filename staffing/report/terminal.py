@@ -396,21 +396,49 @@ def forecast_summary(
 
 
 def queue_rows(result: "CenterResult") -> tuple[list[list[str]], list[str]]:
-    """Rows and header of the per-queue table shown on the terminal."""
+    """Rows and header of the per-queue table shown on the terminal.
+
+    With email queues, a ``within deadline`` column; an email row's ASA (hours to the start
+    of handling) is left to the backlog table.
+    """
     header = ["queue", "offered", "service level", "ASA [s]", "abandoned", "occupancy"]
+    email = "within_deadline" in result.queues
+    if email:
+        header.append("within deadline")
     rows = []
     for _, r in result.queues.iterrows():
-        rows.append(
-            [
-                str(r["queue"]),
-                number(r["offered"]),
-                with_ci(r["service_level"], r["service_level_hw"], pct),
-                with_ci(r["asa"], r["asa_hw"], sec),
-                with_ci(r["abandon_rate"], r["abandon_rate_hw"], pct),
-                pct(r["occupancy"]),
-            ]
-        )
+        deferred = r["channel"] == "email"
+        row = [
+            str(r["queue"]),
+            number(r["offered"]),
+            with_ci(r["service_level"], r["service_level_hw"], pct),
+            DASH if deferred else with_ci(r["asa"], r["asa_hw"], sec),
+            with_ci(r["abandon_rate"], r["abandon_rate_hw"], pct),
+            pct(r["occupancy"]),
+        ]
+        if email:
+            row.append(with_ci(r["within_deadline"], r["within_deadline_hw"], pct))
+        rows.append(row)
     return rows, header
+
+
+def backlog_rows(result: "CenterResult") -> tuple[list[list[str]], list[str]]:
+    """Rows and header of the email backlog per day (a row per email queue and day)."""
+    rows = [
+        [
+            str(r["queue"]),
+            str(r["day"]),
+            number(r["backlog_start"]),
+            number(r["arrived"]),
+            number(r["handled"]),
+            number(r["backlog_end"]),
+            with_ci(r["within_deadline"], r["within_deadline_hw"], pct),
+            number(r["oldest_age_max"] / 3600.0, ",.1f"),
+        ]
+        for _, r in result.deferred_days.iterrows()
+    ]
+    header = ["email queue", "day", "backlog at start", "arrived", "handled", "backlog at end"]
+    return rows, [*header, "within deadline", "oldest [h]"]
 
 
 def chat_rows(result: "CenterResult") -> tuple[list[list[str]], list[str]]:
