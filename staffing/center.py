@@ -173,7 +173,8 @@ class Queue:
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise InputError(f"max_sessions = {k!r}; must be a whole number >= 1")
         if self.channel != "chat":
-            if k != 1 or self.session_speed is not None:
+            # (1.0,) is what this check fills in, so dataclasses.replace keeps working
+            if k != 1 or self.session_speed not in (None, (1.0,)):
                 key = "max_sessions" if k != 1 else "session_speed"
                 raise InputError(f"{key}: for chat queues only; this queue is {self.channel}")
             object.__setattr__(self, "session_speed", (1.0,))

@@ -5,6 +5,7 @@ the multi-queue keys of DESIGN.md section 8: what they become, and one-line mess
 the file and key for each mistake.
 """
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -255,6 +256,8 @@ def test_center_checks_in_code_name_the_value():
         Queue("b", _forecast([1]), channel="email")
     with pytest.raises(InputError, match="deadline: for email queues only"):
         Queue("b", _forecast([1]), deadline=3600.0)
+    # a voice queue rebuilt with dataclasses.replace (what-if variants) checks again and passes
+    assert replace(q, priority=2).session_speed == (1.0,)
     with pytest.raises(InputError, match="max_sessions: for chat queues only"):
         Queue("b", _forecast([1]), max_sessions=2)
     chat = Queue("c", _forecast([1, 1]), channel="chat", max_sessions=3)
