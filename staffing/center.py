@@ -74,6 +74,11 @@ class Queue:
         Mean patience per interval [s] (a forecast's ``patience`` column); None: the
         callers' one mean. A value overrides ``callers.patience`` for contacts arriving in
         that interval; NaN keeps it there, ``inf``: nobody hangs up.
+    fcr : float or None
+        First-contact resolution: the share of handled contacts resolved at the first
+        contact, in (0, 1]; None: unknown. Reported only (resolved = handled x fcr, the
+        expected count); the center's engines do not generate the repeat contacts of the
+        unresolved ones, so the forecast counts every contact.
     """
 
     name: str
@@ -85,9 +90,10 @@ class Queue:
     patience: FloatArray | None = None
     max_sessions: int = 1
     session_speed: tuple[float, ...] | None = None
+    fcr: float | None = None
 
     def __post_init__(self) -> None:
-        """Check the name, channel, sessions, priority and patience column at the door."""
+        """Check the name, channel, sessions, priority, patience column and fcr at the door."""
         if not isinstance(self.name, str) or not self.name.strip():
             raise InputError(f"name = {self.name!r}; a queue needs a name")
         if self.channel not in CHANNELS:
@@ -113,6 +119,13 @@ class Queue:
                 )
             values.setflags(write=False)
             object.__setattr__(self, "patience", values)
+        if self.fcr is not None:
+            ok = isinstance(self.fcr, int | float) and not isinstance(self.fcr, bool)
+            if not (ok and 0.0 < self.fcr <= 1.0):
+                raise InputError(
+                    f"fcr = {self.fcr!r}; first-contact resolution must be a share > 0 and <= 1"
+                )
+            object.__setattr__(self, "fcr", float(self.fcr))
 
     def _check_sessions(self) -> None:
         """Check ``max_sessions`` and ``session_speed`` (chat only); fill the speed default."""

@@ -4,7 +4,9 @@ The multi-queue keys of DESIGN.md section 8, read for :func:`staffing.scenario.l
 with its table reader, so every message names the file and key: a queue's own
 ``patience``, ``handle_*`` and ``targets`` override the file's ``[callers]`` and
 ``[targets]``; a forecast may carry a ``patience`` column; ``channel`` is ``voice`` or
-``chat`` (with ``max_sessions`` and ``session_speed``); email comes later.
+``chat`` (with ``max_sessions`` and ``session_speed``); email comes later. A queue's
+``fcr`` (first-contact resolution, reported as its resolution rate; not simulated in a
+center) defaults to the file's ``[callers] fcr``, else unknown.
 """
 
 import math
@@ -119,6 +121,9 @@ def _queue(
         TableReader(r.file, r.label("targets"), targets_table | raw_targets, "targets")
     )
     priority = r.number("priority", 0, low=-1e9, whole=True)
+    fcr = r.fraction("fcr")
+    if fcr is None and "fcr" in callers_table:
+        fcr = TableReader(r.file, "callers", callers_table, "callers").fraction("fcr")
     return _build(
         Queue,
         r.field(""),
@@ -131,6 +136,7 @@ def _queue(
         patience=_patience_column(folder / csv, forecast),
         max_sessions=int(max_sessions),
         session_speed=None if speed is None else tuple(float(v) for v in speed),
+        fcr=fcr,
     )
 
 
