@@ -74,6 +74,48 @@ SECTORS: dict[str, dict[str, Benchmark]] = {
 ``ecommerce`` and ``technology`` (each the general ranges with the sector's own figures)."""
 
 
+CHANNEL_COST_NAMES: dict[str, str] = {"voice": "phone", "chat": "chat", "email": "email"}
+"""The name of each channel of a center (DESIGN.md section 3) in the cost-per-contact
+ranges of :data:`staffing.costs.COST_PER_CONTACT_USD` (the guides say "phone" for voice)."""
+
+
+def channel_benchmarks(channel: str, sector: str = "general") -> dict[str, Benchmark]:
+    """Return the reference bands of one channel: ``cost_per_contact`` and ``resolution_rate``.
+
+    ``cost_per_contact`` [USD per contact handled] is the channel's range of
+    :data:`staffing.costs.COST_PER_CONTACT_USD` (phone $3.50-$8.00, chat $2.00-$5.00,
+    email $1.50-$4.00). ``resolution_rate`` [share] is the sector's FCR range (general:
+    70-75 %): the guides quote no resolution figures by channel, so every channel is
+    compared with the same band. A name without a cost range (``all``, the row of every
+    channel together) has no ``cost_per_contact`` entry.
+
+    Raises
+    ------
+    InputError
+        For an unknown sector, naming the known ones.
+
+    Examples
+    --------
+    >>> band = channel_benchmarks("chat")["cost_per_contact"]
+    >>> band.low, band.high
+    (2.0, 5.0)
+    """
+    sector_bands = benchmarks(sector)
+    fcr = sector_bands["fcr"]
+    out = {
+        "resolution_rate": Benchmark(
+            fcr.low, fcr.high, f"{fcr.source} (the guides give no figure by channel)"
+        )
+    }
+    name = CHANNEL_COST_NAMES.get(channel, channel)
+    if name in COST_PER_CONTACT_USD:
+        low, high = COST_PER_CONTACT_USD[name]
+        out["cost_per_contact"] = Benchmark(
+            low, high, f"{_GUIDES}: {name} ${low:.2f}-${high:.2f} per contact"
+        )
+    return out
+
+
 def benchmarks(sector: str) -> dict[str, Benchmark]:
     """Return the benchmark ranges of a sector (:data:`SECTORS`), by KPI name.
 

@@ -86,6 +86,11 @@ class Queue:
         otherwise.
     backlog : int
         Email: items waiting at the horizon's start (0 unless given).
+    fcr : float or None
+        First-contact resolution: the share of handled contacts resolved at the first
+        contact, in (0, 1]; None: unknown. Reported only (resolved = handled x fcr, the
+        expected count); the center's engines do not generate the repeat contacts of the
+        unresolved ones, so the forecast counts every contact.
     """
 
     name: str
@@ -99,9 +104,10 @@ class Queue:
     session_speed: tuple[float, ...] | None = None
     deadline: float | None = None
     backlog: int = 0
+    fcr: float | None = None
 
     def __post_init__(self) -> None:
-        """Check the name, channel, sessions, priority and patience column at the door."""
+        """Check the name, channel, sessions, priority, patience column and fcr at the door."""
         if not isinstance(self.name, str) or not self.name.strip():
             raise InputError(f"name = {self.name!r}; a queue needs a name")
         if self.channel not in CHANNELS:
@@ -126,6 +132,13 @@ class Queue:
                 )
             values.setflags(write=False)
             object.__setattr__(self, "patience", values)
+        if self.fcr is not None:
+            ok = isinstance(self.fcr, int | float) and not isinstance(self.fcr, bool)
+            if not (ok and 0.0 < self.fcr <= 1.0):
+                raise InputError(
+                    f"fcr = {self.fcr!r}; first-contact resolution must be a share > 0 and <= 1"
+                )
+            object.__setattr__(self, "fcr", float(self.fcr))
 
     @property
     def deferred(self) -> bool:

@@ -77,6 +77,7 @@ from numpy.typing import NDArray
 
 from staffing import erlang
 from staffing.center import Center, Group, Queue
+from staffing.channels import channel_table
 from staffing.costs import CostModel
 from staffing.errors import InputError
 from staffing.scenario import Scenario
@@ -445,6 +446,17 @@ class CenterPlanResult:
         Columns ``queue, answered, cost, cost_per_contact`` (means per replication).
         """
         return self.best.simulation.costs(self.center, self.scenario.costs)
+
+    def channels(self) -> pd.DataFrame:
+        """Contacts, cost per contact and resolution rate per channel in the kept round.
+
+        :func:`staffing.channels.channel_table`, with the resolution band of the
+        scenario's ``[scorecard] sector``.
+        """
+        sc = self.scenario
+        return channel_table(
+            self.center, self.best.simulation, sc.costs, sector=sc.scorecard.sector
+        )
 
 
 def group_cost(costs: CostModel, group: Group) -> float:

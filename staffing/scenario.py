@@ -233,6 +233,7 @@ _SECTIONS: dict[str, set[str]] = {
         "priority",
         "max_sessions",
         "session_speed",
+        "fcr",
         "deadline",
         "backlog",
     },
@@ -655,10 +656,11 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
         volume_cv=_volume_cv(sim_r, center is not None),
     )
     callers = _callers(top.sub("callers", "callers"))
-    if center is not None and callers.returns.active:
+    if center is not None and callers.returns.redial > 0.0:
         raise InputError(
-            f"{file}: callers.fcr and callers.redial (contacts that come back) are simulated "
-            "for one queue only for now; leave them out with [[queues]]"
+            f"{file}: callers.redial (callers who hang up and call again) is simulated for "
+            "one queue only for now; leave it out with [[queues]] (callers.fcr is each "
+            "queue's default fcr there)"
         )
     return Scenario(
         name=top.text("name", path.stem),

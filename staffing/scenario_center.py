@@ -6,7 +6,9 @@ with its table reader, so every message names the file and key: a queue's own
 ``[targets]``; a forecast may carry a ``patience`` column; ``channel`` is ``voice``,
 ``chat`` (with ``max_sessions`` and ``session_speed``) or ``email`` (with ``deadline``,
 ``backlog`` and ``targets = { within_deadline = "90%" }``; the file's ``[callers]``
-patience and ``[targets]`` are for callers on the line and do not apply to email).
+patience and ``[targets]`` are for callers on the line and do not apply to email). A
+queue's ``fcr`` (first-contact resolution, reported as its resolution rate; not simulated
+in a center) defaults to the file's ``[callers] fcr``, else unknown.
 """
 
 import math
@@ -131,6 +133,9 @@ def _queue(
     deadline = r.duration("deadline") if email else None
     if email and deadline is None:
         raise InputError(f'{r.field("deadline")} is missing; an email queue needs one, e.g. "24h"')
+    fcr = r.fraction("fcr")
+    if fcr is None and "fcr" in callers_table:
+        fcr = TableReader(r.file, "callers", callers_table, "callers").fraction("fcr")
     return _build(
         Queue,
         r.field(""),
@@ -145,6 +150,7 @@ def _queue(
         session_speed=None if speed is None else tuple(float(v) for v in speed),
         deadline=deadline,
         backlog=int(r.number("backlog", 0, whole=True)),
+        fcr=fcr,
     )
 
 

@@ -224,9 +224,40 @@ def test_forecast_file_and_returns_do_not_mix_with_queues(write):
     path.write_text(text + '\n[forecast]\nfile = "sales.csv"\n')
     with pytest.raises(InputError, match=r"forecast.file = 'sales.csv': with \[\[queues\]\]"):
         load_scenario(path)
-    path.write_text(text.replace('patience = "3min"', 'patience = "3min"\nfcr = "80%"', 1))
-    with pytest.raises(InputError, match="for one queue only for now"):
+    path.write_text(text.replace('patience = "3min"', 'patience = "3min"\nredial = "20%"', 1))
+    with pytest.raises(InputError, match=r"callers.redial .* one queue only for now"):
         load_scenario(path)
+
+
+def test_a_queue_fcr_is_its_own_else_the_callers_else_unknown(write):
+    # no fcr anywhere: unknown
+    assert [q.fcr for q in load_scenario(write()).center.queues] == [None, None]
+    # a queue's own fcr; the other queue stays unknown
+    assert [q.fcr for q in load_scenario(write('fcr = "80%"')).center.queues] == [0.8, None]
+    # [callers] fcr is every queue's default; a queue's own overrides it
+    path = write("fcr = 0.9")
+    path.write_text(
+        path.read_text().replace('patience = "3min"', 'patience = "3min"\nfcr = "70%"', 1)
+    )
+    center = load_scenario(path).center
+    assert [q.fcr for q in center.queues] == [0.9, 0.7]
+    # reported only: a center simulates no repeats, its callers keep fcr 1
+    assert all(q.callers.returns.fcr == 1.0 for q in center.queues)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"120%"', r"queues\[0\]\.fcr = '120%'"),
+        ("0", r"queues\[0\]\.fcr = 0\.0; first-contact resolution must be a share > 0"),
+        ("true", r"queues\[0\]\.fcr = True; expected a share"),
+    ],
+)
+def test_a_bad_queue_fcr_is_named_with_file_and_key(write, value, message):
+    path = write(f"fcr = {value}")
+    with pytest.raises(InputError, match=message) as err:
+        load_scenario(path)
+    assert str(err.value).startswith(str(path))
 
 
 def test_volume_cv_is_read_for_queues_only(write, tmp_path):

@@ -8,6 +8,7 @@ Tezcan & Zhang 2014), from :mod:`staffing.erlang`, itself checked against refere
 tests/test_erlang.py.
 """
 
+import csv
 from dataclasses import replace
 from pathlib import Path
 
@@ -340,6 +341,19 @@ def test_simulate_command_writes_the_chat_table(tmp_path, capsys):
     assert "nan" not in (out / "chat.csv").read_text().lower()
     header = (out / "queues.csv").read_text().splitlines()[0]
     assert header.startswith("queue,channel,offered,answered,abandoned,service_level")
+    # the channel table: a row per channel and all, blank where unknown (no fcr given)
+    with open(out / "channels.csv", newline="") as f:
+        channels = list(csv.DictReader(f))
+    assert [r["channel"] for r in channels] == ["voice", "chat", "all"]
+    assert [r["cost_low"] for r in channels] == ["3.5", "2", ""]
+    assert {r["resolution_status"] for r in channels} == {"unknown"}
+    assert {r["resolution_rate"] for r in channels} == {""}
+    summary = (out / "summary.md").read_text()
+    assert "## By channel" in summary
+    assert "KPI_BENCHMARKS.md" in summary
+    assert "nan" not in summary.lower()
+    assert "by channel" in printed
+    assert (out / "chat_concurrency.png").stat().st_size > 10_000
     # a bad speed is one line naming file and key, exit 2, no folder
     (tmp_path / "s.toml").write_text(
         CHAT_SCENARIO.format(agents=12).replace("0.85, 0.7", "0.85, 1.2")

@@ -316,6 +316,12 @@ def test_cli_plans_the_bank_center(tmp_path, capsys):
     assert queues == {"service_en", "service_fr", "cards", "mortgages", "all"}
     assert "nan" not in captured.out.lower()
     assert "nan" not in summary.lower()
+    # the channel table (the bank has voice only): in the summary and channels.csv
+    assert "## By channel" in summary
+    assert "| voice   |" in summary
+    with open(out / "channels.csv", newline="") as f:
+        assert [r["channel"] for r in csv.DictReader(f)] == ["voice", "all"]
+    assert "chat_concurrency.png" not in names
     # --force replaces the plan's own files
     assert main(["plan", str(BANK_PLAN), "--out", str(out), "--force"]) == status
     assert "replaced in" in capsys.readouterr().out

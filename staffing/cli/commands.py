@@ -328,8 +328,9 @@ def _simulate_scenario(args: argparse.Namespace) -> int:
             f"{args.forecast}: has no [[queues]]; simulate its forecast CSV with --agents or "
             "--shifts, or plan it with `staffing plan`"
         )
+    from staffing.channels import channel_table
     from staffing.report import terminal as term
-    from staffing.report.center_report import write_center_report
+    from staffing.report.center_report import write_center_report, write_simulation_summary
     from staffing.simulation.center_run import simulate_center
 
     replications = (
@@ -350,7 +351,9 @@ def _simulate_scenario(args: argparse.Namespace) -> int:
         )
         progress.step(f"writing the report into {folder.path}")
         with folder.staging() as stage:
-            write_center_report(result, center, stage, scenario.costs)
+            sector = scenario.scorecard.sector
+            write_center_report(result, center, stage, scenario.costs, sector=sector)
+            write_simulation_summary(result, scenario, stage)
     days = len(result.days["day"].unique())
     print(
         (f"{replications} simulated days" if days == 1 else f"{replications} runs of {days} days")
@@ -370,8 +373,11 @@ def _simulate_scenario(args: argparse.Namespace) -> int:
         print(term.render(*term.backlog_rows(result)))
     print("\ncost per contact (groups' paid hours shared by their handle time; no fixed costs)")
     print(term.render(*term.cost_rows(result, center, scenario.costs)))
+    print("\nby channel (reference bands: KPI_BENCHMARKS.md industry ranges)")
+    table = channel_table(center, result, scenario.costs, sector=scenario.scorecard.sector)
+    print(term.render(*term.channel_rows(table)))
     _replaced(folder)
-    print(f"\ntables and charts in {folder.path}")
+    print(f"\nreport: {folder.path / 'summary.md'} (tables and charts in {folder.path})")
     return EXIT_OK
 
 

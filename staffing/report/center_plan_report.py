@@ -12,8 +12,8 @@ per-group charts), and the plan's own files:
   coverage (``group``): ``kind, name, start, erlang, required, scheduled``;
 - ``rounds.csv``: per round, its phase (``erlang``, ``raise``, ``trim``), paid hours, cost,
   queue-intervals missing a target and whether it is the one kept;
-- ``summary.md``: targets per queue, cost per contact per queue, agents per group, the
-  pooling gain and the rounds;
+- ``summary.md``: targets per queue, cost per contact per queue, the channel table with
+  its reference bands, agents per group, the pooling gain and the rounds;
 - ``coverage_<group>.png``: each planned group's kept requirement, its Erlang split and
   the scheduled coverage per interval.
 """
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from staffing.center_plan import CenterPlanResult
-from staffing.report.center_report import write_center_report
+from staffing.report.center_report import channel_section, write_center_report
 from staffing.report.charts import plot_coverage
 from staffing.report.output import CENTER_PLAN_FILES
 from staffing.report.tables import STATUS_MARKS, markdown_table
@@ -40,7 +40,9 @@ def write_center_plan_report(result: CenterPlanResult, folder: Path) -> list[Pat
     """Write the report of a planned center into ``folder``; return the paths written."""
     folder = Path(folder)
     center, scenario = result.center, result.scenario
-    paths = write_center_report(result.best.simulation, center, folder, scenario.costs)
+    paths = write_center_report(
+        result.best.simulation, center, folder, scenario.costs, sector=scenario.scorecard.sector
+    )
     paths.append(_shifts(result, folder / "shifts.csv"))
     path = folder / "requirements.csv"
     requirements_table(result).to_csv(path, index=False, float_format="%.6g")
@@ -234,6 +236,7 @@ def summary(result: CenterPlanResult) -> str:
         ),
         "",
     ]
+    lines += channel_section(result.channels(), currency, scenario.scorecard.sector)
     groups = best.simulation.groups.set_index("group")
     table = pd.DataFrame(
         {

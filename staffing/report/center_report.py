@@ -5,29 +5,45 @@ and ``groups.csv`` (a row per group) with the contract's columns, ``intervals.cs
 per-interval KPIs with a ``queue`` column), ``days.csv`` (per queue and calendar day), and
 charts per queue (``queues_service_level.png``, ``queues_waits.png``) and per group
 (``groups_occupancy.png``), and ``costs.csv`` (cost per contact per queue, groups' costs
-shared by their handle time), and with chat queues ``chat.csv`` (concurrency and the
-share of time at 0, 1, ..., k sessions per chat queue), and with email queues
-``backlog.csv`` (per interval: items waiting, the oldest one's age, items due and the
-share within deadline), ``backlog_days.csv`` (per day: backlog at the start and end, items
+shared by their handle time), ``channels.csv`` (per channel and ``all``: contacts, cost
+per contact and resolution rate beside the industry's bands: :mod:`staffing.channels`),
+with chat queues ``chat.csv`` (concurrency and the share of time at 0, 1, ..., k sessions
+per chat queue) and ``chat_concurrency.png`` (the same per interval), and with email queues
+``backlog.csv`` (per interval: items waiting, the oldest one's age, items due and the share
+within deadline), ``backlog_days.csv`` (per day: backlog at the start and end, items
 arrived, handled and due, within deadline) and ``backlog.png``. Email queues are left out
-of the service-level and waits charts (their items do not wait on the line). Shares are
-drawn in percent, waits in seconds; undefined values (no contact in an interval) are left
-blank, never written as NaN.
+of the service-level and waits charts (their items do not wait on the line). ``staffing
+simulate`` adds ``summary.md`` (:func:`simulation_summary`). Shares are drawn in percent,
+waits in seconds; undefined values (no contact in an interval) are left blank, never
+written as NaN.
 """
 
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from staffing.center import Center
+from staffing.channels import bands_note, channel_table
 from staffing.costs import CostModel
-from staffing.report.charts import TALL, WIDE, _points, _time_axis, legend_outside, new_figure
+from staffing.report.charts import (
+    TALL,
+    WIDE,
+    _points,
+    _steps,
+    _time_axis,
+    legend_outside,
+    new_figure,
+)
 from staffing.report.charts import save_png as _save
-from staffing.report.output import OUTPUTS
+from staffing.report.output import CENTER_FILES
+from staffing.report.tables import markdown_table
+from staffing.scenario import Scenario
 from staffing.simulation.center_run import ALL, CenterResult
 
-FILES = OUTPUTS["simulate"]
-"""What :func:`write_center_report` writes."""
+FILES = CENTER_FILES
+"""What :func:`write_center_report` writes (``chat.csv`` and ``chat_concurrency.png`` with
+chat queues only)."""
 
 _COLOURS = ("#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#c62828", "#00838f", "#5d4037")
 
@@ -37,15 +53,25 @@ def _starts(center: Center) -> np.ndarray:
 
 
 def write_center_report(
-    result: CenterResult, center: Center, folder: Path, costs: CostModel
+    result: CenterResult,
+    center: Center,
+    folder: Path,
+    costs: CostModel,
+    *,
+    sector: str = "general",
 ) -> list[Path]:
-    """Write the tables and charts of a simulated center into ``folder``; return the paths."""
+    """Write the tables and charts of a simulated center into ``folder``; return the paths.
+
+    ``sector`` picks the resolution band of ``channels.csv``
+    (:data:`staffing.benchmarks.SECTORS`).
+    """
     folder = Path(folder)
     paths = []
     tables = [
         ("queues.csv", result.queues),
         ("groups.csv", result.groups),
         ("costs.csv", result.costs(center, costs)),
+        ("channels.csv", channel_table(center, result, costs, sector=sector)),
     ]
     if len(result.chat):
         tables.append(("chat.csv", result.chat))
@@ -71,7 +97,178 @@ def write_center_report(
     paths.append(plot_groups(result, center, folder / "groups_occupancy.png"))
     if len(result.backlog):
         paths.append(plot_backlog(result, center, folder / "backlog.png"))
+    if len(result.chat_intervals):
+        paths.append(plot_concurrency(result, center, folder / "chat_concurrency.png"))
     return paths
+
+
+def write_simulation_summary(result: CenterResult, scenario: Scenario, folder: Path) -> Path:
+    """Write ``summary.md`` of a simulated center scenario into ``folder``; return its path."""
+    path = Path(folder) / "summary.md"
+    path.write_text(simulation_summary(result, scenario), encoding="utf-8")
+    return path
+
+
+def simulation_summary(result: CenterResult, scenario: Scenario) -> str:
+    """Write the Markdown summary of a simulated center: KPIs per queue, the channel table."""
+    center = scenario.center
+    assert center is not None, "a center scenario"
+    replications = len(next(iter(result.replications[ALL].values())))
+    lines = [f"# Simulation: {scenario.name}", ""]
+    if scenario.description:
+        lines += [scenario.description, ""]
+    lines += [
+        f"{len(center.queues)} queues, {len(center.groups)} groups; {replications} simulated "
+        f"days (seed {scenario.simulation.seed}). Contacts are means per simulated day; "
+        "± is the 95% half-width.",
+        "",
+        "## Per queue",
+        "",
+    ]
+    q = result.queues
+    per_queue = pd.DataFrame(
+        {
+            "queue": q["queue"],
+            "channel": q["channel"].replace("", "—"),
+            "offered": q["offered"],
+            "answered": q["answered"],
+            "service level": [
+                _pm(m, h, ".1%") for m, h in zip(q.service_level, q.service_level_hw, strict=True)
+            ],
+            "ASA": [_pm(m, h, ".1f", " s") for m, h in zip(q.asa, q.asa_hw, strict=True)],
+            "abandoned": [
+                _pm(m, h, ".1%") for m, h in zip(q.abandon_rate, q.abandon_rate_hw, strict=True)
+            ],
+            "occupancy": q["occupancy"],
+        }
+    )
+    lines += [
+        markdown_table(per_queue, {"offered": ",.0f", "answered": ",.0f", "occupancy": ".1%"}),
+        "",
+    ]
+    table = channel_table(center, result, scenario.costs, sector=scenario.scorecard.sector)
+    lines += channel_section(table, scenario.costs.currency, scenario.scorecard.sector)
+    return "\n".join(lines)
+
+
+def channel_section(table: pd.DataFrame, currency: str, sector: str) -> list[str]:
+    """Return the lines of a summary's "By channel" section: table, costing, bands."""
+    show = pd.DataFrame(
+        {
+            "channel": table["channel"],
+            "offered": table["offered"],
+            "handled": table["handled"],
+            f"cost [{currency}]": table["cost"],
+            "cost per contact": table["cost_per_contact"],
+            "band": [
+                _band(lo, hi, ".2f") for lo, hi in zip(table.cost_low, table.cost_high, strict=True)
+            ],
+            "cost status": table["cost_status"],
+            "resolution rate": table["resolution_rate"],
+            "band ": [
+                _band(lo, hi, ".0%")
+                for lo, hi in zip(table.resolution_low, table.resolution_high, strict=True)
+            ],
+            "resolution status": table["resolution_status"],
+        }
+    )
+    formats = {
+        "offered": ",.0f",
+        "handled": ",.0f",
+        f"cost [{currency}]": ",.0f",
+        "cost per contact": ".2f",
+        "resolution rate": ".1%",
+    }
+    return [
+        "## By channel",
+        "",
+        markdown_table(show, formats),
+        "",
+        "Cost: each group's paid hours at its hourly cost, shared among the queues it served "
+        "by their share of its handle time; no fixed costs. Resolution: handled x each "
+        "queue's fcr (expected; repeat contacts are not simulated); — where a queue's fcr "
+        "is not given.",
+        "",
+        bands_note(sector),
+        "",
+    ]
+
+
+def _band(low: float, high: float, spec: str) -> str:
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return "—"
+    return f"{format(low, spec)}-{format(high, spec)}"
+
+
+def _pm(mean: float, half: float, spec: str, unit: str = "") -> str:
+    if not np.isfinite(mean):
+        return "—"
+    text = f"{format(mean, spec)}{unit}"
+    return f"{text} ± {format(half, spec)}{unit}" if np.isfinite(half) else text
+
+
+def plot_concurrency(result: CenterResult, center: Center, path: Path) -> Path:
+    """Draw, per chat queue, its serving groups' time at 0, 1, ..., k sessions (stacked).
+
+    One panel per chat queue: the share of the serving groups' on-phone time in each
+    interval with that many chat sessions open (0: no chat open, idle or on a call); a
+    last panel: the mean sessions open per agent with any open (band: 95 % CI), with each
+    queue's ``max_sessions`` dotted.
+    """
+    start = _starts(center)
+    frame = result.chat_intervals
+    chats = [q for q in center.queues if q.channel == "chat"]
+    levels = [c for c in frame.columns if c.startswith("sessions_")]
+    fig = new_figure((TALL[0], 3.0 * (len(chats) + 1) + 0.5))
+    axes = fig.subplots(len(chats) + 1, 1, sharex=True)
+    blues = ("#e0e0e0", "#bbdefb", "#64b5f6", "#1e88e5", "#0d47a1", "#002171")
+    for ax, queue in zip(axes, chats, strict=False):
+        rows = frame[frame["queue"] == queue.name]
+        shares = [rows[c].to_numpy(dtype=float) * 100.0 for c in levels[: queue.max_sessions + 1]]
+        below = np.zeros(len(rows))
+        for m, share in enumerate(shares):
+            x, (lo, hi) = _steps(start, below, below + share)
+            label = "0 (no chat open)" if m == 0 else f"{m} session{'s' if m > 1 else ''}"
+            colour = blues[min(m, len(blues) - 1)]
+            ax.fill_between(x, lo, hi, color=colour, linewidth=0, label=label)
+            below = below + share
+        ax.set_ylim(0.0, 100.0)
+        ax.set_ylabel(f"{queue.name}: its groups' time\n[% of time on the phones]")
+        _time_axis(ax, start)
+        ax.legend(
+            *[list(reversed(v)) for v in ax.get_legend_handles_labels()],
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            frameon=False,
+            fontsize=9,
+            title="sessions open",
+            title_fontsize=9,
+        )
+    mean_ax = axes[-1]
+    for k, queue in enumerate(chats):
+        rows = frame[frame["queue"] == queue.name]
+        colour = _COLOURS[k % len(_COLOURS)]
+        mean = rows["concurrency"].to_numpy(dtype=float)
+        half = np.nan_to_num(rows["concurrency_hw"].to_numpy(dtype=float))
+        x, (y, lo, hi) = _points(start, mean, mean - half, mean + half)
+        mean_ax.fill_between(x, lo, hi, color=colour, alpha=0.15, linewidth=0)
+        mean_ax.plot(x, y, color=colour, linewidth=1.4, label=f"{queue.name}")
+        mean_ax.axhline(
+            queue.max_sessions,
+            color=colour,
+            linestyle=":",
+            linewidth=1.0,
+            label=f"{queue.name}: max_sessions",
+        )
+    mean_ax.set_ylim(0.0, max(q.max_sessions for q in chats) + 0.5)
+    mean_ax.set_ylabel("sessions open per agent\n(agents with any open)")
+    _time_axis(mean_ax, start)
+    legend_outside(mean_ax)
+    fig.suptitle(
+        "Chat concurrency per interval: the serving groups' time by sessions open, and the "
+        "mean open (band: 95% CI)"
+    )
+    return _save(fig, path)
 
 
 def plot_queues(result: CenterResult, center: Center, path: Path, kind: str) -> Path:

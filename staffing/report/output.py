@@ -45,11 +45,13 @@ CENTER_FILES = (
     "backlog.csv",
     "backlog_days.csv",
     "backlog.png",
+    "channels.csv",
     "queues_service_level.png",
     "queues_waits.png",
     "groups_occupancy.png",
+    "chat_concurrency.png",
 )
-"""What ``staffing simulate`` writes for several queues and groups."""
+"""What ``staffing simulate`` and ``staffing plan`` write for several queues and groups."""
 
 CENTER_PLAN_FILES = (
     "summary.md",
@@ -87,7 +89,7 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
         "plan_actual_days.csv",
         "plan_actual.png",
     ),
-    "simulate": CENTER_FILES,
+    "simulate": (*CENTER_FILES, "summary.md"),
 }
 """Names (or glob patterns) of what each command writes into its folder. A folder holding
 a file that other commands write and this one does not is another command's folder."""

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from staffing import units
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from staffing.center import Center
     from staffing.center_plan import CenterPlanResult
     from staffing.costs import CostModel
@@ -487,6 +489,31 @@ def cost_rows(
     return rows, ["queue", "answered", f"cost [{costs.currency}]", "per contact"]
 
 
+def channel_rows(table: "pd.DataFrame") -> tuple[list[list[str]], list[str]]:
+    """Rows and header of the by-channel table (:func:`staffing.channels.channel_table`)."""
+
+    def band(low: float, high: float, spec: str) -> str:
+        if not (_defined(low) and _defined(high)):
+            return DASH
+        return f"{format(low, spec)}-{format(high, spec)}"
+
+    rows = [
+        [
+            str(r["channel"]),
+            number(r["handled"]),
+            number(r["cost_per_contact"], ",.2f"),
+            band(r["cost_low"], r["cost_high"], ".2f"),
+            str(r["cost_status"]),
+            pct(r["resolution_rate"]),
+            band(r["resolution_low"], r["resolution_high"], ".0%"),
+            str(r["resolution_status"]),
+        ]
+        for _, r in table.iterrows()
+    ]
+    header = ["channel", "handled", "per contact", "band", "status", "resolved", "band", "status"]
+    return rows, header
+
+
 def center_plan_summary(result: "CenterPlanResult") -> str:
     """Summarize a planned center for the terminal: queues, groups, costs, pooling, rounds."""
     sc, best = result.scenario, result.best
@@ -504,6 +531,9 @@ def center_plan_summary(result: "CenterPlanResult") -> str:
         "",
         "cost per contact (groups' paid hours shared by their handle time; no fixed costs)",
         render(*cost_rows(best.simulation, center, sc.costs)),
+        "",
+        "by channel (reference bands: KPI_BENCHMARKS.md industry ranges)",
+        render(*channel_rows(result.channels())),
         "",
         f"paid hours: {number(float(best.paid_hours.sum()), ',.1f')} "
         f"(cost {number(best.cost)} {sc.costs.currency})"

@@ -119,6 +119,10 @@ class CenterResult:
         ``max_sessions``): the share of the serving groups' on-phone time with that many
         sessions open (0 beyond a queue's own ``max_sessions``); ``concurrency`` is the
         mean number open while at least one is, ``_hw`` its 95 % half-width.
+    chat_intervals : pandas.DataFrame
+        The same per chat queue and interval: ``queue, start, agents`` (of the serving
+        groups, on the phones), ``concurrency, concurrency_hw, sessions_0 ... sessions_K``
+        (time within the interval; NaN where no agent was on the phones).
     callers, outcomes : list or None
         Every replication's contacts and outcome, if ``keep_records`` was set.
     """
@@ -134,6 +138,7 @@ class CenterResult:
     chat: pd.DataFrame = dataclass_field(default_factory=pd.DataFrame)
     backlog: pd.DataFrame = dataclass_field(default_factory=pd.DataFrame)
     deferred_days: pd.DataFrame = dataclass_field(default_factory=pd.DataFrame)
+    chat_intervals: pd.DataFrame = dataclass_field(default_factory=pd.DataFrame)
     callers: list[Callers] | None = None
     outcomes: list[CenterOutcome] | None = None
 
@@ -385,6 +390,8 @@ class _Reduced:
     """Per group: its agents' time with 1, ..., K chat sessions open [agent-seconds]."""
     deferred: dict[str, DeferredSums]
     """Per email queue: its backlog's measures."""
+    session_bins: FloatArray
+    """The same per interval of the grid, shape (groups, K + 1, intervals)."""
 
 
 def _reduce(setup: _Setup, callers: Callers, outcome: CenterOutcome) -> _Reduced:
@@ -399,18 +406,24 @@ def _reduce(setup: _Setup, callers: Callers, outcome: CenterOutcome) -> _Reduced
     assert routing.chat is not None
     has_chat = bool(routing.chat.any())
     sessions = np.zeros((groups, _max_sessions(routing) + 1))
+    session_bins = np.zeros((*sessions.shape, grid.start.size))
     group_sums, group_days = [], []
     for g, windows in enumerate(setup.per_group):
         mine = group == g
         if has_chat:
             assert outcome.end is not None
-            start, stop, level, sessions[g] = _open_profile(
+            start, stop, level, chat_level, sessions[g] = _open_profile(
                 outcome.agent[mine],
                 begin[mine],
                 outcome.end[mine],
                 routing.chat[callers.queue[mine]],
                 sessions.shape[1] - 1,
             )
+            for m in range(1, sessions.shape[1]):
+                at_m = chat_level == m
+                session_bins[g, m] = kpis.time_in_bins(
+                    start[at_m], stop[at_m], np.ones(int(at_m.sum())), grid.start, grid.length
+                )
             busy_segments = level > 0
             busy = kpis.time_in_bins(
                 start[busy_segments],
@@ -485,6 +498,7 @@ def _reduce(setup: _Setup, callers: Callers, outcome: CenterOutcome) -> _Reduced
         per_cell.reshape(groups, queues),
         sessions,
         deferred,
+        session_bins,
     )
 
 
@@ -494,12 +508,13 @@ def _max_sessions(routing: Routing) -> int:
 
 def _open_profile(
     agent: np.ndarray, begin: FloatArray, end: FloatArray, chat: np.ndarray, k: int
-) -> tuple[FloatArray, FloatArray, np.ndarray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, np.ndarray, np.ndarray, FloatArray]:
     """Contacts open per agent over time, from each answered contact's begin and end [s].
 
     Returns the segments ``[start, stop)`` between an agent's consecutive openings and
-    closings with the contacts open in each (calls and sessions: busy if > 0), and the
-    agent-seconds with 1, ..., ``k`` chat sessions open (entry 0 left 0).
+    closings with the contacts open in each (calls and sessions: busy if > 0) and the chat
+    sessions open in each (at most ``k``), and the agent-seconds with 1, ..., ``k`` chat
+    sessions open (entry 0 left 0).
     """
     times = np.concatenate([begin, end])
     step = np.concatenate([np.ones(begin.size), -np.ones(end.size)])
@@ -512,10 +527,10 @@ def _open_profile(
     chat_level = np.rint(np.cumsum(chat_step)).astype(np.int64)
     same = who[1:] == who[:-1] if who.size else np.zeros(0, dtype=bool)
     start, stop = times[:-1][same], times[1:][same]
-    level, chat_level = level[:-1][same], chat_level[:-1][same]
-    at = np.bincount(np.minimum(chat_level, k), weights=stop - start, minlength=k + 1)
+    level, chat_level = level[:-1][same], np.minimum(chat_level[:-1][same], k)
+    at = np.bincount(chat_level, weights=stop - start, minlength=k + 1)
     at[0] = 0.0
-    return start, stop, level, at
+    return start, stop, level, chat_level, at
 
 
 def _all_in_time(
@@ -632,6 +647,7 @@ def _tables(setup: _Setup, reduced: list[_Reduced], keep_records: bool, reps: li
         group_frames.append(frame)
     return CenterResult(
         chat=_chat_table(setup, reduced, queues),
+        chat_intervals=_chat_intervals(setup, reduced),
         queues=queues,
         groups=pd.DataFrame(group_rows, columns=["group", "agents", "occupancy", "utilization"]),
         intervals=intervals,
@@ -708,6 +724,35 @@ def _chat_table(setup: _Setup, reduced: list[_Reduced], queues: pd.DataFrame) ->
         row |= {f"sessions_{m}": float(np.nanmean(share[:, m])) for m in range(k + 1)}
         rows.append(row)
     return pd.DataFrame(rows, columns=columns)
+
+
+def _chat_intervals(setup: _Setup, reduced: list[_Reduced]) -> pd.DataFrame:
+    """Concurrency of each chat queue's serving groups per interval (as :func:`_chat_table`)."""
+    center, routing, grid = setup.center, setup.routing, setup.grid
+    k = _max_sessions(routing)
+    levels = np.arange(k + 1)
+    columns = ["queue", "start", "agents", "concurrency", "concurrency_hw"]
+    columns += [f"sessions_{m}" for m in levels]
+    frames = []
+    for q, queue in enumerate(center.queues):
+        if queue.channel != "chat":
+            continue
+        serving = np.flatnonzero(routing.preference[:, q] >= 0)
+        at = np.array([r.session_bins[serving].sum(axis=0) for r in reduced])
+        logged = np.array([sum(r.group_sums[g][1] for g in serving) for r in reduced])
+        busy = at[:, 1:].sum(axis=1)
+        frame = pd.DataFrame({"queue": queue.name, "start": pd.to_datetime(center.forecast.start)})
+        frame["agents"] = logged.mean(axis=0) / grid.length
+        mean, half = kpis.confidence(_ratio(np.einsum("rmn,m->rn", at, levels), busy))
+        frame["concurrency"], frame["concurrency_hw"] = mean, half
+        at[:, 0] = np.maximum(logged - busy, 0.0)
+        share = _ratio(at, logged[:, None, :])
+        for m in levels:
+            frame[f"sessions_{m}"] = kpis.confidence(share[:, m])[0]
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
 
 
 def _ratio(num: FloatArray, den: FloatArray) -> FloatArray:
