@@ -22,8 +22,9 @@ spread over several sessions; email 5-10 min per item):
     open; email answered within 24 h for 90 % of items, with 150 items waiting on Monday
     morning) and three groups: phone agents (voice only), chat agents (chat, then email when
     no chat session is open) and blended agents (voice, then email whenever no call waits).
-    Each group's agents per interval (for ``simulate``; ``plan`` schedules them from the
-    shifts) are its Erlang requirement for the queue it serves first; the email workload
+    First-contact resolution per queue (74 % voice, 68 % chat, 80 % email) is reported
+    in the table by channel beside the e-commerce sector's range. Each group's agents per
+    interval (for ``simulate``; ``plan`` schedules them from the shifts) are its Erlang requirement for the queue it serves first; the email workload
     is left to the idle time of the chat and blended groups, plus one blended agent per
     3 Erlangs of email.
 """
@@ -104,10 +105,14 @@ handle_cv = 0.8
 [staffing]
 shrinkage = "30%"
 
+[scorecard]
+sector = "ecommerce"
+
 [[queues]]
 name = "voice"
 forecast = "care_voice.csv"
 patience = "3min"
+fcr = "74%"
 targets = {{ service_level = "80/20", abandon_rate = "5%" }}
 
 [[queues]]
@@ -117,6 +122,7 @@ forecast = "care_chat.csv"
 patience = "4min"
 max_sessions = 3
 session_speed = [{speed}]
+fcr = "68%"
 targets = {{ service_level = "80/60" }}
 
 [[queues]]
@@ -125,6 +131,7 @@ channel = "email"
 forecast = "care_email.csv"
 deadline = "24h"
 backlog = 150
+fcr = "80%"
 targets = {{ within_deadline = "90%" }}
 
 [[groups]]
