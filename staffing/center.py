@@ -32,8 +32,9 @@ items due in a period that were handled (their handling finished) by their due t
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -298,6 +299,11 @@ class Group:
         ):
             raise InputError(f"hourly_wage = {self.hourly_wage!r}; must be a number >= 0")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle through the constructor, for process pools: a mapping proxy has no pickle."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return (_group, (values | {k: dict(values[k]) for k in _MAPPINGS},))
+
     def factor(self, queue: str) -> float:
         """Handle-time factor of ``queue`` for this group (1 unless given)."""
         return float(self.handle_factor.get(queue, 1.0))
@@ -305,6 +311,15 @@ class Group:
     def delay(self, queue: str) -> float:
         """Overflow delay [s] before this group takes ``queue``'s contacts (0 unless given)."""
         return float(self.overflow_after.get(queue, 0.0))
+
+
+_MAPPINGS = ("overflow_after", "handle_factor")
+"""The fields of a :class:`Group` held as read-only mappings."""
+
+
+def _group(values: dict[str, Any]) -> Group:
+    """Build a :class:`Group` from its fields (its pickle)."""
+    return Group(**values)
 
 
 @dataclass(frozen=True)

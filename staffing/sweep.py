@@ -6,6 +6,10 @@ reduces each plan to one row of headline numbers: agents, paid hours, FTE, cost,
 contact and the simulated KPIs. What can vary, and how a value is parsed and applied, is
 :mod:`staffing.whatif`.
 
+A scenario with ``[[queues]]`` is planned by :func:`staffing.center_plan.plan_center` (as
+``staffing plan`` does); its row has the same columns, of all its contacts pooled, and
+a few per queue after them (:data:`QUEUE_COLUMNS`).
+
 Variants are planned in parallel, one task per variant, on any
 :class:`concurrent.futures.Executor`: by default a process pool started with "spawn" (a
 forked copy of a process running threads can deadlock), or a Dask cluster through
@@ -22,11 +26,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from staffing.errors import InputError
+from staffing.center_plan import CenterPlanResult
+from staffing.costs import fte
 from staffing.parallel import run_tasks
 from staffing.plan import plan, predicted_csat
 from staffing.requirements import positions
 from staffing.scenario import Scenario
+from staffing.simulation.center_run import ALL
 from staffing.whatif import (
     Value,
     apply_variant,
@@ -77,10 +83,69 @@ _FROM_TOTALS = {
 _FROM_DAY = {"repeats": "repeats", "redials": "redials", "returns outside": "returns_outside"}
 """Columns read from the kept plan's simulated day, by row name."""
 
+QUEUE_COLUMNS = ("service level", "abandon rate", "cost per contact", "intervals missing a target")
+"""Columns a center's table has per queue, after :data:`RESULT_COLUMNS`, named
+``<column>:<queue>`` (:func:`queue_column`)."""
+
+
+def queue_column(column: str, queue: str) -> str:
+    """Name of a per-queue column of a center's table: ``service level:cards``."""
+    return f"{column}:{queue}"
+
+
+def _center_row(result: CenterPlanResult) -> dict[str, float]:
+    """Reduce a center's kept round to its headline numbers: contacts pooled, and per queue.
+
+    As ``staffing plan`` reports a center: cost and paid hours of every group (shrinkage
+    and overtime included, no fixed monthly costs), agents the shifts of the planned groups
+    (fixed ones are not scheduled), KPIs of the simulated ``all`` row, and queue-intervals
+    missing a target. Utilization is the groups' handle hours over their paid hours.
+    Contacts do not come back in a center's simulation: no repeats, redials or CSAT curve.
+    """
+    sc, best = result.scenario, result.best
+    queues = best.simulation.queues.set_index("queue")
+    pooled = queues.loc[ALL]
+    paid = float(best.paid_hours.sum())
+    handled = float(pooled["answered"])
+    row = {
+        "agents": float(sum(s.headcount for k in best.schedules.values() for s in k.shifts)),
+        "paid hours": paid,
+        "FTE": fte(paid, sc.fte_hours_per_day, len(sc.forecast.days)),
+        "cost": best.cost,
+        "cost per contact": best.cost / handled if handled > 0 else math.nan,
+        "contacts offered": float(pooled["offered"]),
+        "repeats": 0.0,
+        "redials": 0.0,
+        "returns outside": 0.0,
+        "service level": float(pooled["service_level"]),
+        "service level 95% CI": float(pooled["service_level_hw"]),
+        "ASA s": float(pooled["asa"]),
+        "abandon rate": float(pooled["abandon_rate"]),
+        "occupancy": float(pooled["occupancy"]),
+        "utilization": float(best.simulation.handle_hours.to_numpy().sum()) / paid
+        if paid > 0
+        else math.nan,
+        "intervals missing a target": float(best.misses),
+        "CSAT predicted": math.nan,
+    }
+    row["cost per issue"] = row["cost per contact"]
+    row["positions"] = float(positions(row["agents"], sc.shrinkage))
+    row = {column: row[column] for column in RESULT_COLUMNS}
+    costs = result.costs().set_index("queue")
+    for q, name in enumerate(result.center.queue_names):
+        row[queue_column("service level", name)] = float(queues.loc[name, "service_level"])
+        row[queue_column("abandon rate", name)] = float(queues.loc[name, "abandon_rate"])
+        row[queue_column("cost per contact", name)] = float(costs.loc[name, "cost_per_contact"])
+        row[queue_column("intervals missing a target", name)] = float(best.missing[q].sum())
+    return row
+
 
 def _plan_row(scenario: Scenario) -> dict[str, float]:
     """Plan one variant and keep its headline numbers (the task sent to a worker)."""
-    best = plan(scenario).best
+    planned = plan(scenario)
+    if isinstance(planned, CenterPlanResult):
+        return _center_row(planned)
+    best = planned.best
     totals = best.totals
     row = {column: float(getattr(totals, field)) for column, field in _FROM_TOTALS.items()}
     for column, name in _FROM_DAY.items():
@@ -117,7 +182,8 @@ def run_sweep(
         The base scenario.
     varies
         Values per key of :data:`staffing.whatif.PARAMETERS`, in the package's units (as
-        :func:`staffing.whatif.parse_vary` returns them), e.g. ``{"volume": [0.9, 1.0, 1.1]}``.
+        :func:`staffing.whatif.parse_vary` returns them), e.g. ``{"volume": [0.9, 1.0, 1.1]}``;
+        for a scenario with ``[[queues]]`` a key may name a queue: ``{"volume:sales": [...]}``.
     executor
         Where the plans run: any :class:`concurrent.futures.Executor`, e.g. a
         ``ThreadPoolExecutor`` or a Dask cluster's ``Client(address).get_executor()``; it is
@@ -140,11 +206,6 @@ def run_sweep(
         For a bad key or value (before anything runs) or a variant that cannot be planned,
         naming the variant.
     """
-    if scenario.center is not None:
-        raise InputError(
-            f"{scenario.path}: what-if variants of several queues and groups are not yet "
-            "available; plan it with `staffing plan`"
-        )
     grid = variants(varies)
     scenarios = [apply_variant(scenario, variant) for variant in grid]
     check_effect(varies, scenarios)
@@ -162,7 +223,9 @@ def run_sweep(
             for variant, row in zip(grid, rows, strict=True)
         ]
     )
-    for column in ("agents", "intervals missing a target"):
+    queues = () if scenario.center is None else scenario.center.queue_names
+    missing = [queue_column("intervals missing a target", name) for name in queues]
+    for column in ("agents", "intervals missing a target", *missing):
         table[column] = table[column].round().astype(np.int64)
     return SweepResult(scenario, table, tuple(varies))
 
@@ -190,6 +253,15 @@ class SweepResult:
         (fractions, whole horizon, simulated means), ``intervals missing a target``, and
         ``CSAT predicted`` (from the scenario's CSAT-wait curve, :func:`predicted_csat`;
         NaN without one).
+
+        A scenario with ``[[queues]]``: the same columns for all its contacts pooled (as
+        ``staffing plan`` reports a center: ``agents`` are the shifts of the groups planned
+        from shifts, ``cost`` leaves fixed monthly costs out, ``utilization`` is the groups'
+        handle hours over their paid hours, ``intervals missing a target`` counts
+        queue-intervals, no returns and no CSAT prediction), then per queue, in file order,
+        the :data:`QUEUE_COLUMNS` named ``<column>:<queue>`` (its simulated service level and
+        abandon rate, cost per contact handled with each group's cost shared by handle time,
+        and intervals missing one of its targets).
     keys : tuple of str
         The varied keys, in order.
     """

@@ -7,12 +7,23 @@ person types (``volume=0.9:1.2:0.05``, ``shrinkage=25%,35%``) and applies a valu
 objects validate the variant themselves. :func:`variants` is the cartesian product of the
 values; :mod:`staffing.sweep` plans them.
 
+A scenario with ``[[queues]]`` (a center, :class:`staffing.center.Center`) takes the same
+keys. Those of a queue's own inputs (volume, AHT, patience, service targets) take a queue's
+name after a colon (``volume:sales=1.1`` scales the forecast of ``sales`` alone); without
+one they apply to every queue (and to the ``[callers]`` and ``[targets]`` defaults). The
+variant's center is rebuilt with :func:`dataclasses.replace`, so it validates itself, and
+the scenario's pooled forecast is recomputed from it. ``shrinkage`` and ``wage`` are the
+center's as a whole; contacts that come back (``fcr``, ``redial`` and their delays) are
+simulated for one queue only, so a center refuses them.
+
 Examples
 --------
 >>> parse_vary("volume=0.9:1.2:0.05")
 ('volume', [0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2])
 >>> parse_vary("shrinkage=25%,35%")
 ('shrinkage', [0.25, 0.35])
+>>> parse_vary("volume:sales=1,1.2")
+('volume:sales', [1.0, 1.2])
 >>> variants({"volume": [0.9, 1.1], "shrinkage": [0.25, 0.35]})[:2]
 [{'volume': 0.9, 'shrinkage': 0.25}, {'volume': 0.9, 'shrinkage': 0.35}]
 """
@@ -21,15 +32,16 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from staffing import _checks, units
 from staffing.errors import InputError
 
 if TYPE_CHECKING:
+    from staffing.center import Queue
     from staffing.scenario import Scenario
 
 Value = float | None
@@ -83,12 +95,13 @@ def _patience(text: str, field: str) -> Value:
 # --------------------------------------------------------------------------- appliers
 
 
-def _scale_calls(sc: Scenario, factor: Value) -> Scenario:
+def _scale_calls[Part: (Scenario, Queue)](sc: Part, factor: Value) -> Part:
+    """Scale the calls of a scenario of one queue, or of one queue of a center."""
     fc = sc.forecast
     return replace(sc, forecast=replace(fc, calls=fc.calls * factor))
 
 
-def _shift_aht(sc: Scenario, delta: Value) -> Scenario:
+def _shift_aht[Part: (Scenario, Queue)](sc: Part, delta: Value) -> Part:
     import numpy as np
 
     fc = sc.forecast
@@ -104,7 +117,7 @@ def _shift_aht(sc: Scenario, delta: Value) -> Scenario:
     return replace(sc, forecast=replace(fc, aht=np.maximum(aht, 0.0)))
 
 
-def _scale_aht(sc: Scenario, factor: Value) -> Scenario:
+def _scale_aht[Part: (Scenario, Queue)](sc: Part, factor: Value) -> Part:
     fc = sc.forecast
     return replace(sc, forecast=replace(fc, aht=fc.aht * factor))
 
@@ -113,13 +126,31 @@ def _set_shrinkage(sc: Scenario, value: Value) -> Scenario:
     return replace(sc, shrinkage=_checks.shrinkage(value))
 
 
-def _set(part: str, name: str) -> Callable[[Scenario, Value], Scenario]:
-    """Applier setting attribute ``name`` of the scenario's ``part``."""
+def _set(part: str, name: str) -> Callable[[Any, Value], Any]:
+    """Applier setting attribute ``name`` of the ``part`` of a scenario or of a queue.
 
-    def apply(sc: Scenario, value: Value) -> Scenario:
+    A scenario of one queue and each queue of a center carry a ``forecast``, ``callers``
+    and ``targets``: the same applier serves both.
+    """
+
+    def apply[Part: (Scenario, Queue)](sc: Part, value: Value) -> Part:
         return replace(sc, **{part: replace(getattr(sc, part), **{name: value})})
 
     return apply
+
+
+def _queue_patience(queue: Queue, value: Value) -> Queue:
+    """Set a queue's mean patience in every interval: its forecast's patience column goes."""
+    return replace(queue, callers=replace(queue.callers, patience=value), patience=None)
+
+
+def _set_wages(sc: Scenario, value: Value) -> Scenario:
+    """Set ``[costs] hourly_wage`` of a center; every group is paid it (its own wage goes)."""
+    center = sc.center
+    assert center is not None
+    groups = tuple(replace(g, hourly_wage=None) for g in center.groups)
+    costs = replace(sc.costs, hourly_wage=value)
+    return replace(sc, costs=costs, center=replace(center, groups=groups))
 
 
 def _set_returns(name: str) -> Callable[[Scenario, Value], Scenario]:
@@ -170,6 +201,14 @@ class Parameter:
         ``text(value)`` -> the value for tables and headlines (``85%``, ``3 min``).
     percent : bool
         Whether charts draw the value in percent.
+    queue : callable or None
+        ``queue(queue, value)`` -> one queue of a center with the value applied: the key
+        then takes a queue's name (``volume:sales``), and without one applies to every
+        queue. None: the key is not a queue's own.
+    center : callable or None
+        ``center(scenario, value)`` -> the variant of a scenario with ``[[queues]]``, for a
+        key that is the center's as a whole (shrinkage, wage). A key with neither
+        ``queue`` nor ``center`` cannot vary a center.
     """
 
     key: str
@@ -182,6 +221,8 @@ class Parameter:
     current: Callable[[Scenario], Value]
     text: Callable[[Value], str] = "{:g}".format
     percent: bool = False
+    queue: Callable[[Queue, Value], Queue] | None = None
+    center: Callable[[Scenario, Value], Scenario] | None = None
 
 
 _PARAMETERS = (
@@ -194,6 +235,7 @@ _PARAMETERS = (
         _positive,
         _scale_calls,
         lambda sc: 1.0,
+        queue=_scale_calls,
     ),
     Parameter(
         "aht",
@@ -205,6 +247,7 @@ _PARAMETERS = (
         _shift_aht,
         lambda sc: 0.0,
         text=lambda v: f"{v:+g} s",
+        queue=_shift_aht,
     ),
     Parameter(
         "aht_factor",
@@ -215,6 +258,7 @@ _PARAMETERS = (
         _positive,
         _scale_aht,
         lambda sc: 1.0,
+        queue=_scale_aht,
     ),
     Parameter(
         "shrinkage",
@@ -227,6 +271,7 @@ _PARAMETERS = (
         lambda sc: sc.shrinkage,
         text=_share_text,
         percent=True,
+        center=_set_shrinkage,
     ),
     Parameter(
         "patience",
@@ -238,6 +283,7 @@ _PARAMETERS = (
         _set("callers", "patience"),
         lambda sc: sc.callers.patience,
         text=_duration_text,
+        queue=_queue_patience,
     ),
     Parameter(
         "service_level",
@@ -250,6 +296,7 @@ _PARAMETERS = (
         lambda sc: sc.targets.service_level,
         text=_share_text,
         percent=True,
+        queue=_set("targets", "service_level"),
     ),
     Parameter(
         "threshold",
@@ -261,6 +308,7 @@ _PARAMETERS = (
         _set("targets", "threshold"),
         lambda sc: sc.targets.threshold,
         text=_duration_text,
+        queue=_set("targets", "threshold"),
     ),
     Parameter(
         "abandon_rate",
@@ -273,6 +321,7 @@ _PARAMETERS = (
         lambda sc: sc.targets.abandon_rate,
         text=_share_text,
         percent=True,
+        queue=_set("targets", "abandon_rate"),
     ),
     Parameter(
         "wage",
@@ -284,6 +333,7 @@ _PARAMETERS = (
         _set("costs", "hourly_wage"),
         lambda sc: sc.costs.hourly_wage,
         text="{:.2f}".format,
+        center=_set_wages,
     ),
     Parameter(
         "fcr",
@@ -343,11 +393,51 @@ _KEYS = ", ".join(PARAMETERS)
 _FORMS = "KEY=FROM:TO:STEP (inclusive) or KEY=A,B,C"
 
 
+_RETURN_KEYS = ", ".join(k for k, p in PARAMETERS.items() if p.queue is p.center is None)
+
+
 def _parameter(key: str, field: str) -> Parameter:
-    p = PARAMETERS.get(key)
+    p = PARAMETERS.get(key.partition(":")[0])
     if p is None:
         raise InputError(f"{field}: unknown key {key!r}; allowed keys: {_KEYS}")
     return p
+
+
+def parameter(key: str) -> Parameter:
+    """Return the :class:`Parameter` of a key, with or without a queue (``volume:sales``).
+
+    Raises
+    ------
+    InputError
+        For an unknown key.
+    """
+    return _parameter(key, "vary")
+
+
+def queue_of(key: str) -> str | None:
+    """Return the queue a key names after a colon (``volume:sales``: ``sales``), or None."""
+    _, colon, queue = key.partition(":")
+    return queue if colon else None
+
+
+def header(key: str) -> str:
+    """Short column header of a key: ``volume``, ``SL target cards``."""
+    queue = queue_of(key)
+    return parameter(key).header + ("" if queue is None else f" {queue}")
+
+
+def label(key: str) -> str:
+    """Axis label of a key with its unit (``{currency}`` left in): ``cards: target ...``."""
+    queue = queue_of(key)
+    return ("" if queue is None else f"{queue}: ") + parameter(key).label
+
+
+def baseline(scenario: Scenario, key: str) -> Value:
+    """Return the value of ``key`` in the scenario as written (in the queue it names)."""
+    p, queue = parameter(key), queue_of(key)
+    if queue is None or scenario.center is None:
+        return p.current(scenario)
+    return p.current(scenario.center.queues[scenario.center.queue_names.index(queue)])
 
 
 def _grid(p: Parameter, text: str, field: str) -> list[float]:
@@ -389,7 +479,7 @@ def parse_vary(text: str, field: str = "--vary") -> tuple[str, list[Value]]:
     Returns
     -------
     key : str
-        The key of :data:`PARAMETERS`.
+        The key of :data:`PARAMETERS`, with ``:QUEUE`` when one was given.
     values : list
         The values in the package's units (seconds, fractions), in the order given.
 
@@ -397,14 +487,30 @@ def parse_vary(text: str, field: str = "--vary") -> tuple[str, list[Value]]:
     ------
     InputError
         One line naming the option and the text, for an unknown key, a malformed or
-        out-of-range value, a step <= 0, FROM above TO, or a value listed twice.
+        out-of-range value, a step <= 0, FROM above TO, a value listed twice, or a queue
+        given to a key that is not a queue's own (shrinkage, wage, fcr...). Whether the
+        queue exists is checked against the scenario by :func:`apply_variant`.
     """
     key, sep, rest = text.partition("=")
-    key = key.strip().lower().replace("-", "_")
+    key, colon, queue = key.partition(":")
+    key, queue = key.strip().lower().replace("-", "_"), queue.strip()
     where = f"{field} {text.strip()!r}"
     if not sep or not key or not rest.strip():
         raise InputError(f"{where}: expected {_FORMS}; allowed keys: {_KEYS}")
     p = _parameter(key, where)
+    if colon:
+        if p.queue is None and p.center is not None:
+            raise InputError(
+                f"{where}: {key} applies to the whole center, not to one queue; give "
+                f"{key}={p.example} without ':{queue}'"
+            )
+        if p.queue is None:
+            raise InputError(
+                f"{where}: {key} cannot vary per queue: contacts that come back "
+                f"({_RETURN_KEYS}) are simulated for scenarios of one queue only"
+            )
+        if not queue:
+            raise InputError(f"{where}: name a queue after the colon, e.g. {key}:sales={p.example}")
     try:
         if ":" in rest:
             values = _grid(p, rest, where)
@@ -415,7 +521,7 @@ def parse_vary(text: str, field: str = "--vary") -> tuple[str, list[Value]]:
     seen = [v for i, v in enumerate(values) if v in values[:i]]
     if seen:
         raise InputError(f"{where}: {p.text(seen[0])} is listed twice")
-    return key, values
+    return (f"{key}:{queue}" if colon else key), values
 
 
 def parse_varies(texts: Sequence[str], field: str = "--vary") -> dict[str, list[Value]]:
@@ -459,7 +565,7 @@ def describe_varies(varies: Mapping[str, Sequence[Value]]) -> str:
     """Format what varies: ``volume 0.9 to 1.1 (3 values), shrinkage 20%, 30%``."""
     parts = []
     for key, values in varies.items():
-        texts = [PARAMETERS[key].text(v) for v in values]
+        texts = [parameter(key).text(v) for v in values]
         if len(texts) > 3:
             parts.append(f"{key} {texts[0]} to {texts[-1]} ({len(texts)} values)")
         else:
@@ -469,12 +575,12 @@ def describe_varies(varies: Mapping[str, Sequence[Value]]) -> str:
 
 def value_text(key: str, value: float | None) -> str:
     """Format a value of ``key``; an infinite value in a table stands for None (no limit)."""
-    return PARAMETERS[key].text(None if value is None or math.isinf(value) else value)
+    return parameter(key).text(None if value is None or math.isinf(value) else value)
 
 
 def describe(variant: Mapping[str, Value]) -> str:
     """Format a variant as text: ``volume=1.1, shrinkage=30%``."""
-    return ", ".join(f"{k}={PARAMETERS[k].text(v)}" for k, v in variant.items())
+    return ", ".join(f"{k}={parameter(k).text(v)}" for k, v in variant.items())
 
 
 _NEEDS: dict[str, tuple[Callable[[Scenario], bool], str]] = {
@@ -509,18 +615,79 @@ def check_effect(varies: Mapping[str, Sequence[Value]], scenarios: Sequence[Scen
             raise InputError(f"--vary {key}: changes nothing, as {why}")
 
 
-def apply_variant(scenario: Scenario, variant: Mapping[str, Value]) -> Scenario:
-    """Return the scenario with every value of ``variant`` applied, in key order.
+def check_keys(scenario: Scenario, keys: Iterable[str]) -> None:
+    """Check that every key fits the scenario: its queues, and what a center can vary.
 
     Raises
     ------
     InputError
-        If a value is out of range for the scenario (AHT <= 0 where calls arrive, a target
-        outside (0, 1), FCR of 0...), naming the variant.
+        One line naming the key: a queue named on a scenario of one queue, a queue the
+        center does not have (listing its queues), or a key that cannot vary a center.
     """
+    center = scenario.center
+    for key in keys:
+        p, queue = parameter(key), queue_of(key)
+        if center is None:
+            if queue is not None:
+                raise InputError(
+                    f"--vary {key}: {scenario.path} has one queue (no [[queues]]); vary "
+                    f"{p.key} without ':{queue}'"
+                )
+        elif queue is not None and queue not in center.queue_names:
+            raise InputError(
+                f"--vary {key}: {scenario.path} has no queue {queue!r}; its queues: "
+                f"{', '.join(center.queue_names)}"
+            )
+        elif p.queue is None and p.center is None:
+            raise InputError(
+                f"--vary {key}: {scenario.path} has [[queues]], and contacts that come back "
+                f"({_RETURN_KEYS}) are simulated for scenarios of one queue only"
+            )
+
+
+def _apply_center(scenario: Scenario, p: Parameter, queue: str | None, value: Value) -> Scenario:
+    """Apply a value to a scenario with ``[[queues]]``: its center rebuilt and validated."""
+    center = scenario.center
+    assert center is not None
+    if p.queue is None:
+        assert p.center is not None
+        return p.center(scenario, value)
+    queues = []
+    for q in center.queues:
+        if queue is None or q.name == queue:
+            try:
+                q = p.queue(q, value)
+            except InputError as error:
+                raise InputError(f"queue {q.name!r}: {error}") from None
+        queues.append(q)
+    center = replace(center, queues=tuple(queues))
+    if queue is None:  # the [callers] and [targets] the queues start from follow
+        scenario = p.apply(scenario, value)
+    return replace(scenario, center=center, forecast=center.pooled_forecast())
+
+
+def apply_variant(scenario: Scenario, variant: Mapping[str, Value]) -> Scenario:
+    """Return the scenario with every value of ``variant`` applied, in key order.
+
+    A scenario with ``[[queues]]`` gets a new :class:`staffing.center.Center`: a key naming
+    a queue (``volume:sales``) changes that queue, a queue's key without a name every
+    queue; its ``forecast`` is the new center's pooled forecast.
+
+    Raises
+    ------
+    InputError
+        If a key does not fit the scenario (:func:`check_keys`), or a value is out of range
+        for it (AHT <= 0 where calls arrive, a target outside (0, 1), FCR of 0...), naming
+        the variant.
+    """
+    check_keys(scenario, variant)
     for key, value in variant.items():
+        p, queue = parameter(key), queue_of(key)
         try:
-            scenario = _parameter(key, "vary").apply(scenario, value)
+            if scenario.center is None:
+                scenario = p.apply(scenario, value)
+            else:
+                scenario = _apply_center(scenario, p, queue, value)
         except InputError as error:
             raise InputError(f"variant {describe(variant)}: {error}") from None
     return scenario

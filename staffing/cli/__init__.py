@@ -271,7 +271,11 @@ def build_parser() -> argparse.ArgumentParser:
         "in parallel, with the same simulated callers for every variant) and write a "
         "comparison: whatif.csv, whatif.md and PNG charts.",
         epilog="keys, each with an example (a grid FROM:TO:STEP includes TO):\n"
-        + "\n".join(f"  {k:<13} {v.meaning}: {k}={v.example}" for k, v in PARAMETERS.items()),
+        + "\n".join(f"  {k:<13} {v.meaning}: {k}={v.example}" for k, v in PARAMETERS.items())
+        + "\nwith [[queues]]: KEY:QUEUE=... varies one queue (volume:sales=0.9,1.1); a plain "
+        f"KEY applies to every queue ({', '.join(k for k, v in PARAMETERS.items() if v.queue)}) "
+        f"or to the whole center ({', '.join(k for k, v in PARAMETERS.items() if v.center)}; "
+        "wage: one wage for every group)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("scenario", help="scenario TOML file (see README)")

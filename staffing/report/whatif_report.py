@@ -21,8 +21,9 @@ from staffing.report import charts
 from staffing.report.output import check_out_dir
 from staffing.report.tables import markdown_table
 from staffing.requirements import MISSED, NO_DATA
-from staffing.sweep import SweepResult
-from staffing.whatif import PARAMETERS, value_text
+from staffing.sweep import SweepResult, queue_column
+from staffing.whatif import baseline, header, parameter, value_text
+from staffing.whatif import label as axis_label
 
 _SHOWN = (
     ("agents", "agents", ",.0f"),
@@ -68,22 +69,34 @@ def _shown(result: SweepResult) -> list[tuple[str, str, str]]:
     """(column, header, format) of the result columns worth showing."""
     currency = result.scenario.costs.currency
     return [
-        (column, header.format(currency=currency), spec)
-        for column, header, spec in _SHOWN
+        (column, title.format(currency=currency), spec)
+        for column, title, spec in _SHOWN
         if (column not in _RETURNS or result.table[list(_RETURNS[1:3])].to_numpy().any())
         and (column != "CSAT predicted" or result.table[column].notna().any())
     ]
 
 
 def _keys_text(result: SweepResult) -> dict[str, list[str]]:
-    return {PARAMETERS[k].header: [value_text(k, v) for v in result.table[k]] for k in result.keys}
+    return {header(k): [value_text(k, v) for v in result.table[k]] for k in result.keys}
+
+
+def _queues(result: SweepResult) -> tuple[str, ...]:
+    """Return the queues of a center's sweep (none for one queue)."""
+    center = result.scenario.center
+    return () if center is None else center.queue_names
 
 
 def display(result: SweepResult) -> pd.DataFrame:
-    """Format the table for a terminal: short headers, values in their units."""
+    """Format the table for a terminal: short headers, values in their units.
+
+    A center's table ends with each queue's simulated service level (``SL <queue>``).
+    """
     frame = pd.DataFrame(_keys_text(result))
-    for column, header, spec in _shown(result):
-        frame[header] = [format(v, spec) for v in result.table[column]]
+    for column, title, spec in _shown(result):
+        frame[title] = [format(v, spec) for v in result.table[column]]
+    for queue in _queues(result):
+        values = result.table[queue_column("service level", queue)]
+        frame[f"SL {queue}"] = [format(v, ".1%") for v in values]
     return frame
 
 
@@ -171,15 +184,14 @@ def _markdown(result: SweepResult, drawn: dict[str, Path]) -> str:
     sim = sc.simulation
     shown = _shown(result)
     frame = pd.DataFrame(_keys_text(result))
-    for column, header, _ in shown:
-        frame[header] = result.table[column]
-    baseline = ", ".join(
-        f"{k} {PARAMETERS[k].text(PARAMETERS[k].current(sc))}" for k in result.keys
-    )
+    for column, title, _ in shown:
+        frame[title] = result.table[column]
+    written = ", ".join(f"{k} {value_text(k, baseline(sc, k))}" for k in result.keys)
+    center = sc.center
     lines = [
         f"# What-if sweep: {sc.name}",
         "",
-        f"{len(result.table)} variants of `{sc.path.name}` (as written: {baseline}), each "
+        f"{len(result.table)} variants of `{sc.path.name}` (as written: {written}), each "
         f"planned as `staffing plan` does (up to {sim.rounds} simulation-verified "
         f"rounds, {sim.replications} simulated days each). Every variant meets the same "
         f"simulated callers (seed {sim.seed}, common random numbers), so differences "
@@ -193,10 +205,20 @@ def _markdown(result: SweepResult, drawn: dict[str, Path]) -> str:
         "",
         "Agents on shifts, paid hours (shrinkage included), cost over the horizon and per "
         "contact handled; simulated whole-horizon service level (± half-width of its 95% "
-        "CI), ASA, abandonment, occupancy and utilization; intervals missing a target.",
+        "CI), ASA, abandonment, occupancy and utilization; intervals missing a target."
+        + (
+            ""
+            if center is None
+            else f" {len(center.queues)} queues and {len(center.groups)} groups: KPIs of "
+            "all contacts pooled (each against its own queue's answer time), agents on the "
+            "shifts of the groups planned from shifts, cost without fixed monthly costs, "
+            "utilization as handle hours over paid hours, and queue-intervals missing a "
+            "target."
+        ),
         "",
-        markdown_table(frame, {header: spec for _, header, spec in shown}).rstrip(),
+        markdown_table(frame, {title: spec for _, title, spec in shown}).rstrip(),
         "",
+        *_queue_lines(result),
         "## Charts",
         "",
         *[f"![{name}]({path.name})\n" for name, path in drawn.items()],
@@ -207,6 +229,35 @@ def _markdown(result: SweepResult, drawn: dict[str, Path]) -> str:
 
 
 # --------------------------------------------------------------------------- charts
+
+
+def _queue_lines(result: SweepResult) -> list[str]:
+    """Write the per-queue section of a center's summary (nothing for one queue)."""
+    queues = _queues(result)
+    if not queues:
+        return []
+    frame = pd.DataFrame(_keys_text(result))
+    specs = {}
+    for queue in queues:
+        for column, title, spec in (
+            ("service level", f"SL {queue}", ".1%"),
+            ("abandon rate", f"abandoned {queue}", ".1%"),
+            ("cost per contact", f"cost/contact {queue}", ",.2f"),
+            ("intervals missing a target", f"missing {queue}", ",.0f"),
+        ):
+            frame[title] = result.table[queue_column(column, queue)]
+            specs[title] = spec
+    return [
+        "## Per queue",
+        "",
+        "Each queue's simulated service level (against its own targets' answer time) and "
+        "abandonment, cost per contact handled (each group's cost shared among the queues "
+        f"it served by handle time, {result.scenario.costs.currency}) and intervals missing "
+        "one of its targets.",
+        "",
+        markdown_table(frame, specs).rstrip(),
+        "",
+    ]
 
 
 def _series(result: SweepResult) -> list[tuple[str, pd.DataFrame]]:
@@ -256,7 +307,9 @@ def _title(result: SweepResult, chart: str) -> str:
 
 
 def _sl_label(result: SweepResult) -> str:
-    """Service level with its answer time, unless the answer time varies."""
+    """Service level with its answer time, unless the answer time varies or is a queue's."""
+    if result.scenario.center is not None:
+        return "service level [% answered within their queue's threshold]"
     if "threshold" in result.keys:
         return "service level [% answered within the threshold]"
     threshold = units.format_duration(result.scenario.targets.threshold)
@@ -266,33 +319,34 @@ def _sl_label(result: SweepResult) -> str:
 def _plot_agents_cost(result: SweepResult, path: Path) -> Path:
     """Draw agents and cost against the first key, one line per value of the other keys."""
     cur = result.scenario.costs.currency
-    lead = PARAMETERS[result.keys[0]]
+    key = result.keys[0]
+    lead = parameter(key)
     scale = 100.0 if lead.percent else 1.0
     fig = charts.new_figure(charts.TALL)
     top, bottom = fig.subplots(2, 1, sharex=True)
     for style, (label, rows) in zip(_styles(), _series(result), strict=False):
-        finite = rows[np.isfinite(rows[lead.key])]  # a patience of none has no place
-        x = finite[lead.key] * scale
+        finite = rows[np.isfinite(rows[key])]  # a patience of none has no place
+        x = finite[key] * scale
         top.plot(x, finite["agents"], label=label or "agents on shifts", **style)
         bottom.plot(x, finite["cost"], label=label or "cost over the horizon", **style)
-    baseline = lead.current(result.scenario)
+    written = baseline(result.scenario, key)
     for ax, column in ((top, "agents"), (bottom, "cost")):
         ax.set_ylim(0.0, 1.08 * max(float(result.table[column].max()), 1.0))
         ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-        if baseline is not None:
+        if written is not None:
             ax.axvline(
-                baseline * scale,
+                written * scale,
                 color=charts.STATUS_COLOURS[NO_DATA],
                 linestyle=":",
                 linewidth=1.2,
-                label=f"as in the scenario ({lead.text(baseline)})",
+                label=f"as in the scenario ({lead.text(written)})",
             )
         ax.grid(alpha=0.3)
         charts.legend_outside(ax)
     top.set_ylabel("agents on shifts (headcount)")
     bottom.set_ylabel(f"cost over the horizon [{cur}]")
-    bottom.set_xlabel(lead.label.format(currency=cur))
-    top.set_title(_title(result, f"agents and cost by {lead.header}"))
+    bottom.set_xlabel(axis_label(key).format(currency=cur))
+    top.set_title(_title(result, f"agents and cost by {header(key)}"))
     return charts.save_png(fig, path)
 
 
@@ -312,7 +366,8 @@ def _plot_service_level(result: SweepResult, path: Path) -> Path:
             **style,
         )
     target = sc.targets.service_level
-    if target is not None and not {"service_level", "threshold"} & set(result.keys):
+    varied = {parameter(k).key for k in result.keys}
+    if target is not None and sc.center is None and not {"service_level", "threshold"} & varied:
         ax.axhline(
             target * 100,
             color=charts.STATUS_COLOURS[MISSED],
