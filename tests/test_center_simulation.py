@@ -284,13 +284,13 @@ def test_cost_per_contact_shares_each_groups_cost_by_handle_time():
     )
 
 
-def test_whatif_of_several_queues_refuses_in_one_line(tmp_path, capsys):
+def test_whatif_of_several_queues_refuses_returns_in_one_line(tmp_path, capsys):
     status = main(
         [
             "whatif",
             str(ROOT / "simulations" / "bank_center.toml"),
             "--vary",
-            "volume=1.0,1.1",
+            "fcr=0.8,1",
             "--out",
             str(tmp_path / "w"),
             "--workers",
