@@ -302,7 +302,10 @@ class Group:
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle through the constructor, for process pools: a mapping proxy has no pickle."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}
-        return (_group, (values | {k: dict(values[k]) for k in _MAPPINGS},))
+        for name, value in values.items():
+            if isinstance(value, MappingProxyType):
+                values[name] = dict(value)
+        return (_group, (values,))
 
     def factor(self, queue: str) -> float:
         """Handle-time factor of ``queue`` for this group (1 unless given)."""
@@ -311,10 +314,6 @@ class Group:
     def delay(self, queue: str) -> float:
         """Overflow delay [s] before this group takes ``queue``'s contacts (0 unless given)."""
         return float(self.overflow_after.get(queue, 0.0))
-
-
-_MAPPINGS = ("overflow_after", "handle_factor")
-"""The fields of a :class:`Group` held as read-only mappings."""
 
 
 def _group(values: dict[str, Any]) -> Group:
