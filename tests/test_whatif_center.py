@@ -287,3 +287,12 @@ def test_whatif_command_on_a_center(tiny_path, tmp_path, capsys):
     summary = (out / "whatif.md").read_text()
     assert "## Per queue" in summary
     assert "cost/contact b" in summary
+
+
+def test_the_value_as_written_is_the_named_queues(bank):
+    assert whatif.baseline(bank, "patience:cards") == 120.0
+    assert whatif.baseline(bank, "patience") == 180.0  # the [callers] default
+    assert whatif.baseline(bank, "threshold:mortgages") == 60.0
+    assert whatif.baseline(bank, "volume:cards") == 1.0
+    assert whatif.header("service_level:cards") == "SL target cards"
+    assert whatif.label("volume:cards") == "cards: volume [multiple of the forecast calls]"
