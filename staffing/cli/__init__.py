@@ -275,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
         + "\nwith [[queues]]: KEY:QUEUE=... varies one queue (volume:sales=0.9,1.1); a plain "
         f"KEY applies to every queue ({', '.join(k for k, v in PARAMETERS.items() if v.queue)}) "
         f"or to the whole center ({', '.join(k for k, v in PARAMETERS.items() if v.center)}; "
-        "wage: one wage for every group)",
+        "a varied wage replaces each group's own)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("scenario", help="scenario TOML file (see README)")
