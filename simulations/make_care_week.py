@@ -23,10 +23,11 @@ spread over several sessions; email 5-10 min per item):
     morning) and three groups: phone agents (voice only), chat agents (chat, then email when
     no chat session is open) and blended agents (voice, then email whenever no call waits).
     First-contact resolution per queue (74 % voice, 68 % chat, 80 % email) is reported
-    in the table by channel beside the e-commerce sector's range. Each group's agents per
-    interval (for ``simulate``; ``plan`` schedules them from the shifts) are its Erlang requirement for the queue it serves first; the email workload
-    is left to the idle time of the chat and blended groups, plus one blended agent per
-    3 Erlangs of email.
+    in the table by channel beside the e-commerce sector's range. Each group's agents
+    per interval (for ``simulate``; ``plan`` schedules them from the shifts) are its
+    Erlang requirement for the queue it serves first; the email workload is left to the
+    idle time of the chat and blended groups, plus one blended agent per 3 Erlangs of
+    email.
 """
 
 import csv
