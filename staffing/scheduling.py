@@ -59,6 +59,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from staffing._checks import count, number
+from staffing.deferred import DeferredWork, Dues, fluid_plan, late_work
 from staffing.errors import InputError
 from staffing.forecast import INTERVALS
 from staffing.pooling import PooledTargets
@@ -120,7 +121,17 @@ class ScheduleResult:
     runtime : float
         Wall-clock time of building and solving the programme [s].
     messages : list of str
-        What the planner should know: uncovered intervals, shortfall, binding limits.
+        What the planner should know: uncovered intervals, shortfall, binding limits,
+        deferred work done late or left to grow.
+    deferred_done : ndarray of float or None
+        With ``deferred=``: deferred work done per interval by the work-conserving fluid
+        plan under ``coverage`` [agent-seconds] (:func:`staffing.deferred.fluid_plan`).
+    deferred_backlog : ndarray of float or None
+        With ``deferred=``: deferred work waiting at the end of each interval
+        [agent-seconds].
+    deferred_late : float
+        Deferred work the fluid plan does after its deadline, or not within the horizon
+        although due in it [agent-seconds]; 0 without ``deferred=``.
     """
 
     status: ScheduleStatus
@@ -135,6 +146,9 @@ class ScheduleResult:
     gap: float
     runtime: float
     messages: list[str]
+    deferred_done: NDArray[np.float64] | None = None
+    deferred_backlog: NDArray[np.float64] | None = None
+    deferred_late: float = 0.0
 
 
 def _overlap(
@@ -267,6 +281,7 @@ def schedule(
     mip_gap: float = 0.005,
     cyclic: bool = False,
     pooled: PooledTargets | None = None,
+    deferred: DeferredWork | None = None,
 ) -> ScheduleResult:
     """Choose how many agents start each pattern when, and place their breaks, at least cost.
 
@@ -322,6 +337,13 @@ def schedule(
         ``requirement`` is then each interval's floor, and the agents the schedule puts on
         the phones above it must earn each period's need of every pooled measure. The
         schedule chooses where service goes, the cheapest way its shifts allow.
+    deferred
+        Deferred work (email, back office) the same agents take in their time free of
+        ``deferred.load`` (:class:`staffing.deferred.DeferredWork`, one value per
+        interval): the schedule must give it the capacity to meet its deadline, in the
+        fluid model of :mod:`staffing.deferred`. Work that no schedule can do in time is
+        penalized like shortfall (one agent-hour overdue for one hour costs
+        ``shortfall_penalty``), reported in the messages and in ``deferred_late``.
 
     Returns
     -------
@@ -403,6 +425,15 @@ def schedule(
     n_int = c_vec.size - n_k  # shifts and break placements are whole; shortfall is not
     if pooled is not None:
         c_vec, a_mat, lo_rows, hi_rows, upper = _pool(pooled, c_vec, a_mat, lo_rows, hi_rows, upper)
+    dues = None
+    if deferred is not None:
+        if not isinstance(deferred, DeferredWork):
+            raise InputError(f"deferred = {deferred!r}; give a staffing.deferred.DeferredWork")
+        dues = deferred.dues(grid, interval, cyclic)
+        programme = (c_vec, a_mat, lo_rows, hi_rows, upper)
+        c_vec, a_mat, lo_rows, hi_rows, upper = _defer(
+            deferred, dues, interval, penalty, n_int, programme
+        )
     solution = milp(
         c_vec,
         constraints=LinearConstraint(a_mat, lo_rows, hi_rows),
@@ -463,6 +494,17 @@ def schedule(
             f"agent-hours short in all (first at {_clock(grid[gapped[0]], days)})"
         )
     messages += _binding(patterns, pattern_of, start_of, x, hi, share, days)
+    objective = shift_cost + penalty * float(short.sum()) * interval / 3600
+    done = waiting = None
+    late = 0.0
+    if deferred is not None and dues is not None:
+        # the start backlog of a cyclic horizon is the carry-over chosen with the schedule
+        start = min(max(float(solution.x[-1]) * interval, 0.0), dues.carry) if cyclic else None
+        done, waiting, late, overdue, said = _deferred_outcome(
+            deferred, dues, cov, grid, interval, days, start
+        )
+        objective += penalty * overdue / 3600
+        messages += said
     return ScheduleResult(
         status=status,
         shifts=shifts,
@@ -472,10 +514,13 @@ def schedule(
         cost=shift_cost,
         paid_hours=sum(s.paid_seconds * s.headcount for s in shifts) / 3600,
         headcount=int(x.sum()),
-        objective=shift_cost + penalty * float(short.sum()) * interval / 3600,
+        objective=objective,
         gap=gap,
         runtime=time.perf_counter() - clock,
         messages=messages,
+        deferred_done=done,
+        deferred_backlog=waiting,
+        deferred_late=late,
     )
 
 
@@ -664,6 +709,151 @@ def _pool(
         np.concatenate([hi_rows, np.full(len(rows), np.inf)]),
         np.concatenate([upper, np.ones(n_z)]),
     )
+
+
+def _defer(
+    deferred: DeferredWork,
+    dues: Dues,
+    interval: float,
+    penalty: float,
+    n_cover: int,
+    programme: _Programme,
+) -> _Programme:
+    """Add the fluid deadline constraint of deferred work to the MILP of :func:`_programme`.
+
+    Variables, in agent-intervals (agent-seconds / interval): ``P[t]`` deferred work done by
+    the end of interval ``t`` (cumulative), ``late[t]`` work due by then and not done,
+    ``gap[t]`` the other load above the coverage (capacity rows stay feasible where the
+    coverage cannot reach it), ``grow`` the backlog's growth over the horizon, ``b`` the
+    backlog at the start (fixed, or the carry-over of a cyclic horizon). Rows
+    (:mod:`staffing.deferred`): ``P[t] >= P[t-1]``; capacity ``usable * (coverage[t] +
+    gap[t]) - P[t] + P[t-1] >= usable * load[t]``; availability ``P[t] - b <= arrived[t]``;
+    deadline ``P[t] + late[t] - b * [backlog due] >= due[t] - pending[t]``; sustainability
+    ``P[-1] + grow >= total``. ``late`` and ``grow`` cost the shortfall penalty per
+    agent-interval, ``gap`` twice that (so it never buys deferred capacity that lateness
+    would buy cheaper). ``coverage`` is the first ``n_cover`` columns of the coverage rows
+    (shifts and break placements).
+    """
+    c_vec, a_mat, lo_rows, hi_rows, upper = programme
+    n, m = deferred.work.size, c_vec.size
+    eta = deferred.usable
+    cum, late, gap, grow, b = m, m + n, m + 2 * n, m + 3 * n, m + 3 * n + 1
+    t = np.arange(n)
+    rows: list[NDArray[np.int64]] = []
+    cols: list[NDArray[np.int64]] = []
+    vals: list[NDArray[np.float64]] = []
+    lo: list[NDArray[np.float64]] = []
+    hi: list[NDArray[np.float64]] = []
+    first = 0
+
+    def add(row: NDArray[np.int64], col: NDArray[np.int64] | int, val: float | NDArray) -> None:
+        row = np.asarray(row)
+        rows.append(first + row)
+        cols.append(np.broadcast_to(col, row.shape))
+        vals.append(np.broadcast_to(np.asarray(val, dtype=float), row.shape))
+
+    def close(count: int, low: NDArray | float, high: NDArray | float) -> None:
+        nonlocal first
+        lo.append(np.broadcast_to(np.asarray(low, dtype=float), (count,)))
+        hi.append(np.broadcast_to(np.asarray(high, dtype=float), (count,)))
+        first += count
+
+    # P[t] - P[t-1] >= 0
+    add(t[1:] - 1, cum + t[1:], 1.0)
+    add(t[1:] - 1, cum + t[:-1], -1.0)
+    close(n - 1, 0.0, np.inf)
+    # capacity: usable * gap[t] - P[t] + P[t-1] >= usable * load[t] - usable * coverage[t]
+    capacity_row = first
+    add(t, gap + t, eta)
+    add(t, cum + t, -1.0)
+    add(t[1:], cum + t[:-1], 1.0)
+    close(n, eta * deferred.load, np.inf)
+    arrived = np.cumsum(deferred.work) / interval
+    add(t, cum + t, 1.0)  # availability
+    add(t, b, -1.0)
+    close(n, -np.inf, arrived)
+    add(t, cum + t, 1.0)  # deadline
+    add(t, late + t, 1.0)
+    due_from = 0 if dues.cyclic else n if dues.backlog_row is None else dues.backlog_row
+    add(t[due_from:], b, -1.0)
+    close(n, (dues.due - dues.pending) / interval, np.inf)
+    add(np.array([0]), cum + n - 1, 1.0)  # sustainability
+    add(np.array([0]), grow, 1.0)
+    close(1, arrived[-1], np.inf)
+    start = 0.0 if dues.cyclic else deferred.backlog / interval
+    if not dues.cyclic:  # the backlog is given: b = backlog
+        add(np.array([0]), b, 1.0)
+        close(1, start, start)
+    new = sparse.csr_array(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(first, m + 3 * n + 2),
+    )
+    cover = sparse.csr_array(a_mat[:n, :n_cover] * eta)
+    coupling = sparse.vstack(
+        [
+            sparse.csr_array((capacity_row, n_cover)),
+            cover,
+            sparse.csr_array((first - capacity_row - n, n_cover)),
+        ]
+    )
+    new = new + sparse.hstack(
+        [coupling, sparse.csr_array((first, new.shape[1] - n_cover))], format="csr"
+    )
+    unit = penalty * interval / 3600
+    return (
+        np.concatenate([c_vec, np.zeros(n), np.full(n, unit), np.full(n, 2 * unit), [unit, 0.0]]),
+        sparse.vstack(
+            [sparse.hstack([a_mat, sparse.csr_array((a_mat.shape[0], 3 * n + 2))]), new],
+            format="csr",
+        ),
+        np.concatenate([lo_rows, *lo]),
+        np.concatenate([hi_rows, *hi]),
+        np.concatenate(
+            [
+                upper,
+                np.full(2 * n, np.inf),
+                deferred.load,
+                [np.inf, dues.carry / interval if dues.cyclic else start],
+            ]
+        ),
+    )
+
+
+def _deferred_outcome(
+    deferred: DeferredWork,
+    dues: Dues,
+    cov: NDArray[np.float64],
+    grid: NDArray[np.float64],
+    interval: float,
+    days: int,
+    start: float | None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], float, float, list[str]]:
+    """Plan the deferred work fluidly under the schedule's coverage; say what is late.
+
+    Returns work done and waiting per interval [agent-seconds], the work done late
+    [agent-seconds], the penalized overdue work (overdue agent-seconds summed over the
+    intervals, plus the backlog's growth) [agent-seconds], and the messages.
+    """
+    backlog = deferred.backlog if start is None else start
+    free = np.maximum(cov - deferred.load, 0.0) * deferred.usable * interval
+    done, waiting = fluid_plan(deferred.work, free, backlog)
+    required = dues.required(backlog)
+    late, first = late_work(done, required)
+    overdue = np.maximum(required - np.cumsum(done), 0.0)
+    growth = waiting[-1] - backlog if waiting[-1] > backlog + 1e-6 else 0.0
+    messages = []
+    if first is not None:
+        messages.append(
+            f"deferred work late: {round(late / 3600, 2):g} agent-hours done after their "
+            f"deadline or not at all (first due by {_clock(grid[first] + interval, days)})"
+        )
+    if growth:
+        messages.append(
+            f"deferred backlog grows by {round(growth / 3600, 2):g} agent-hours over the "
+            f"horizon ({round(backlog / 3600, 2):g} at its start, "
+            f"{round(waiting[-1] / 3600, 2):g} at its end): the shifts cannot keep up with it"
+        )
+    return done, waiting, late, float(overdue.sum()) + growth, messages
 
 
 def _uncovered(
