@@ -5,13 +5,14 @@ or chat contact to take (blending), and must be handled within a deadline. For a
 only the fluid view matters: work is a continuous quantity [agent-seconds], the agents on
 the phones in an interval take it at the rate of their time left over by the voice and chat
 load, and a schedule is good enough when, at the end of every interval, the work done so far
-covers the starting backlog and the items that are due by then. This is the fluid (deadline)
-view of deferrable back-office work in call-center staffing of Gans, Koole & Mandelbaum [1]_
-(§6.3, blending and deferred work: the deferred queue behaves as a fluid that absorbs the
-idle time of the inbound agents), written as the cumulative-work constraints of fluid
-scheduling with deadlines (Koole & Pot [2]_; a work-conserving fluid server meets every
-deadline iff its cumulative service dominates the cumulative due work, as in EDF
-feasibility, Liu & Layland [3]_).
+covers the starting backlog and the items that are due by then. This is the fluid view of
+blended, deferrable back-office work in the call-center survey of Gans, Koole & Mandelbaum
+[1]_ (its discussion of call blending and of fluid models of the day: the deferred queue
+absorbs the inbound agents' idle time and is judged by the work it leaves undone). The
+cumulative rows below are written here for a piecewise-constant capacity; that a server
+doing the oldest (here: earliest-due) work first meets every deadline iff its cumulative
+work dominates the cumulative due work at every deadline is the optimality of
+earliest-deadline-first of Liu & Layland [2]_.
 
 Notes
 -----
@@ -57,6 +58,14 @@ read :math:`P_t \ge b - N_t + \sum_{d(s) \le t} W_s` and availability
 \sum_s W_s`: the horizon leaves at most the carry-over it found). A deadline that would
 wrap more than once is never due (only sustainability applies).
 
+*Lateness* must not make a schedule impossible: in :func:`staffing.scheduling.schedule` the
+deadline rows take a slack (work overdue at the end of an interval) and the sustainability
+row another (the backlog's growth), each costing the shortfall penalty per agent-interval,
+so an agent-hour overdue for one hour costs what an agent-hour short does. Where the
+coverage falls below the load there is no free time (:math:`p_t = 0`); the programme lets it
+fall there only at twice the shortfall penalty per agent below the load (a slack on the
+capacity row), so a requirement below the load costs more with deferred work than without.
+
 Once the schedule is chosen, the fluid plan reported is the work-conserving one
 (:func:`fluid_plan`): each interval does all the work it can. It reaches every
 cumulative level at least as early as any other plan under the same coverage, so it meets
@@ -67,10 +76,7 @@ References
 .. [1] N. Gans, G. Koole and A. Mandelbaum, "Telephone call centers: tutorial, review, and
    research prospects", Manufacturing & Service Operations Management 5(2), 79-141, 2003.
    doi:10.1287/msom.5.2.79.16071
-.. [2] G. Koole and A. Pot, "An overview of routing and staffing algorithms in multi-skill
-   customer contact centers", working paper, VU University Amsterdam, 2006 (deferrable
-   contacts such as email as fluid work with a deadline).
-.. [3] C. L. Liu and J. W. Layland, "Scheduling algorithms for multiprogramming in a
+.. [2] C. L. Liu and J. W. Layland, "Scheduling algorithms for multiprogramming in a
    hard-real-time environment", Journal of the ACM 20(1), 46-61, 1973.
    doi:10.1145/321738.321743
 """
@@ -281,15 +287,13 @@ class DeferredWork:
                 "repeating horizon carries its own backlog over: give backlog = 0"
             )
         end = grid + interval
-        due = np.zeros(n)
         pending = np.zeros(n)
         if math.isinf(self.deadline):
             carry = self.total if cyclic else 0.0
-            return Dues(due, None, pending + carry, carry, cyclic)
+            return Dues(np.zeros(n), np.full(n, -1), None, pending + carry, carry, cyclic)
         span = math.ceil(self.deadline / interval - _TOL) * interval
-        row = np.searchsorted(end, grid + span, side="right") - 1
         inside = grid + span <= end[-1] + _TOL
-        due = np.bincount(row[inside], weights=self.work[inside], minlength=n).cumsum()
+        row = np.where(inside, np.searchsorted(end, grid + span, side="right") - 1, -1)
         backlog_row = int(row[0]) if inside[0] else None
         carry = 0.0
         if cyclic:
@@ -297,17 +301,17 @@ class DeferredWork:
             later = grid + span - period  # due time in the next repetition
             wrapped = np.searchsorted(end, later, side="right") - 1
             # due before the next repetition's first interval ends: by this horizon's end
-            early = ~inside & (wrapped < 0)
-            due += np.bincount(np.full(early.sum(), n - 1), self.work[early], minlength=n)
-            carried = ~inside & ~early
-            never = carried & (later > end[-1] + _TOL)
+            row[~inside & (wrapped < 0)] = n - 1
+            carried = row < 0
             carry = float(self.work[carried].sum())
-            landed = carried & ~never
+            landed = carried & (later <= end[-1] + _TOL)  # the rest wraps more than once
             pending = (
                 carry
                 - np.bincount(wrapped[landed], weights=self.work[landed], minlength=n).cumsum()
             )
-        return Dues(due, backlog_row, pending, carry, cyclic)
+        due_in = row >= 0
+        due = np.bincount(row[due_in], weights=self.work[due_in], minlength=n).cumsum()
+        return Dues(due, row, backlog_row, pending, carry, cyclic)
 
 
 @dataclass(frozen=True)
@@ -319,6 +323,9 @@ class Dues:
     due : ndarray of float
         Work arriving in the horizon that is due by the end of each interval, cumulative
         [agent-seconds] (the starting backlog excluded).
+    row : ndarray of int
+        For each interval's arrivals, the interval by whose end they are due; -1 when
+        they are not due within the horizon (carried over).
     backlog_row : int or None
         Interval by whose end the starting backlog is due; None when it is not due within
         the horizon.
@@ -333,6 +340,7 @@ class Dues:
     """
 
     due: NDArray[np.float64]
+    row: NDArray[np.int64]
     backlog_row: int | None
     pending: NDArray[np.float64]
     carry: float

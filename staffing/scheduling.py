@@ -28,7 +28,8 @@ the shares of interval ``k`` that the shift and the break overlap,
 
 with ``h_c`` the cost of one agent's shift (paid hours x hourly cost), ``pi`` the shortfall
 penalty per agent-hour, ``Delta`` the interval in hours and ``r_k`` the requirement, plus the
-optional limits on agents per start, total headcount and part-time share. Break windows of
+optional limits on agents per start, total headcount and part-time share, and optionally
+the fluid deadline rows of deferred work (:mod:`staffing.deferred`). Break windows of
 one pattern must not overlap, so any pairing of the per-break counts gives each agent a
 valid set of breaks; the shifts are rebuilt that way. The MILP is solved by HiGHS [4]_
 through :func:`scipy.optimize.milp`.
@@ -432,7 +433,7 @@ def schedule(
         dues = deferred.dues(grid, interval, cyclic)
         programme = (c_vec, a_mat, lo_rows, hi_rows, upper)
         c_vec, a_mat, lo_rows, hi_rows, upper = _defer(
-            deferred, dues, interval, penalty, n_int, programme
+            deferred, dues, interval, penalty, on, n_int, programme
         )
     solution = milp(
         c_vec,
@@ -716,6 +717,7 @@ def _defer(
     dues: Dues,
     interval: float,
     penalty: float,
+    on: sparse.csr_array,
     n_cover: int,
     programme: _Programme,
 ) -> _Programme:
@@ -732,7 +734,8 @@ def _defer(
     ``P[-1] + grow >= total``. ``late`` and ``grow`` cost the shortfall penalty per
     agent-interval, ``gap`` twice that (so it never buys deferred capacity that lateness
     would buy cheaper). ``coverage`` is the first ``n_cover`` columns of the coverage rows
-    (shifts and break placements).
+    (shifts and break placements); ``on`` the shifts' shares of the intervals. Cuts of
+    :func:`_defer_cuts` follow.
     """
     c_vec, a_mat, lo_rows, hi_rows, upper = programme
     n, m = deferred.work.size, c_vec.size
@@ -799,15 +802,16 @@ def _defer(
     new = new + sparse.hstack(
         [coupling, sparse.csr_array((first, new.shape[1] - n_cover))], format="csr"
     )
+    cuts, floor = _defer_cuts(deferred, dues, interval, on, (late, gap, grow))
     unit = penalty * interval / 3600
     return (
         np.concatenate([c_vec, np.zeros(n), np.full(n, unit), np.full(n, 2 * unit), [unit, 0.0]]),
         sparse.vstack(
-            [sparse.hstack([a_mat, sparse.csr_array((a_mat.shape[0], 3 * n + 2))]), new],
+            [sparse.hstack([a_mat, sparse.csr_array((a_mat.shape[0], 3 * n + 2))]), new, cuts],
             format="csr",
         ),
-        np.concatenate([lo_rows, *lo]),
-        np.concatenate([hi_rows, *hi]),
+        np.concatenate([lo_rows, *lo, floor]),
+        np.concatenate([hi_rows, *hi, np.full(floor.size, np.inf)]),
         np.concatenate(
             [
                 upper,
@@ -816,6 +820,69 @@ def _defer(
                 [np.inf, dues.carry / interval if dues.cyclic else start],
             ]
         ),
+    )
+
+
+def _defer_cuts(
+    deferred: DeferredWork,
+    dues: Dues,
+    interval: float,
+    on: sparse.csr_array,
+    columns: tuple[int, int, int],
+) -> tuple[sparse.csr_array, NDArray[np.float64]]:
+    """Mixed-integer rounding cuts: whole agents must be on duty where work falls due.
+
+    The items falling due at the end of interval ``t`` arrived from interval ``s`` on, so
+    the window ``s..t`` must hold their work ``W`` (less ``late[t]``) on top of its load:
+    ``sum_c x[c] * on_c >= sum L + (W - late[t]) / usable - sum gap`` [agent-intervals],
+    with ``on_c`` shift ``c``'s share of the window, at most ``M``. So the agents on shifts
+    meeting the window, ``X``, satisfy ``X + sigma >= beta`` with ``beta = (sum L + W /
+    usable) / M`` and ``sigma = (late[t] / usable + sum gap) / M >= 0``; for integer ``X``
+    the mixed-integer rounding inequality ``X + sigma / f >= ceil(beta)``, ``f`` the
+    fractional part of ``beta``, is valid (Nemhauser & Wolsey, *Integer and Combinatorial
+    Optimization*, Wiley 1988, II.1.7). The whole horizon gives one more, from the
+    sustainability row (slack ``grow``). Without them, the relaxation spreads fractions of
+    agents over a small email queue's hours, and the solver cannot close the gap.
+    """
+    late, gap, grow = columns
+    n, eta = deferred.work.size, deferred.usable
+    arrived = np.concatenate([[0.0], np.cumsum(deferred.work)])
+    windows = []  # (first interval, last interval, work [agent-s], slack column)
+    for t in np.unique(dues.row[dues.row >= 0]):
+        s = int(np.flatnonzero(dues.row == t)[0])
+        work = dues.due[t] - arrived[s] + (deferred.backlog if s == 0 else 0.0)
+        windows.append((s, int(t), work, late + int(t)))
+    windows.append((0, n - 1, arrived[-1], grow))
+    rows, cols, vals, floor = [], [], [], []
+    dense = on.tocsc()
+    for s, t, work, slack in windows:
+        share = np.asarray(dense[:, s : t + 1].sum(axis=1)).ravel()
+        reach = float(share.max(initial=0.0))
+        if work <= 0 or reach <= _TOL:
+            continue
+        beta = (float(deferred.load[s : t + 1].sum()) + work / (eta * interval)) / reach
+        frac = beta - math.floor(beta)
+        if frac < 1e-6:
+            continue  # beta whole: the cut is the relaxation's own
+        meets = np.flatnonzero(share > _TOL)
+        r = len(floor)
+        rows += [np.full(meets.size + 1 + t - s + 1, r)]
+        cols += [meets, np.array([slack]), gap + np.arange(s, t + 1)]
+        vals += [
+            np.ones(meets.size),
+            np.array([1.0 / (eta * reach * frac)]),
+            np.full(t - s + 1, 1.0 / (reach * frac)),
+        ]
+        floor.append(math.ceil(beta))
+    width = gap + n + 2
+    if not floor:
+        return sparse.csr_array((0, width)), np.zeros(0)
+    return (
+        sparse.csr_array(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(len(floor), width),
+        ),
+        np.array(floor, dtype=float),
     )
 
 

@@ -224,3 +224,47 @@ def test_schedule_checks_the_deferred_argument():
         schedule(np.zeros(4), hours(4), H, [day], deferred=DeferredWork([1, 2, 3], H))
     with pytest.raises(InputError, match=r"deferred = 3; give a staffing\.deferred\.DeferredWork"):
         schedule(np.zeros(4), hours(4), H, [day], deferred=3)
+
+
+def _cheapest_by_enumeration(deferred: DeferredWork, cost: np.ndarray, cover: np.ndarray) -> float:
+    """Least cost of whole agents per shift (0..4 each) meeting every deadline, by brute force."""
+    n_shifts, n = cover.shape
+    x = np.stack(np.meshgrid(*[np.arange(5)] * n_shifts, indexing="ij"), -1).reshape(-1, n_shifts)
+    cov = x @ cover
+    free = np.maximum(cov - deferred.load, 0.0) * deferred.usable * H
+    required = deferred.dues(hours(n), H).required(deferred.backlog)
+    done = np.zeros(len(x))
+    ok = np.all(cov >= deferred.load - 1e-9, axis=1)
+    arrived = deferred.backlog
+    for t in range(n):  # the work-conserving plan reaches every level soonest
+        arrived += deferred.work[t]
+        done = np.minimum(done + free[:, t], arrived)
+        ok &= done >= required[t] - 1e-6
+    ok &= done >= deferred.total - 1e-6
+    return float((x @ cost)[ok].min())
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_schedule_matches_enumeration_on_small_random_cases(seed):
+    # The cuts and rows must keep every schedule that meets the deadlines: on 4 hourly
+    # intervals with 2-h shifts (00:00, 01:00, 02:00; 2 each) and 1-h shifts (1.3 each), the
+    # MILP's cost equals the cheapest of the 5^7 schedules found by enumeration.
+    rng = np.random.default_rng(seed)
+    deferred = DeferredWork(
+        rng.uniform(0, 2.5, 4).round(2) * H,
+        float(rng.choice([H, 2 * H, 3 * H, math.inf])),
+        backlog=round(rng.uniform(0, 2), 2) * H,
+        load=rng.uniform(0, 1.5, 4).round(2),
+        usable=float(rng.choice([1.0, 0.8])),
+    )
+    patterns = [
+        ShiftPattern("2h", 2 * H, starts=(0, H, 2 * H)),
+        ShiftPattern("1h", H, starts=tuple(hours(4)), hourly_cost=1.3),
+    ]
+    cover = np.vstack([[[1, 1, 0, 0], [0, 1, 1, 0], [0, 0, 1, 1]], np.eye(4)])
+    cost = np.array([2.0, 2.0, 2.0, 1.3, 1.3, 1.3, 1.3])
+    result = schedule(
+        np.zeros(4), hours(4), H, patterns, deferred=deferred, mip_gap=0.0, shortfall_penalty=1e4
+    )
+    assert result.deferred_late == 0.0
+    assert result.cost == pytest.approx(_cheapest_by_enumeration(deferred, cost, cover))
