@@ -1,12 +1,15 @@
 """Deferred work in the schedule: the fluid deadline constraint, solved by hand on small cases."""
 
+import doctest
 import math
 
 import numpy as np
 import pytest
 
+import staffing.deferred
 from staffing.deferred import DeferredWork, fluid_plan, late_work
 from staffing.errors import InputError
+from staffing.pooling import PooledTargets
 from staffing.scheduling import ScheduleStatus, schedule
 from staffing.shifts import ShiftPattern
 
@@ -171,6 +174,49 @@ def test_due_rows_on_a_grid_with_closed_nights():
     assert short.due[-1] == pytest.approx(21 * H)  # day 2's 17:00-20:00 items are due after it
 
 
+def test_schedule_on_a_grid_with_closed_nights():
+    # Two days open 08:00-20:00, one agent-hour of email an hour, 4-h shifts starting 08:00,
+    # 12:00 or 16:00. The 24 agent-hours need 6 shifts whatever the deadline. With 4 h, the
+    # 08:00-11:00 items are due by 12:00-15:00 and only the 08:00 shift is on before then;
+    # likewise for the later shifts, and the 17:00-19:00 items of day 1 are due by 20:00
+    # (nobody works overnight): one agent at all times. With 24 h, day 1 need only do the
+    # 08:00 items (due at 08:00 on day 2, i.e. by 20:00 on day 1).
+    grid = np.concatenate([np.arange(8, 20), 24 + np.arange(8, 20)]) * H
+    four = ShiftPattern("4h", 4 * H, starts=(8 * H, 12 * H, 16 * H))
+    work = np.full(24, H)
+    short = schedule(np.zeros(24), grid, H, [four], deferred=DeferredWork(work, 4 * H))
+    np.testing.assert_allclose(short.coverage, 1.0)
+    assert short.headcount == 6
+    assert short.messages == []
+    long = schedule(np.zeros(24), grid, H, [four], deferred=DeferredWork(work, 24 * H))
+    assert long.headcount == 6
+    assert long.deferred_late == 0.0
+    assert long.deferred_done[:12].sum() >= H - 1e-6
+    assert long.deferred_backlog[-1] == pytest.approx(0.0)
+
+
+def test_with_pooled_targets():
+    # Floors [1, 1, 1, 1, 0]; the agents above them earn 1, 0.5, 0.25, 0.1 each interval
+    # toward a need of 5 over the period; 4-h shifts start 00:00 or 01:00. Alone: 3 agents
+    # at 00:00 (2 above the floor for 4 intervals earn 6). With 3 agent-hours of email at
+    # 04:00 (not due in the horizon, but the horizon must keep up) 3 agents must be on at
+    # 04:00: 3 start at 01:00 and one at 00:00 keeps the floor; 3 above the floor 01:00-04:00
+    # earn 3 x 1.75 = 5.25 >= 5, and the 2 agent-hours of 00:00, due by 02:00, fit in
+    # 01:00's free 3: 4 agents.
+    day = ShiftPattern("day", 4 * H, starts=(0, H))
+    floor = np.array([1, 1, 1, 1, 0])
+    gains = np.zeros((1, 5, 4))
+    gains[0, :4] = [1.0, 0.5, 0.25, 0.1]
+    pooled = PooledTargets(floor, gains, np.zeros(5, dtype=int), np.array([[5.0]]), ("sl",))
+    alone = schedule(floor, hours(5), H, [day], pooled=pooled, mip_gap=0.0)
+    assert alone.headcount == 3
+    deferred = DeferredWork([2 * H, 0, 0, 0, 3 * H], 2 * H, load=[1, 1, 1, 1, 0])
+    both = schedule(floor, hours(5), H, [day], pooled=pooled, deferred=deferred, mip_gap=0.0)
+    np.testing.assert_allclose(both.coverage, [1, 4, 4, 4, 3])
+    np.testing.assert_allclose(both.deferred_done, [0, 2 * H, 0, 0, 3 * H])
+    assert both.messages == []
+
+
 def test_fluid_plan_and_late_work_by_hand():
     done, waiting = fluid_plan(np.array([2.0, 0.0, 3.0]), np.array([1.0, 1.0, 1.0]), 1.0)
     np.testing.assert_allclose(done, [1, 1, 1])
@@ -268,3 +314,7 @@ def test_schedule_matches_enumeration_on_small_random_cases(seed):
     )
     assert result.deferred_late == 0.0
     assert result.cost == pytest.approx(_cheapest_by_enumeration(deferred, cost, cover))
+
+
+def test_module_doctests():
+    assert doctest.testmod(staffing.deferred).failed == 0
