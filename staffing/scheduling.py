@@ -70,6 +70,8 @@ _DAY = 86_400.0
 _TOL = 1e-9
 # Default shortfall penalty: one agent-interval short costs this many times the dearest shift.
 _PENALTY_FACTOR = 10.0
+# Deferred-work cuts whose rounded-off fraction is below this are left out (numerics).
+_CUT_FRACTION = 0.05
 
 
 def _clock(t: float, days: int) -> str:
@@ -862,8 +864,8 @@ def _defer_cuts(
             continue
         beta = (float(deferred.load[s : t + 1].sum()) + work / (eta * interval)) / reach
         frac = beta - math.floor(beta)
-        if frac < 1e-6:
-            continue  # beta whole: the cut is the relaxation's own
+        if frac < _CUT_FRACTION:
+            continue  # beta (nearly) whole: little to gain, and a steep slack weight 1 / f
         meets = np.flatnonzero(share > _TOL)
         r = len(floor)
         rows += [np.full(meets.size + 1 + t - s + 1, r)]
