@@ -47,9 +47,12 @@ at its start, so with ``deadline = inf`` the schedule still has to work the hori
 average workload.
 
 *Cyclic horizons* (a 24/7 week planned as one repeating week): the backlog at the start is
-the one the horizon carries over to itself (a steady state), so it is not given
-(``backlog`` must be 0) but chosen with the schedule: a variable :math:`b`, the latest
-arrivals of the horizon worked at the start of the next repetition. Items due after the
+the one the horizon carries over to itself (a steady state): with ``backlog = 0`` it is
+chosen with the schedule, a variable :math:`b` (at most the work not due within the
+horizon), the latest arrivals of the horizon worked at the start of the next repetition.
+A given ``backlog`` is taken as that carry-over, :math:`b = B`; the part of it beyond the
+work the horizon itself leaves undue is older and due like a backlog at the start
+(:math:`t_B`). Items due after the
 horizon's end are due at :math:`\tau_s` minus the horizon's length in the next repetition
 (at the horizon's last interval when that falls before the first interval ends); with
 :math:`N_t` the carried work not yet due by the end of interval ``t``, the deadline rows
@@ -263,7 +266,7 @@ class DeferredWork:
         interval
             Interval length [s].
         cyclic
-            Whether the horizon repeats (its length is whole days); the backlog must be 0.
+            Whether the horizon repeats (its length is whole days).
 
         Returns
         -------
@@ -272,7 +275,7 @@ class DeferredWork:
         Raises
         ------
         InputError
-            If the grid's length differs from ``work``'s, or ``backlog > 0`` with ``cyclic``.
+            If the grid's length differs from ``work``'s.
         """
         grid = np.asarray(grid, dtype=float)
         n = self.work.size
@@ -280,11 +283,6 @@ class DeferredWork:
             raise InputError(
                 f"deferred work has {n} intervals but the grid {grid.size}; give one work "
                 "value per interval"
-            )
-        if cyclic and self.backlog > 0:
-            raise InputError(
-                f"deferred backlog = {self.backlog:g} agent-seconds with a cyclic horizon; a "
-                "repeating horizon carries its own backlog over: give backlog = 0"
             )
         end = grid + interval
         pending = np.zeros(n)
@@ -349,14 +347,18 @@ class Dues:
     def required(self, backlog: float) -> NDArray[np.float64]:
         """Work that must be done by the end of each interval [agent-seconds], cumulative.
 
-        ``backlog`` is the work waiting at the start (with a cyclic horizon, the carry-over).
+        ``backlog`` is the work waiting at the start. With a cyclic horizon, up to
+        ``carry`` of it is the previous repetition's latest arrivals, due as they land
+        (as ``pending`` falls); any more is older, due like a backlog at the horizon's
+        start.
         """
         start = np.zeros(self.due.size)
-        if self.cyclic:  # the carry-over is due as its items land (pending falls)
-            start[:] = backlog
-        elif self.backlog_row is not None:
-            start[self.backlog_row :] = backlog
-        return np.maximum(start - self.pending + self.due, 0.0)
+        older = max(backlog - self.carry, 0.0) if self.cyclic else backlog
+        if self.backlog_row is not None:
+            start[self.backlog_row :] = older
+        if self.cyclic:
+            start += np.maximum(min(backlog, self.carry) - self.pending, 0.0)
+        return start + self.due
 
 
 def fluid_plan(

@@ -501,8 +501,9 @@ def schedule(
     done = waiting = None
     late = 0.0
     if deferred is not None and dues is not None:
-        # the start backlog of a cyclic horizon is the carry-over chosen with the schedule
-        start = min(max(float(solution.x[-1]) * interval, 0.0), dues.carry) if cyclic else None
+        # a cyclic horizon without a backlog starts with the carry-over chosen with it
+        chosen = cyclic and deferred.backlog == 0
+        start = min(max(float(solution.x[-1]) * interval, 0.0), dues.carry) if chosen else None
         done, waiting, late, overdue, said = _deferred_outcome(
             deferred, dues, cov, grid, interval, days, start
         )
@@ -729,11 +730,12 @@ def _defer(
     the end of interval ``t`` (cumulative), ``late[t]`` work due by then and not done,
     ``gap[t]`` the other load above the coverage (capacity rows stay feasible where the
     coverage cannot reach it), ``grow`` the backlog's growth over the horizon, ``b`` the
-    backlog at the start (fixed, or the carry-over of a cyclic horizon). Rows
+    backlog at the start (given, or the carry-over a cyclic horizon chooses). Rows
     (:mod:`staffing.deferred`): ``P[t] >= P[t-1]``; capacity ``usable * (coverage[t] +
     gap[t]) - P[t] + P[t-1] >= usable * load[t]``; availability ``P[t] - b <= arrived[t]``;
-    deadline ``P[t] + late[t] - b * [backlog due] >= due[t] - pending[t]``; sustainability
-    ``P[-1] + grow >= total``. ``late`` and ``grow`` cost the shortfall penalty per
+    deadline ``P[t] + late[t] >= required[t]`` (:meth:`Dues.required`), or with a chosen
+    carry-over ``P[t] + late[t] - b >= due[t] - pending[t]``; sustainability ``P[-1] + grow
+    >= total``. ``late`` and ``grow`` cost the shortfall penalty per
     agent-interval, ``gap`` twice that (so it never buys deferred capacity that lateness
     would buy cheaper). ``coverage`` is the first ``n_cover`` columns of the coverage rows
     (shifts and break placements); ``on`` the shifts' shares of the intervals. Cuts of
@@ -779,14 +781,17 @@ def _defer(
     close(n, -np.inf, arrived)
     add(t, cum + t, 1.0)  # deadline
     add(t, late + t, 1.0)
-    due_from = 0 if dues.cyclic else n if dues.backlog_row is None else dues.backlog_row
-    add(t[due_from:], b, -1.0)
-    close(n, (dues.due - dues.pending) / interval, np.inf)
+    carried = dues.cyclic and deferred.backlog == 0  # the carry-over b is chosen
+    if carried:
+        add(t, b, -1.0)
+        close(n, (dues.due - dues.pending) / interval, np.inf)
+    else:
+        close(n, dues.required(deferred.backlog) / interval, np.inf)
     add(np.array([0]), cum + n - 1, 1.0)  # sustainability
     add(np.array([0]), grow, 1.0)
     close(1, arrived[-1], np.inf)
-    start = 0.0 if dues.cyclic else deferred.backlog / interval
-    if not dues.cyclic:  # the backlog is given: b = backlog
+    start = deferred.backlog / interval
+    if not carried:  # the backlog is given: b = backlog
         add(np.array([0]), b, 1.0)
         close(1, start, start)
     new = sparse.csr_array(
@@ -819,7 +824,7 @@ def _defer(
                 upper,
                 np.full(2 * n, np.inf),
                 deferred.load,
-                [np.inf, dues.carry / interval if dues.cyclic else start],
+                [np.inf, dues.carry / interval if carried else start],
             ]
         ),
     )

@@ -152,10 +152,14 @@ def test_cyclic_horizon_carries_the_late_evening_work_into_the_morning():
     assert result.messages == []
     np.testing.assert_allclose(result.deferred_done[:4], [2 * H, 2 * H, 0, 0])
     assert result.deferred_backlog[-1] == pytest.approx(4 * H)  # the carry-over it began with
-    with pytest.raises(InputError, match="backlog = 60 agent-seconds with a cyclic horizon"):
-        schedule(
-            np.zeros(24), hours(24), H, [night], cyclic=True, deferred=DeferredWork(work, H, 60)
-        )
+    # A given backlog is that carry-over: 10 agent-hours, of which the 4 the day leaves
+    # undue land at 02:00 and 03:00 as before, and the 6 older ones are due 4 h after the
+    # start: 10 agent-hours by 04:00 in the 4-h shift, ceil(10 / 4) = 3 agents.
+    given = DeferredWork(work, 4 * H, backlog=10 * H)
+    more = schedule(np.zeros(24), hours(24), H, [night], deferred=given, cyclic=True)
+    assert more.headcount == 3
+    assert more.messages == []
+    assert more.deferred_backlog[-1] == pytest.approx(4 * H)
 
 
 def test_due_rows_on_a_grid_with_closed_nights():
@@ -272,13 +276,15 @@ def test_schedule_checks_the_deferred_argument():
         schedule(np.zeros(4), hours(4), H, [day], deferred=3)
 
 
-def _cheapest_by_enumeration(deferred: DeferredWork, cost: np.ndarray, cover: np.ndarray) -> float:
+def _cheapest_by_enumeration(
+    deferred: DeferredWork, cost: np.ndarray, cover: np.ndarray, cyclic: bool
+) -> float:
     """Least cost of whole agents per shift (0..4 each) meeting every deadline, by brute force."""
     n_shifts, n = cover.shape
     x = np.stack(np.meshgrid(*[np.arange(5)] * n_shifts, indexing="ij"), -1).reshape(-1, n_shifts)
     cov = x @ cover
     free = np.maximum(cov - deferred.load, 0.0) * deferred.usable * H
-    required = deferred.dues(hours(n), H).required(deferred.backlog)
+    required = deferred.dues(hours(n), H, cyclic).required(deferred.backlog)
     done = np.zeros(len(x))
     ok = np.all(cov >= deferred.load - 1e-9, axis=1)
     arrived = deferred.backlog
@@ -294,8 +300,11 @@ def _cheapest_by_enumeration(deferred: DeferredWork, cost: np.ndarray, cover: np
 def test_schedule_matches_enumeration_on_small_random_cases(seed):
     # The cuts and rows must keep every schedule that meets the deadlines: on 4 hourly
     # intervals with 2-h shifts (00:00, 01:00, 02:00; 2 each) and 1-h shifts (1.3 each), the
-    # MILP's cost equals the cheapest of the 5^7 schedules found by enumeration.
+    # MILP's cost equals the cheapest of the 5^7 schedules found by enumeration. Odd seeds
+    # repeat the day (cyclic): the items due after 04:00 are then due by 04:00 (the next
+    # repetition starts 20 h later).
     rng = np.random.default_rng(seed)
+    cyclic = bool(seed % 2)
     deferred = DeferredWork(
         rng.uniform(0, 2.5, 4).round(2) * H,
         float(rng.choice([H, 2 * H, 3 * H, math.inf])),
@@ -310,10 +319,17 @@ def test_schedule_matches_enumeration_on_small_random_cases(seed):
     cover = np.vstack([[[1, 1, 0, 0], [0, 1, 1, 0], [0, 0, 1, 1]], np.eye(4)])
     cost = np.array([2.0, 2.0, 2.0, 1.3, 1.3, 1.3, 1.3])
     result = schedule(
-        np.zeros(4), hours(4), H, patterns, deferred=deferred, mip_gap=0.0, shortfall_penalty=1e4
+        np.zeros(4),
+        hours(4),
+        H,
+        patterns,
+        deferred=deferred,
+        mip_gap=0.0,
+        shortfall_penalty=1e4,
+        cyclic=cyclic,
     )
     assert result.deferred_late == 0.0
-    assert result.cost == pytest.approx(_cheapest_by_enumeration(deferred, cost, cover))
+    assert result.cost == pytest.approx(_cheapest_by_enumeration(deferred, cost, cover, cyclic))
 
 
 def test_module_doctests():
