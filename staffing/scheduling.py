@@ -435,7 +435,7 @@ def schedule(
         dues = deferred.dues(grid, interval, cyclic)
         programme = (c_vec, a_mat, lo_rows, hi_rows, upper)
         c_vec, a_mat, lo_rows, hi_rows, upper = _defer(
-            deferred, dues, interval, penalty, on, n_int, programme
+            deferred, dues, interval, penalty, _Reach(on, groups, off), n_int, programme
         )
     solution = milp(
         c_vec,
@@ -720,7 +720,7 @@ def _defer(
     dues: Dues,
     interval: float,
     penalty: float,
-    on: sparse.csr_array,
+    reach: "_Reach",
     n_cover: int,
     programme: _Programme,
 ) -> _Programme:
@@ -738,8 +738,8 @@ def _defer(
     >= total``. ``late`` and ``grow`` cost the shortfall penalty per
     agent-interval, ``gap`` twice that (so it never buys deferred capacity that lateness
     would buy cheaper). ``coverage`` is the first ``n_cover`` columns of the coverage rows
-    (shifts and break placements); ``on`` the shifts' shares of the intervals. Cuts of
-    :func:`_defer_cuts` follow.
+    (shifts and break placements); ``reach`` what each shift can hold of a window, for the
+    cuts of :func:`_defer_cuts` that follow.
     """
     c_vec, a_mat, lo_rows, hi_rows, upper = programme
     n, m = deferred.work.size, c_vec.size
@@ -809,7 +809,7 @@ def _defer(
     new = new + sparse.hstack(
         [coupling, sparse.csr_array((first, new.shape[1] - n_cover))], format="csr"
     )
-    cuts, floor = _defer_cuts(deferred, dues, interval, on, (late, gap, grow))
+    cuts, floor = _defer_cuts(deferred, dues, interval, reach, (late, gap, grow))
     unit = penalty * interval / 3600
     return (
         np.concatenate([c_vec, np.zeros(n), np.full(n, unit), np.full(n, 2 * unit), [unit, 0.0]]),
@@ -834,22 +834,25 @@ def _defer_cuts(
     deferred: DeferredWork,
     dues: Dues,
     interval: float,
-    on: sparse.csr_array,
+    reach: "_Reach",
     columns: tuple[int, int, int],
 ) -> tuple[sparse.csr_array, NDArray[np.float64]]:
-    """Mixed-integer rounding cuts: whole agents must be on duty where work falls due.
+    """Mixed-integer rounding cuts: whole shifts must hold the work that falls due.
 
     The items falling due at the end of interval ``t`` arrived from interval ``s`` on, so
     the window ``s..t`` must hold their work ``W`` (less ``late[t]``) on top of its load:
-    ``sum_c x[c] * on_c >= sum L + (W - late[t]) / usable - sum gap`` [agent-intervals],
-    with ``on_c`` shift ``c``'s share of the window, at most ``M``. So the agents on shifts
-    meeting the window, ``X``, satisfy ``X + sigma >= beta`` with ``beta = (sum L + W /
-    usable) / M`` and ``sigma = (late[t] / usable + sum gap) / M >= 0``; for integer ``X``
-    the mixed-integer rounding inequality ``X + sigma / f >= ceil(beta)``, ``f`` the
-    fractional part of ``beta``, is valid (Nemhauser & Wolsey, *Integer and Combinatorial
-    Optimization*, Wiley 1988, II.1.7). The whole horizon gives one more, from the
-    sustainability row (slack ``grow``). Without them, the relaxation spreads fractions of
-    agents over a small email queue's hours, and the solver cannot close the gap.
+    ``sum_c a_c x[c] + sigma >= beta`` [agent-intervals] with ``a_c`` the most time shift
+    ``c`` can be on the phones in the window (:class:`_Reach`), ``beta = sum L + W /
+    usable`` and ``sigma = late[t] / usable + sum gap >= 0``. Divided by ``d``, for whole
+    ``x`` the mixed-integer rounding inequality ``sum_c (floor(a_c / d) + min(f_c, f) / f)
+    x[c] + sigma / (d f) >= ceil(beta / d)`` holds, ``f`` and ``f_c`` the fractional parts
+    of ``beta / d`` and ``a_c / d`` (Nemhauser & Wolsey, *Integer and Combinatorial
+    Optimization*, Wiley 1988, II.1.7; Marchand & Wolsey, "Aggregation and mixed integer
+    rounding to solve MIPs", Operations Research 49(3), 2001). ``d`` runs over the least,
+    middle and greatest ``a_c``. The whole horizon gives more, from the sustainability row
+    (slack ``grow``). Without them, the relaxation spreads fractions of shifts over a small
+    email queue's hours, or buys the week's work to the minute, and the solver cannot
+    close the gap.
     """
     late, gap, grow = columns
     n, eta = deferred.work.size, deferred.usable
@@ -861,26 +864,26 @@ def _defer_cuts(
         windows.append((s, int(t), work, late + int(t)))
     windows.append((0, n - 1, arrived[-1], grow))
     rows, cols, vals, floor = [], [], [], []
-    dense = on.tocsc()
     for s, t, work, slack in windows:
-        share = np.asarray(dense[:, s : t + 1].sum(axis=1)).ravel()
-        reach = float(share.max(initial=0.0))
-        if work <= 0 or reach <= _TOL:
+        a = reach.window(s, t)
+        meets = np.flatnonzero(a > _TOL)
+        if work <= 0 or not meets.size:
             continue
-        beta = (float(deferred.load[s : t + 1].sum()) + work / (eta * interval)) / reach
-        frac = beta - math.floor(beta)
-        if frac < _CUT_FRACTION:
-            continue  # beta (nearly) whole: little to gain, and a steep slack weight 1 / f
-        meets = np.flatnonzero(share > _TOL)
-        r = len(floor)
-        rows += [np.full(meets.size + 1 + t - s + 1, r)]
-        cols += [meets, np.array([slack]), gap + np.arange(s, t + 1)]
-        vals += [
-            np.ones(meets.size),
-            np.array([1.0 / (eta * reach * frac)]),
-            np.full(t - s + 1, 1.0 / (reach * frac)),
-        ]
-        floor.append(math.ceil(beta))
+        beta = float(deferred.load[s : t + 1].sum()) + work / (eta * interval)
+        sizes = np.unique(np.round(a[meets], 6))
+        for d in sizes[[0, sizes.size // 2, -1]] if sizes.size > 3 else sizes:
+            f = beta / d - math.floor(beta / d)
+            if f < _CUT_FRACTION:
+                continue  # little to gain, and a steep slack weight 1 / f
+            parts = a[meets] / d - np.floor(a[meets] / d)
+            rows.append(np.full(meets.size + 1 + t - s + 1, len(floor)))
+            cols += [meets, np.array([slack]), gap + np.arange(s, t + 1)]
+            vals += [
+                np.floor(a[meets] / d) + np.minimum(parts, f) / f,
+                np.array([1.0 / (eta * d * f)]),
+                np.full(t - s + 1, 1.0 / (d * f)),
+            ]
+            floor.append(math.ceil(beta / d))
     width = gap + n + 2
     if not floor:
         return sparse.csr_array((0, width)), np.zeros(0)
@@ -891,6 +894,37 @@ def _defer_cuts(
         ),
         np.array(floor, dtype=float),
     )
+
+
+class _Reach:
+    """The most time each candidate shift can be on the phones in a window of intervals.
+
+    Its share of the window's intervals less, per break rule, the least share of the window
+    its break can take: a break's overlap with a window rises, stays flat and falls as its
+    start moves, so the least is at its earliest or latest allowed start (as in
+    :func:`_uncovered`). Sums over windows come from cumulative sums [intervals].
+    """
+
+    def __init__(
+        self, on: sparse.csr_array, groups: list[_BreakGroup], off: list[sparse.csr_array]
+    ) -> None:
+        def cumulative(m: sparse.csr_array) -> NDArray[np.float64]:
+            dense = m.toarray()
+            return np.concatenate([np.zeros((dense.shape[0], 1)), dense.cumsum(axis=1)], axis=1)
+
+        self._on = cumulative(on)
+        self._breaks = [
+            (g.shifts, cumulative(m[g.first]), cumulative(m[g.last]))
+            for g, m in zip(groups, off, strict=True)
+        ]
+
+    def window(self, s: int, t: int) -> NDArray[np.float64]:
+        """Per candidate shift, its most time on the phones in intervals ``s..t``."""
+        most = self._on[:, t + 1] - self._on[:, s]
+        for shifts, first, last in self._breaks:
+            least = np.minimum(first[:, t + 1] - first[:, s], last[:, t + 1] - last[:, s])
+            most[shifts] -= least
+        return np.maximum(most, 0.0)
 
 
 def _deferred_outcome(
