@@ -11,7 +11,7 @@ from staffing.deferred import DeferredWork, fluid_plan, late_work
 from staffing.errors import InputError
 from staffing.pooling import PooledTargets
 from staffing.scheduling import ScheduleStatus, schedule
-from staffing.shifts import ShiftPattern
+from staffing.shifts import BreakRule, ShiftPattern
 
 H = 3600.0
 
@@ -279,9 +279,9 @@ def test_schedule_checks_the_deferred_argument():
 def _cheapest_by_enumeration(
     deferred: DeferredWork, cost: np.ndarray, cover: np.ndarray, cyclic: bool
 ) -> float:
-    """Least cost of whole agents per shift (0..4 each) meeting every deadline, by brute force."""
+    """Least cost of whole agents per shift (0..3 each) meeting every deadline, by brute force."""
     n_shifts, n = cover.shape
-    x = np.stack(np.meshgrid(*[np.arange(5)] * n_shifts, indexing="ij"), -1).reshape(-1, n_shifts)
+    x = np.stack(np.meshgrid(*[np.arange(4)] * n_shifts, indexing="ij"), -1).reshape(-1, n_shifts)
     cov = x @ cover
     free = np.maximum(cov - deferred.load, 0.0) * deferred.usable * H
     required = deferred.dues(hours(n), H, cyclic).required(deferred.backlog)
@@ -299,8 +299,9 @@ def _cheapest_by_enumeration(
 @pytest.mark.parametrize("seed", range(12))
 def test_schedule_matches_enumeration_on_small_random_cases(seed):
     # The cuts and rows must keep every schedule that meets the deadlines: on 4 hourly
-    # intervals with 2-h shifts (00:00, 01:00, 02:00; 2 each) and 1-h shifts (1.3 each), the
-    # MILP's cost equals the cheapest of the 5^7 schedules found by enumeration. Odd seeds
+    # intervals with 2-h shifts (00:00, 01:00, 02:00; 2 each), 1-h shifts (1.3 each) and 3-h
+    # shifts with an unpaid 1-h break after 1 h (00:00, 01:00; 1.8 each), at most 3 agents
+    # per start, the MILP's cost equals the cheapest of the 4^9 schedules. Odd seeds
     # repeat the day (cyclic): the items due after 04:00 are then due by 04:00 (the next
     # repetition starts 20 h later).
     rng = np.random.default_rng(seed)
@@ -312,12 +313,16 @@ def test_schedule_matches_enumeration_on_small_random_cases(seed):
         load=rng.uniform(0, 1.5, 4).round(2),
         usable=float(rng.choice([1.0, 0.8])),
     )
+    split = BreakRule(H, H, H)
     patterns = [
-        ShiftPattern("2h", 2 * H, starts=(0, H, 2 * H)),
-        ShiftPattern("1h", H, starts=tuple(hours(4)), hourly_cost=1.3),
+        ShiftPattern("2h", 2 * H, starts=(0, H, 2 * H), max_agents=3),
+        ShiftPattern("1h", H, starts=tuple(hours(4)), hourly_cost=1.3, max_agents=3),
+        ShiftPattern("3h", 3 * H, starts=(0, H), breaks=(split,), hourly_cost=0.9, max_agents=3),
     ]
-    cover = np.vstack([[[1, 1, 0, 0], [0, 1, 1, 0], [0, 0, 1, 1]], np.eye(4)])
-    cost = np.array([2.0, 2.0, 2.0, 1.3, 1.3, 1.3, 1.3])
+    cover = np.vstack(
+        [[[1, 1, 0, 0], [0, 1, 1, 0], [0, 0, 1, 1]], np.eye(4), [[1, 0, 1, 0], [0, 1, 0, 1]]]
+    )
+    cost = np.array([2.0, 2.0, 2.0, 1.3, 1.3, 1.3, 1.3, 1.8, 1.8])
     result = schedule(
         np.zeros(4),
         hours(4),
