@@ -140,7 +140,8 @@ class DeferredWork:
         for no deadline (the schedule must then still keep up with the work on average).
     backlog
         Work waiting at the start of the horizon [agent-seconds], finite, >= 0; due
-        ``deadline`` after the horizon's start.
+        ``deadline`` after the horizon's start (on a cyclic horizon, the carry-over from
+        the previous repetition: see the module's Notes).
     load
         Voice and chat load the same agents carry per interval [Erlang], finite, >= 0:
         only the coverage above it is free for deferred work. None: no other work.
