@@ -28,7 +28,8 @@ the shares of interval ``k`` that the shift and the break overlap,
 
 with ``h_c`` the cost of one agent's shift (paid hours x hourly cost), ``pi`` the shortfall
 penalty per agent-hour, ``Delta`` the interval in hours and ``r_k`` the requirement, plus the
-optional limits on agents per start, total headcount and part-time share. Break windows of
+optional limits on agents per start, total headcount and part-time share, and optionally
+the fluid deadline rows of deferred work (:mod:`staffing.deferred`). Break windows of
 one pattern must not overlap, so any pairing of the per-break counts gives each agent a
 valid set of breaks; the shifts are rebuilt that way. The MILP is solved by HiGHS [4]_
 through :func:`scipy.optimize.milp`.
@@ -59,6 +60,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from staffing._checks import count, number
+from staffing.deferred import DeferredWork, Dues, fluid_plan, late_work
 from staffing.errors import InputError
 from staffing.forecast import INTERVALS
 from staffing.pooling import PooledTargets
@@ -68,6 +70,8 @@ _DAY = 86_400.0
 _TOL = 1e-9
 # Default shortfall penalty: one agent-interval short costs this many times the dearest shift.
 _PENALTY_FACTOR = 10.0
+# Deferred-work cuts whose rounded-off fraction is below this are left out (numerics).
+_CUT_FRACTION = 0.05
 
 
 def _clock(t: float, days: int) -> str:
@@ -120,7 +124,17 @@ class ScheduleResult:
     runtime : float
         Wall-clock time of building and solving the programme [s].
     messages : list of str
-        What the planner should know: uncovered intervals, shortfall, binding limits.
+        What the planner should know: uncovered intervals, shortfall, binding limits,
+        deferred work done late or left to grow.
+    deferred_done : ndarray of float or None
+        With ``deferred=``: deferred work done per interval by the work-conserving fluid
+        plan under ``coverage`` [agent-seconds] (:func:`staffing.deferred.fluid_plan`).
+    deferred_backlog : ndarray of float or None
+        With ``deferred=``: deferred work waiting at the end of each interval
+        [agent-seconds].
+    deferred_late : float
+        Deferred work the fluid plan does after its deadline, or not within the horizon
+        although due in it [agent-seconds]; 0 without ``deferred=``.
     """
 
     status: ScheduleStatus
@@ -135,6 +149,9 @@ class ScheduleResult:
     gap: float
     runtime: float
     messages: list[str]
+    deferred_done: NDArray[np.float64] | None = None
+    deferred_backlog: NDArray[np.float64] | None = None
+    deferred_late: float = 0.0
 
 
 def _overlap(
@@ -267,6 +284,7 @@ def schedule(
     mip_gap: float = 0.005,
     cyclic: bool = False,
     pooled: PooledTargets | None = None,
+    deferred: DeferredWork | None = None,
 ) -> ScheduleResult:
     """Choose how many agents start each pattern when, and place their breaks, at least cost.
 
@@ -322,6 +340,13 @@ def schedule(
         ``requirement`` is then each interval's floor, and the agents the schedule puts on
         the phones above it must earn each period's need of every pooled measure. The
         schedule chooses where service goes, the cheapest way its shifts allow.
+    deferred
+        Deferred work (email, back office) the same agents take in their time free of
+        ``deferred.load`` (:class:`staffing.deferred.DeferredWork`, one value per
+        interval): the schedule must give it the capacity to meet its deadline, in the
+        fluid model of :mod:`staffing.deferred`. Work that no schedule can do in time is
+        penalized like shortfall (one agent-hour overdue for one hour costs
+        ``shortfall_penalty``), reported in the messages and in ``deferred_late``.
 
     Returns
     -------
@@ -403,6 +428,15 @@ def schedule(
     n_int = c_vec.size - n_k  # shifts and break placements are whole; shortfall is not
     if pooled is not None:
         c_vec, a_mat, lo_rows, hi_rows, upper = _pool(pooled, c_vec, a_mat, lo_rows, hi_rows, upper)
+    dues = None
+    if deferred is not None:
+        if not isinstance(deferred, DeferredWork):
+            raise InputError(f"deferred = {deferred!r}; give a staffing.deferred.DeferredWork")
+        dues = deferred.dues(grid, interval, cyclic)
+        programme = (c_vec, a_mat, lo_rows, hi_rows, upper)
+        c_vec, a_mat, lo_rows, hi_rows, upper = _defer(
+            deferred, dues, interval, penalty, _Reach(on, groups, off), n_int, programme
+        )
     solution = milp(
         c_vec,
         constraints=LinearConstraint(a_mat, lo_rows, hi_rows),
@@ -463,6 +497,18 @@ def schedule(
             f"agent-hours short in all (first at {_clock(grid[gapped[0]], days)})"
         )
     messages += _binding(patterns, pattern_of, start_of, x, hi, share, days)
+    objective = shift_cost + penalty * float(short.sum()) * interval / 3600
+    done = waiting = None
+    late = 0.0
+    if deferred is not None and dues is not None:
+        # a cyclic horizon without a backlog starts with the carry-over chosen with it
+        chosen = cyclic and deferred.backlog == 0
+        start = min(max(float(solution.x[-1]) * interval, 0.0), dues.carry) if chosen else None
+        done, waiting, late, overdue, said = _deferred_outcome(
+            deferred, dues, cov, grid, interval, days, start
+        )
+        objective += penalty * overdue / 3600
+        messages += said
     return ScheduleResult(
         status=status,
         shifts=shifts,
@@ -472,10 +518,13 @@ def schedule(
         cost=shift_cost,
         paid_hours=sum(s.paid_seconds * s.headcount for s in shifts) / 3600,
         headcount=int(x.sum()),
-        objective=shift_cost + penalty * float(short.sum()) * interval / 3600,
+        objective=objective,
         gap=gap,
         runtime=time.perf_counter() - clock,
         messages=messages,
+        deferred_done=done,
+        deferred_backlog=waiting,
+        deferred_late=late,
     )
 
 
@@ -664,6 +713,255 @@ def _pool(
         np.concatenate([hi_rows, np.full(len(rows), np.inf)]),
         np.concatenate([upper, np.ones(n_z)]),
     )
+
+
+def _defer(
+    deferred: DeferredWork,
+    dues: Dues,
+    interval: float,
+    penalty: float,
+    reach: "_Reach",
+    n_cover: int,
+    programme: _Programme,
+) -> _Programme:
+    """Add the fluid deadline constraint of deferred work to the MILP of :func:`_programme`.
+
+    Variables, in agent-intervals (agent-seconds / interval): ``P[t]`` deferred work done by
+    the end of interval ``t`` (cumulative), ``late[t]`` work due by then and not done,
+    ``gap[t]`` the other load above the coverage (capacity rows stay feasible where the
+    coverage cannot reach it), ``grow`` the backlog's growth over the horizon, ``b`` the
+    backlog at the start (given, or the carry-over a cyclic horizon chooses). Rows
+    (:mod:`staffing.deferred`): ``P[t] >= P[t-1]``; capacity ``usable * (coverage[t] +
+    gap[t]) - P[t] + P[t-1] >= usable * load[t]``; availability ``P[t] - b <= arrived[t]``;
+    deadline ``P[t] + late[t] >= required[t]`` (:meth:`Dues.required`), or with a chosen
+    carry-over ``P[t] + late[t] - b >= due[t] - pending[t]``; sustainability ``P[-1] + grow
+    >= total``. ``late`` and ``grow`` cost the shortfall penalty per
+    agent-interval, ``gap`` twice that (so it never buys deferred capacity that lateness
+    would buy cheaper). ``coverage`` is the first ``n_cover`` columns of the coverage rows
+    (shifts and break placements); ``reach`` what each shift can hold of a window, for the
+    cuts of :func:`_defer_cuts` that follow.
+    """
+    c_vec, a_mat, lo_rows, hi_rows, upper = programme
+    n, m = deferred.work.size, c_vec.size
+    eta = deferred.usable
+    cum, late, gap, grow, b = m, m + n, m + 2 * n, m + 3 * n, m + 3 * n + 1
+    t = np.arange(n)
+    rows: list[NDArray[np.int64]] = []
+    cols: list[NDArray[np.int64]] = []
+    vals: list[NDArray[np.float64]] = []
+    lo: list[NDArray[np.float64]] = []
+    hi: list[NDArray[np.float64]] = []
+    first = 0
+
+    def add(row: NDArray[np.int64], col: NDArray[np.int64] | int, val: float | NDArray) -> None:
+        row = np.asarray(row)
+        rows.append(first + row)
+        cols.append(np.broadcast_to(col, row.shape))
+        vals.append(np.broadcast_to(np.asarray(val, dtype=float), row.shape))
+
+    def close(count: int, low: NDArray | float, high: NDArray | float) -> None:
+        nonlocal first
+        lo.append(np.broadcast_to(np.asarray(low, dtype=float), (count,)))
+        hi.append(np.broadcast_to(np.asarray(high, dtype=float), (count,)))
+        first += count
+
+    # P[t] - P[t-1] >= 0
+    add(t[1:] - 1, cum + t[1:], 1.0)
+    add(t[1:] - 1, cum + t[:-1], -1.0)
+    close(n - 1, 0.0, np.inf)
+    # capacity: usable * gap[t] - P[t] + P[t-1] >= usable * load[t] - usable * coverage[t]
+    capacity_row = first
+    add(t, gap + t, eta)
+    add(t, cum + t, -1.0)
+    add(t[1:], cum + t[:-1], 1.0)
+    close(n, eta * deferred.load, np.inf)
+    arrived = np.cumsum(deferred.work) / interval
+    add(t, cum + t, 1.0)  # availability
+    add(t, b, -1.0)
+    close(n, -np.inf, arrived)
+    add(t, cum + t, 1.0)  # deadline
+    add(t, late + t, 1.0)
+    carried = dues.cyclic and deferred.backlog == 0  # the carry-over b is chosen
+    if carried:
+        add(t, b, -1.0)
+        close(n, (dues.due - dues.pending) / interval, np.inf)
+    else:
+        close(n, dues.required(deferred.backlog) / interval, np.inf)
+    add(np.array([0]), cum + n - 1, 1.0)  # sustainability
+    add(np.array([0]), grow, 1.0)
+    close(1, arrived[-1], np.inf)
+    start = deferred.backlog / interval
+    if not carried:  # the backlog is given: b = backlog
+        add(np.array([0]), b, 1.0)
+        close(1, start, start)
+    new = sparse.csr_array(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(first, m + 3 * n + 2),
+    )
+    cover = sparse.csr_array(a_mat[:n, :n_cover] * eta)
+    coupling = sparse.vstack(
+        [
+            sparse.csr_array((capacity_row, n_cover)),
+            cover,
+            sparse.csr_array((first - capacity_row - n, n_cover)),
+        ]
+    )
+    new = new + sparse.hstack(
+        [coupling, sparse.csr_array((first, new.shape[1] - n_cover))], format="csr"
+    )
+    cuts, floor = _defer_cuts(deferred, dues, interval, reach, (late, gap, grow))
+    unit = penalty * interval / 3600
+    return (
+        np.concatenate([c_vec, np.zeros(n), np.full(n, unit), np.full(n, 2 * unit), [unit, 0.0]]),
+        sparse.vstack(
+            [sparse.hstack([a_mat, sparse.csr_array((a_mat.shape[0], 3 * n + 2))]), new, cuts],
+            format="csr",
+        ),
+        np.concatenate([lo_rows, *lo, floor]),
+        np.concatenate([hi_rows, *hi, np.full(floor.size, np.inf)]),
+        np.concatenate(
+            [
+                upper,
+                np.full(2 * n, np.inf),
+                deferred.load,
+                [np.inf, dues.carry / interval if carried else start],
+            ]
+        ),
+    )
+
+
+def _defer_cuts(
+    deferred: DeferredWork,
+    dues: Dues,
+    interval: float,
+    reach: "_Reach",
+    columns: tuple[int, int, int],
+) -> tuple[sparse.csr_array, NDArray[np.float64]]:
+    """Mixed-integer rounding cuts: whole shifts must hold the work that falls due.
+
+    The items falling due at the end of interval ``t`` arrived from interval ``s`` on, so
+    the window ``s..t`` must hold their work ``W`` (less ``late[t]``) on top of its load:
+    ``sum_c a_c x[c] + sigma >= beta`` [agent-intervals] with ``a_c`` the most time shift
+    ``c`` can be on the phones in the window (:class:`_Reach`), ``beta = sum L + W /
+    usable`` and ``sigma = late[t] / usable + sum gap >= 0``. Divided by ``d``, for whole
+    ``x`` the mixed-integer rounding inequality ``sum_c (floor(a_c / d) + min(f_c, f) / f)
+    x[c] + sigma / (d f) >= ceil(beta / d)`` holds, ``f`` and ``f_c`` the fractional parts
+    of ``beta / d`` and ``a_c / d`` (Nemhauser & Wolsey, *Integer and Combinatorial
+    Optimization*, Wiley 1988, II.1.7; Marchand & Wolsey, "Aggregation and mixed integer
+    rounding to solve MIPs", Operations Research 49(3), 2001). ``d`` runs over the least,
+    middle and greatest ``a_c``. The whole horizon gives more, from the sustainability row
+    (slack ``grow``). Without them, the relaxation spreads fractions of shifts over a small
+    email queue's hours, or buys the week's work to the minute, and the solver cannot
+    close the gap.
+    """
+    late, gap, grow = columns
+    n, eta = deferred.work.size, deferred.usable
+    arrived = np.concatenate([[0.0], np.cumsum(deferred.work)])
+    windows = []  # (first interval, last interval, work [agent-s], slack column)
+    for t in np.unique(dues.row[dues.row >= 0]):
+        s = int(np.flatnonzero(dues.row == t)[0])
+        work = dues.due[t] - arrived[s] + (deferred.backlog if s == 0 else 0.0)
+        windows.append((s, int(t), work, late + int(t)))
+    windows.append((0, n - 1, arrived[-1], grow))
+    rows, cols, vals, floor = [], [], [], []
+    for s, t, work, slack in windows:
+        a = reach.window(s, t)
+        meets = np.flatnonzero(a > _TOL)
+        if work <= 0 or not meets.size:
+            continue
+        beta = float(deferred.load[s : t + 1].sum()) + work / (eta * interval)
+        sizes = np.unique(np.round(a[meets], 6))
+        for d in sizes[[0, sizes.size // 2, -1]] if sizes.size > 3 else sizes:
+            f = beta / d - math.floor(beta / d)
+            if f < _CUT_FRACTION:
+                continue  # little to gain, and a steep slack weight 1 / f
+            parts = a[meets] / d - np.floor(a[meets] / d)
+            rows.append(np.full(meets.size + 1 + t - s + 1, len(floor)))
+            cols += [meets, np.array([slack]), gap + np.arange(s, t + 1)]
+            vals += [
+                np.floor(a[meets] / d) + np.minimum(parts, f) / f,
+                np.array([1.0 / (eta * d * f)]),
+                np.full(t - s + 1, 1.0 / (d * f)),
+            ]
+            floor.append(math.ceil(beta / d))
+    width = gap + n + 2
+    if not floor:
+        return sparse.csr_array((0, width)), np.zeros(0)
+    return (
+        sparse.csr_array(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(len(floor), width),
+        ),
+        np.array(floor, dtype=float),
+    )
+
+
+class _Reach:
+    """The most time each candidate shift can be on the phones in a window of intervals.
+
+    Its share of the window's intervals less, per break rule, the least share of the window
+    its break can take: a break's overlap with a window rises, stays flat and falls as its
+    start moves, so the least is at its earliest or latest allowed start (as in
+    :func:`_uncovered`). Sums over windows come from cumulative sums [intervals].
+    """
+
+    def __init__(
+        self, on: sparse.csr_array, groups: list[_BreakGroup], off: list[sparse.csr_array]
+    ) -> None:
+        def cumulative(m: sparse.csr_array) -> NDArray[np.float64]:
+            dense = m.toarray()
+            return np.concatenate([np.zeros((dense.shape[0], 1)), dense.cumsum(axis=1)], axis=1)
+
+        self._on = cumulative(on)
+        self._breaks = [
+            (g.shifts, cumulative(m[g.first]), cumulative(m[g.last]))
+            for g, m in zip(groups, off, strict=True)
+        ]
+
+    def window(self, s: int, t: int) -> NDArray[np.float64]:
+        """Per candidate shift, its most time on the phones in intervals ``s..t``."""
+        most = self._on[:, t + 1] - self._on[:, s]
+        for shifts, first, last in self._breaks:
+            least = np.minimum(first[:, t + 1] - first[:, s], last[:, t + 1] - last[:, s])
+            most[shifts] -= least
+        return np.maximum(most, 0.0)
+
+
+def _deferred_outcome(
+    deferred: DeferredWork,
+    dues: Dues,
+    cov: NDArray[np.float64],
+    grid: NDArray[np.float64],
+    interval: float,
+    days: int,
+    start: float | None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], float, float, list[str]]:
+    """Plan the deferred work fluidly under the schedule's coverage; say what is late.
+
+    Returns work done and waiting per interval [agent-seconds], the work done late
+    [agent-seconds], the penalized overdue work (overdue agent-seconds summed over the
+    intervals, plus the backlog's growth) [agent-seconds], and the messages.
+    """
+    backlog = deferred.backlog if start is None else start
+    free = np.maximum(cov - deferred.load, 0.0) * deferred.usable * interval
+    done, waiting = fluid_plan(deferred.work, free, backlog)
+    required = dues.required(backlog)
+    late, first = late_work(done, required)
+    overdue = np.maximum(required - np.cumsum(done), 0.0)
+    growth = waiting[-1] - backlog if waiting[-1] > backlog + 1e-6 else 0.0
+    messages = []
+    if first is not None:
+        messages.append(
+            f"deferred work late: {round(late / 3600, 2):g} agent-hours done after their "
+            f"deadline or not at all (first due by {_clock(grid[first] + interval, days)})"
+        )
+    if growth:
+        messages.append(
+            f"deferred backlog grows by {round(growth / 3600, 2):g} agent-hours over the "
+            f"horizon ({round(backlog / 3600, 2):g} at its start, "
+            f"{round(waiting[-1] / 3600, 2):g} at its end): the shifts cannot keep up with it"
+        )
+    return done, waiting, late, float(overdue.sum()) + growth, messages
 
 
 def _uncovered(
