@@ -15,19 +15,23 @@ spread over several sessions; email 5-10 min per item):
     full speed.
 ``care_email.csv``
     Emails and web forms: the items that arrived overnight land at 08:00 (the inbox at
-    opening), then ~15-30 per 30 min; 7 min per item.
+    opening), then ~15-30 per 30 min; 5 min per item.
 ``care_week.toml``
     The scenario for ``staffing simulate`` and ``staffing plan``: three queues (voice at
     80/20 with 5 % abandonment; chat at 80/60 with 3 sessions per agent slowing as they
     open; email answered within 24 h for 90 % of items, with 150 items waiting on Monday
-    morning) and three groups: phone agents (voice only), chat agents (chat, then email when
-    no chat session is open) and blended agents (voice, then email whenever no call waits).
+    morning) and three groups: phone agents (voice only), chat agents (chat, and calls
+    waiting over 60 s when no session is open) and blended agents (voice, then email
+    whenever no call waits).
     First-contact resolution per queue (74 % voice, 68 % chat, 80 % email) is reported
     in the table by channel beside the e-commerce sector's range. Each group's agents
     per interval (for ``simulate``; ``plan`` schedules them from the shifts) are its
     Erlang requirement for the queue it serves first; the email workload is left to the
-    idle time of the chat and blended groups, plus one blended agent per 3 Erlangs of
-    email.
+    idle time of the blended group, plus one blended agent per 3 Erlangs of email.
+``care_week_plan.toml``
+    The same scenario for ``staffing plan``: no fixed agents, every group is scheduled
+    from its ``shifts`` patterns, email by its deadline in the idle time of the groups
+    that blend it (:mod:`staffing.blending`).
 """
 
 import csv
@@ -55,7 +59,7 @@ def _bump(centre: float, width: float) -> np.ndarray:
 SHAPES = {
     "voice": (30.0 + 60.0 * _bump(11.0, 1.4) + 40.0 * _bump(17.5, 1.6), 300.0),
     "chat": (12.0 + 30.0 * _bump(12.0, 1.8) + 25.0 * _bump(19.0, 1.5), 540.0),
-    "email": (14.0 + 10.0 * _bump(10.0, 2.0) + 0.0 * MIDDLE, 420.0),
+    "email": (14.0 + 10.0 * _bump(10.0, 2.0) + 0.0 * MIDDLE, 300.0),
 }
 """Mean contacts per 30 min on a day of factor 1, and mean handle time [s], per queue."""
 
@@ -94,7 +98,7 @@ def _toml_list(values: np.ndarray) -> str:
 
 TEMPLATE = """\
 # An online shop's customer care over one week, 08:00-20:00 by 30 min: voice, chat and email
-# queues, three groups of agents, email blended into the idle time of chat and phone agents.
+# queues, three groups of agents, email blended into the idle time of phone agents.
 # Written by simulations/make_care_week.py (run it again to regenerate).
 name = "Online shop customer care, one week"
 description = "Calls, web chat (3 sessions per agent) and email answered within 24 h."
@@ -143,7 +147,8 @@ shifts = ["full day", "part day"]
 
 [[groups]]
 name = "chat"
-skills = ["chat", "email"]
+skills = ["chat", "voice"]
+overflow_after = {{ voice = "60s" }}
 agents = {chat}
 shifts = ["full day", "part day"]
 
@@ -175,8 +180,9 @@ loading = "30%"
 seat_cost_per_hour = 2.5
 
 [simulation]
-replications = 10
+replications = 20
 seed = 5
+rounds = 8
 """
 
 
@@ -214,6 +220,11 @@ def main() -> None:
     )
     path = HERE / "care_week.toml"
     path.write_text(text, encoding="utf-8")
+    planned = "".join(line for line in text.splitlines(True) if not line.startswith("agents ="))
+    planned = planned.replace(
+        'one week"\n', 'one week, planned"\n', 1
+    ).replace("(for ``simulate``", "(for ``simulate``", 1)
+    (HERE / "care_week_plan.toml").write_text(planned, encoding="utf-8")
     print(
         f"{path.name}: peak agents phone {phone.max()}, chat {chat.max()}, blended "
         f"{blended.max()}; email {email_load.mean():.1f} Erlangs on average"

@@ -69,16 +69,18 @@ References
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from staffing import erlang
+from staffing.blending import email_work, live_load, refined_usable
 from staffing.center import Center, Group, Queue
 from staffing.channels import channel_table
 from staffing.costs import CostModel
+from staffing.deferred import DeferredWork
 from staffing.errors import InputError
 from staffing.scenario import Scenario
 from staffing.scheduling import ScheduleResult, schedule
@@ -135,7 +137,13 @@ def home_groups(center: Center) -> tuple[int, ...]:
 
 
 def components(center: Center) -> list[tuple[list[int], list[int]]]:
-    """Queues linked by the groups serving them: ``(queue indices, group indices)`` each."""
+    """Live queues linked by the groups serving them: ``(queue indices, group indices)`` each.
+
+    Email queues (deferred work) link nothing and belong to no component: their work is
+    planned by the deadline constraint, in the idle time of the groups serving them. A
+    group belongs to the component of its first live skill; a group serving email only
+    belongs to none.
+    """
     index = {name: q for q, name in enumerate(center.queue_names)}
     parent = list(range(len(center.queues)))
 
@@ -144,15 +152,19 @@ def components(center: Center) -> list[tuple[list[int], list[int]]]:
             q = parent[q]
         return q
 
-    for group in center.groups:
-        first = root(index[group.skills[0]])
-        for skill in group.skills[1:]:
-            parent[root(index[skill])] = first
+    live = [
+        [index[s] for s in g.skills if not center.queues[index[s]].deferred] for g in center.groups
+    ]
+    for skills in live:
+        for q in skills[1:]:
+            parent[root(q)] = root(skills[0])
     out: dict[int, tuple[list[int], list[int]]] = {}
-    for q in range(len(center.queues)):
-        out.setdefault(root(q), ([], []))[0].append(q)
-    for g, group in enumerate(center.groups):
-        out[root(index[group.skills[0]])][1].append(g)
+    for q, queue in enumerate(center.queues):
+        if not queue.deferred:
+            out.setdefault(root(q), ([], []))[0].append(q)
+    for g, skills in enumerate(live):
+        if skills:
+            out[root(skills[0])][1].append(g)
     return sorted(out.values())
 
 
@@ -165,18 +177,49 @@ def _patience(queue: Queue) -> FloatArray:
     return np.where(np.isnan(queue.patience), default, queue.patience)
 
 
+def _agent_aht(queue: Queue, factor: float) -> FloatArray:
+    """Return a contact's handle time in agent-seconds [s]; a chat's is shared by slots.
+
+    A chat agent holds ``k`` sessions, each at speed ``s_k`` when all are open, so one chat
+    takes ``aht / (k s_k)`` of an agent's time at full concurrency: the effective-handle-time
+    picture of :func:`staffing.erlang.chat_kpis`, in agents rather than slots.
+    """
+    aht = queue.forecast.aht * factor
+    if queue.channel != "chat":
+        return aht
+    speed = queue.session_speed or (1.0,)
+    return aht / (queue.max_sessions * speed[-1])
+
+
 def _pool_need(center: Center, queues: Sequence[int], factors: Sequence[float]) -> IntArray:
     """Erlang requirement of ``queues`` as one pool: the largest over the queues' targets.
 
     The pool's calls are summed and its handle time is the calls-weighted mean of each
-    queue's AHT times its factor; for each queue with calls in an interval, the agents
-    meeting that queue's targets with that queue's patience (Erlang A, or C without one).
+    queue's AHT times its factor (a chat's in agent-seconds: :func:`_agent_aht`); for each
+    queue with calls in an interval, the agents meeting that queue's targets with that
+    queue's patience (Erlang A, or C without one). A chat queue alone is sized by
+    :func:`staffing.erlang.chat_required_agents` (its occupancy cap, if any, is left to
+    the simulation rounds).
     """
     fc = center.forecast
+    if len(queues) == 1 and center.queues[queues[0]].channel == "chat":
+        queue = center.queues[queues[0]]
+        kwargs = queue.targets.as_kwargs()
+        kwargs.pop("max_occupancy")
+        agents = erlang.chat_required_agents(
+            queue.forecast.calls,
+            queue.forecast.aht * factors[0],
+            queue.max_sessions,
+            session_speed=queue.session_speed,
+            interval=fc.interval,
+            patience=_patience(queue),
+            **kwargs,
+        )
+        return np.where(queue.forecast.calls > 0, np.asarray(agents), 0).astype(np.int64)
     calls = np.sum([center.queues[q].forecast.calls for q in queues], axis=0)
     work = np.sum(
         [
-            center.queues[q].forecast.calls * center.queues[q].forecast.aht * f
+            center.queues[q].forecast.calls * _agent_aht(center.queues[q], f)
             for q, f in zip(queues, factors, strict=True)
         ],
         axis=0,
@@ -269,11 +312,16 @@ def center_requirements(center: Center) -> CenterRequirements:
     home = home_groups(center)
     factor = [center.groups[home[q]].factor(queue.name) for q, queue in enumerate(center.queues)]
     per_queue = np.array(
-        [_pool_need(center, [q], [factor[q]]) for q in range(len(center.queues))], dtype=np.int64
+        [
+            np.zeros(n, dtype=np.int64) if queue.deferred else _pool_need(center, [q], [factor[q]])
+            for q, queue in enumerate(center.queues)
+        ],
+        dtype=np.int64,
     )
     load = np.zeros((n_groups, n))
     for q, queue in enumerate(center.queues):
-        load[home[q]] += queue.forecast.calls * queue.forecast.aht * factor[q] / fc.interval
+        if not queue.deferred:
+            load[home[q]] += queue.forecast.calls * _agent_aht(queue, factor[q]) / fc.interval
     served_by = [
         [g for g, group in enumerate(center.groups) if name in group.skills]
         for name in center.queue_names
@@ -329,6 +377,9 @@ class CenterRound:
         Paid hours per group over the horizon (mean), shrinkage and overtime included [h].
     cost : float
         Those hours at each group's marginal hourly cost [currency].
+    usable : dict of str to float
+        Per email queue, the usable share of free time its groups' schedules were given
+        (:mod:`staffing.blending`).
     """
 
     number: int
@@ -339,6 +390,7 @@ class CenterRound:
     missing: BoolArray
     paid_hours: pd.Series
     cost: float
+    usable: dict[str, float] = field(default_factory=dict)
 
     @property
     def misses(self) -> int:
@@ -476,15 +528,24 @@ def group_patterns(scenario: Scenario, group: Group) -> tuple[ShiftPattern, ...]
 
 
 def misses(center: Center, result: CenterResult) -> BoolArray:
-    """Per queue and interval: whether a queue with contacts misses a target (means)."""
+    """Per queue and interval: whether a queue with contacts misses a target (means).
+
+    An email queue misses in the intervals where the items falling due came late more
+    often than its ``within_deadline`` allows.
+    """
     table = result.intervals
     out = []
     for queue in center.queues:
-        rows = table[table["queue"] == queue.name]
+        if queue.deferred:  # by due time: the intervals whose due items came late
+            rows = result.backlog[result.backlog["queue"] == queue.name]
+            due = rows["due"].to_numpy() > 0
+        else:
+            rows = table[table["queue"] == queue.name]
+            due = rows["offered"].to_numpy() > 0
         miss = np.zeros(len(rows), dtype=bool)
         for t in queue.targets.given():
             miss |= t.missed(rows[t.kpi].to_numpy(dtype=float))
-        out.append(miss & (rows["offered"].to_numpy() > 0))
+        out.append(miss & due)
     return np.array(out, dtype=bool).reshape(len(center.queues), center.forecast.n_intervals)
 
 
@@ -508,8 +569,8 @@ def raised(
     raise_ = np.zeros(requirement.shape, dtype=bool)
     left = 0
     for q, name in enumerate(center.queue_names):
-        if not missing[q].any():
-            continue
+        if not missing[q].any() or center.queues[q].deferred:
+            continue  # email: the deadline constraint's next round answers for it
         g = responsible(center, name)
         if g is None:
             left += int(missing[q].sum())
@@ -548,6 +609,9 @@ def lowered(center: Center, round_: CenterRound, blocked: BoolArray, tolerance: 
     n = center.forecast.n_intervals
     beats = {}
     for queue in center.queues:
+        if queue.deferred:  # its capacity is the deadline constraint's, kept in every round
+            beats[queue.name] = np.ones(n, dtype=bool)
+            continue
         rows = table[table["queue"] == queue.name]
         ok = np.ones(n, dtype=bool)
         for t in queue.targets.given():
@@ -566,9 +630,13 @@ def lowered(center: Center, round_: CenterRound, blocked: BoolArray, tolerance: 
 
 
 def _schedule_group(
-    scenario: Scenario, group: Group, requirement: IntArray, grid: Grid
+    scenario: Scenario,
+    group: Group,
+    requirement: IntArray,
+    grid: Grid,
+    deferred: DeferredWork | None = None,
 ) -> ScheduleResult:
-    """Least-cost schedule of ``group``'s patterns covering ``requirement``."""
+    """Least-cost schedule of ``group``'s patterns covering ``requirement`` (and its email)."""
     rules = scenario.rules
     result = schedule(
         requirement,
@@ -578,8 +646,9 @@ def _schedule_group(
         max_part_time_share=rules.max_part_time_share,
         time_limit=rules.time_limit,
         cyclic=rules.cyclic,
+        deferred=deferred,
     )
-    if not result.shifts and requirement.any():
+    if not result.shifts and (requirement.any() or deferred is not None):
         raise InputError(
             f"{scenario.path}: group {group.name!r}: no shift could be scheduled: "
             + "; ".join(result.messages)
@@ -597,15 +666,19 @@ def _check(scenario: Scenario) -> Center:
             "on a center's headcount are not planned yet (they would bind each group alone); "
             "drop them"
         )
-    chat = [q.name for q in center.queues if q.channel != "voice"]
-    if chat:
-        raise InputError(
-            f"{scenario.path}: queue {chat[0]!r} is a chat queue: planning chat is not "
-            "available yet; give its groups fixed agents and run staffing simulate"
-        )
     if not any((q.forecast.calls > 0).any() for q in center.queues):
         raise InputError(f"{scenario.path}: no queue has calls in any interval; nothing to staff")
     return center
+
+
+def _occupancy(center: Center, need: CenterRequirements) -> FloatArray:
+    """Per group and interval: its component's calls-and-chats load over its requirement."""
+    out = np.zeros(need.groups.shape)
+    for _, members in components(center):
+        load = need.load[members].sum(axis=0)
+        agents = need.groups[members].sum(axis=0)
+        out[members] = np.divide(load, agents, out=np.zeros_like(load), where=agents > 0)
+    return out
 
 
 def plan_center(
@@ -640,19 +713,24 @@ def plan_center(
         raise InputError(f"{scenario.path}: {error}") from None
     planned = [g for g, group in enumerate(center.groups) if group.agents is None]
     sim = scenario.simulation
-    solved: dict[tuple[int, bytes], ScheduleResult] = {}
+    solved: dict[tuple[int, bytes, tuple], ScheduleResult] = {}
     rounds: list[CenterRound] = []
+    load = live_load(center, need.groups, _occupancy(center, need))
+    emails = [q for q in center.queues if q.deferred]
 
-    def run(requirement: IntArray, phase: str) -> CenterRound:
+    def run(requirement: IntArray, phase: str, usable: dict[str, float]) -> CenterRound:
         number = len(rounds)
         stage = "Erlang-split schedules" if number == 0 else f"round {number}"
         if progress is not None:
             progress(stage, 0, sim.replications)
+        work = email_work(center, need.groups, load, usable)  # shares fixed: raises are slack
         schedules = {}
         for g in planned:
-            key = (g, requirement[g].tobytes())
+            key = (g, requirement[g].tobytes(), tuple(sorted(usable.items())))
             if key not in solved:  # a group whose requirement did not change keeps its shifts
-                solved[key] = _schedule_group(scenario, center.groups[g], requirement[g], grid)
+                solved[key] = _schedule_group(
+                    scenario, center.groups[g], requirement[g], grid, work.get(g)
+                )
             schedules[center.groups[g].name] = solved[key]
         result = simulate_center(
             center,
@@ -682,18 +760,27 @@ def plan_center(
                 misses(center, result),
                 paid,
                 cost,
+                dict(usable),
             )
         )
         return rounds[-1]
 
-    last = run(need.groups.copy(), "erlang")
+    last = run(need.groups.copy(), "erlang", {q.name: 1.0 for q in emails})
     unraised = 0
     while last.misses and len(rounds) <= sim.rounds:
         requirement, left = raised(center, last.requirement, last.coverage(center), last.missing)
         unraised = max(unraised, left)
-        if np.array_equal(requirement, last.requirement):
+        usable = {
+            q.name: refined_usable(
+                last.usable[q.name],
+                last.simulation.kpi(q.name, "within_deadline")[0],
+                float(q.targets.within_deadline or 0.0),
+            )
+            for q in emails
+        }
+        if np.array_equal(requirement, last.requirement) and usable == last.usable:
             break
-        last = run(requirement, "raise")
+        last = run(requirement, "raise", usable)
     best = min(rounds, key=lambda r: (r.misses, r.cost))
     # trim: from the cheapest clean round, lower what beats every target; keep improvements
     blocked = np.zeros(best.requirement.shape, dtype=bool)
@@ -702,7 +789,9 @@ def plan_center(
         requirement = lowered(center, best, blocked, scenario.tolerance)
         if np.array_equal(requirement, best.requirement):
             break
-        trial = run(requirement, "trim")
+        if rounds[-1].phase == "trim" and np.array_equal(requirement, rounds[-1].requirement):
+            break  # the same trial again: nothing left to lower
+        trial = run(requirement, "trim", best.usable)
         if trial.misses == 0 and trial.cost < best.cost:
             best = trial
         else:
@@ -715,20 +804,44 @@ def plan_center(
     )
 
 
+def _only(group: Group, queue: str) -> Group:
+    """``group`` serving ``queue`` alone, with its proficiency on it."""
+    return Group(
+        group.name,
+        (queue,),
+        handle_factor={queue: group.factor(queue)},
+        agents=group.agents,
+        shifts=group.shifts,
+        hourly_wage=group.hourly_wage,
+    )
+
+
 def _dedicated(
     scenario: Scenario, center: Center, need: CenterRequirements, grid: Grid
 ) -> pd.Series:
     """Paid hours of a dedicated group per queue, sized for the queue alone [h].
 
     Each queue's own Erlang requirement scheduled with its home group's patterns: the
-    center without pooling, what the pooling gain is measured against.
+    center without pooling, what the pooling gain is measured against. An email queue's
+    dedicated group has only its items to work, by their deadline (no blending).
     """
     hours = {}
-    for q, name in enumerate(center.queue_names):
+    for q, queue in enumerate(center.queues):
+        name = queue.name
         group = center.groups[need.home[q]]
-        if group.agents is not None or not need.queues[q].any():
+        alone = (
+            email_work(
+                replace(center, queues=(queue,), groups=(_only(group, name),)),
+                need.queues[[q]] * 0,
+                np.zeros((1, need.queues.shape[1])),
+                {},
+            )
+            if queue.deferred
+            else {}
+        )
+        if group.agents is not None or not (need.queues[q].any() or alone):
             hours[name] = np.nan if group.agents is not None else 0.0
             continue
-        result = _schedule_group(scenario, group, need.queues[q], grid)
+        result = _schedule_group(scenario, group, need.queues[q], grid, alone.get(0))
         hours[name] = result.paid_hours / (1.0 - scenario.shrinkage)
     return pd.Series(hours, dtype=float)

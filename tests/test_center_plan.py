@@ -361,9 +361,61 @@ starts = {{ from = "09:00", to = "09:00", every = "30min" }}
     assert not (tmp_path / "out").exists()
 
 
-def test_a_chat_queue_is_not_planned_yet(capsys):
-    # chat queues simulate (tests/test_center_chat.py); planning them is refused in one line
-    path = Path(__file__).resolve().parent.parent / "simulations" / "bank_center_chat.toml"
-    assert main(["plan", str(path), "--out", "unused"]) == 2
-    err = capsys.readouterr().err
-    assert "queue 'chat' is a chat queue: planning chat is not available yet" in err
+CHAT_CENTER = """[simulation]
+replications = 8
+seed = 3
+[[queues]]
+name = "voice"
+forecast = "voice.csv"
+patience = "3min"
+targets = {{ service_level = "80/20" }}
+[[queues]]
+name = "chat"
+channel = "chat"
+forecast = "chat.csv"
+patience = "4min"
+max_sessions = 3
+session_speed = [1.0, 0.85, 0.7]
+targets = {{ service_level = "80/60" }}
+[[groups]]
+name = "phone"
+skills = ["voice"]
+shifts = ["two hours"]
+[[groups]]
+name = "web"
+skills = ["chat", "voice"]
+overflow_after = {{ voice = "30s" }}
+shifts = ["two hours"]
+[[shifts]]
+name = "two hours"
+length = "2h"
+starts = {{ from = "09:00", to = "11:00", every = "30min" }}
+"""
+
+
+def test_a_chat_queue_is_planned_with_sessions_and_meets_its_target(tmp_path, capsys):
+    rows = "".join(f"{9 + h // 2:02d}:{30 * (h % 2):02d},{{}},{{}}\n" for h in range(8))
+    (tmp_path / "voice.csv").write_text("start,calls,aht\n" + rows.format(*[60, 240] * 8))
+    (tmp_path / "chat.csv").write_text("start,calls,aht\n" + rows.format(*[40, 480] * 8))
+    (tmp_path / "s.toml").write_text(CHAT_CENTER.format())
+    sc = load_scenario(tmp_path / "s.toml")
+    need = center_requirements(sc.center)
+    # the web group serves the chat queue alone: it gets at least the chat's own need, the
+    # effective-handle-time requirement of erlang.chat_required_agents
+    alone = erlang.chat_required_agents(
+        np.full(8, 40.0),
+        np.full(8, 480.0),
+        3,
+        session_speed=[1.0, 0.85, 0.7],
+        threshold=60,
+        patience=240.0,
+    )
+    np.testing.assert_array_equal(need.queues[1], alone)
+    assert (need.groups[1] >= alone).all()
+    assert main(["plan", str(tmp_path / "s.toml"), "--out", str(tmp_path / "out")]) == 0
+    queues = pd.read_csv(tmp_path / "out" / "queues.csv").set_index("queue")
+    assert queues.loc["chat", "service_level"] >= 0.8
+    assert queues.loc["voice", "service_level"] >= 0.8
+    chat = pd.read_csv(tmp_path / "out" / "chat.csv")
+    assert 1.5 < chat.loc[0, "concurrency"] <= 3.0
+    assert "chat" in capsys.readouterr().out
