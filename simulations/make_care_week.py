@@ -182,7 +182,7 @@ seat_cost_per_hour = 2.5
 [simulation]
 replications = 20
 seed = 5
-rounds = 8
+rounds = 6
 """
 
 

@@ -17,7 +17,8 @@ center by Erlang, split it among the groups, schedule each group, and refine by 
    - the split among groups (the *split rule*). A queue's **home group** is, among the
      groups serving it, the one with the queue earliest in its skills, then one taking it
      without ``overflow_after`` delay, then the first in file order. A group's **home load**
-     is the offered load of the queues it is home to [Erlangs]. Groups with fixed
+     is the offered load of the queues it is home to [Erlangs]; the load of a queue
+     that several groups serve first, without delay, is shared equally among them. Groups with fixed
      ``agents`` keep them; the component's other groups share ``N`` less those fixed agents
      in proportion to their home loads, rounded to whole agents by largest remainders
      (ties to the first group in file order), so the shares add up to the pooled
@@ -320,8 +321,16 @@ def center_requirements(center: Center) -> CenterRequirements:
     )
     load = np.zeros((n_groups, n))
     for q, queue in enumerate(center.queues):
-        if not queue.deferred:
-            load[home[q]] += queue.forecast.calls * _agent_aht(queue, factor[q]) / fc.interval
+        if queue.deferred:
+            continue
+        first = [
+            g
+            for g, group in enumerate(center.groups)
+            if group.skills[0] == queue.name and group.delay(queue.name) == 0.0
+        ] or [home[q]]
+        for g in first:  # groups sharing a first skill share its load
+            work = queue.forecast.calls * _agent_aht(queue, center.groups[g].factor(queue.name))
+            load[g] += work / fc.interval / len(first)
     served_by = [
         [g for g, group in enumerate(center.groups) if name in group.skills]
         for name in center.queue_names
