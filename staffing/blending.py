@@ -18,9 +18,9 @@ Erlang requirement for calls and chats:
 - A group serving several email queues gets their work summed, due by the shortest of
   their deadlines (conservative).
 - Each queue's **usable share** of free time (1 at first) is what simulation corrects: when
-  a round's items fall due later than the queue's ``within_deadline`` allows, the next
-  round's share is the last one times achieved over target (at least 0.2 of it), so the
-  groups serving it are given more room (:func:`refined_usable`).
+  a round's items fall due later than the queue's ``within_deadline`` allows on some day,
+  the next round's share is the last one times the worst day's achieved over target (at
+  least 0.2 of it), so the groups serving it are given more room (:func:`refined_usable`).
 
 This is the fluid view of blending (Gans, Koole & Mandelbaum 2003, section 6.2: deferrable
 work fills the idle time left by inbound calls); the simulation rounds check it contact by

@@ -539,15 +539,19 @@ def group_patterns(scenario: Scenario, group: Group) -> tuple[ShiftPattern, ...]
 def misses(center: Center, result: CenterResult) -> BoolArray:
     """Per queue and interval: whether a queue with contacts misses a target (means).
 
-    An email queue misses in the intervals where the items falling due came late more
-    often than its ``within_deadline`` allows.
+    An email queue misses in the intervals (with items falling due) of each day whose items
+    came late more often than its ``within_deadline`` allows.
     """
     table = result.intervals
     out = []
     for queue in center.queues:
-        if queue.deferred:  # by due time: the intervals whose due items came late
+        if queue.deferred:  # judged per day, as a deadline share is: the day's due intervals
             rows = result.backlog[result.backlog["queue"] == queue.name]
-            due = rows["due"].to_numpy() > 0
+            days = result.deferred_days[result.deferred_days["queue"] == queue.name]
+            late = days["day"][days["within_deadline"] < float(queue.targets.within_deadline)]
+            day = pd.to_datetime(rows["start"]).dt.strftime("%Y-%m-%d").to_numpy()
+            out.append(np.isin(day, late.to_numpy()) & (rows["due"].to_numpy() > 0))
+            continue
         else:
             rows = table[table["queue"] == queue.name]
             due = rows["offered"].to_numpy() > 0
@@ -680,6 +684,13 @@ def _check(scenario: Scenario) -> Center:
     return center
 
 
+def _worst_day(result: CenterResult, queue: str) -> float:
+    """Return the lowest share within deadline of an email queue's days (NaN: none due)."""
+    days = result.deferred_days
+    values = days.loc[days["queue"] == queue, "within_deadline"].to_numpy(dtype=float)
+    return float(np.nanmin(values)) if np.isfinite(values).any() else float("nan")
+
+
 def _occupancy(center: Center, need: CenterRequirements) -> FloatArray:
     """Per group and interval: its component's calls-and-chats load over its requirement."""
     out = np.zeros(need.groups.shape)
@@ -782,7 +793,7 @@ def plan_center(
         usable = {
             q.name: refined_usable(
                 last.usable[q.name],
-                last.simulation.kpi(q.name, "within_deadline")[0],
+                _worst_day(last.simulation, q.name),
                 float(q.targets.within_deadline or 0.0),
             )
             for q in emails
