@@ -8,8 +8,9 @@ Erlang requirement for calls and chats:
 - A group's **live load** per interval [Erlangs] is what its Erlang requirement is expected
   to carry of calls and chats: its requirement times the occupancy of its component (the
   component's offered load over its pooled requirement, chats in agent-seconds as
-  :func:`staffing.center_plan._agent_aht` counts them). Only coverage above it is free for
-  email.
+  :func:`staffing.center_plan._agent_aht` counts them). Only coverage above it, less the
+  group's ``reserve`` (agents kept idle for calls: rule 11 of
+  :class:`staffing.simulation.model.Routing`), is free for email.
 - An email queue's work (items x handle time x the group's handle factor, and its starting
   backlog) is split among the groups serving it in proportion to their **free time** over
   the horizon: requirement less live load, summed over intervals. A group serving email
@@ -91,7 +92,8 @@ def email_work(
         load and usable share.
     """
     interval = float(center.forecast.interval)
-    free = np.maximum(requirement - load, 0.0).sum(axis=1) * interval
+    kept = load + np.array([[g.reserve] for g in center.groups], dtype=float)
+    free = np.maximum(requirement - kept, 0.0).sum(axis=1) * interval
     parts: dict[int, list[tuple[FloatArray, float, float, float]]] = {}
     for queue in center.queues:
         if not queue.deferred or queue.deadline is None:
@@ -125,7 +127,7 @@ def email_work(
             work=np.sum([w for w, _, _, _ in items], axis=0),
             deadline=min(d for _, _, d, _ in items),
             backlog=sum(b for _, b, _, _ in items),
-            load=load[g],
+            load=kept[g],
             usable=min(u for _, _, _, u in items),
         )
     return out

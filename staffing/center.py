@@ -233,6 +233,9 @@ class Group:
         Names of the shift patterns the plan may staff this group with.
     hourly_wage : float or None
         Overrides ``[costs] hourly_wage`` for this group [currency per hour].
+    reserve : int
+        Blending threshold: agents of the group kept idle for calls and chats before any
+        takes an email item (0: an idle agent takes one whenever no live contact waits).
     """
 
     name: str
@@ -242,6 +245,7 @@ class Group:
     agents: int | tuple[int, ...] | None = None
     shifts: tuple[str, ...] = ()
     hourly_wage: float | None = None
+    reserve: int = 0
 
     def __post_init__(self) -> None:
         """Check skills, delays, factors and agents at the door."""
@@ -298,6 +302,9 @@ class Group:
             math.isfinite(self.hourly_wage) and self.hourly_wage >= 0
         ):
             raise InputError(f"hourly_wage = {self.hourly_wage!r}; must be a number >= 0")
+        r = self.reserve
+        if isinstance(r, bool) or not isinstance(r, int) or r < 0:
+            raise InputError(f"reserve = {r!r}; agents kept idle for calls: a whole number >= 0")
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle through the constructor, for process pools: a mapping proxy has no pickle."""
@@ -372,6 +379,14 @@ class Center:
                         f"{other.name!r} differ in max_sessions or session_speed; a group's "
                         "chat queues must share them"
                     )
+        for g, group in enumerate(self.groups):
+            kinds = {by_name[skill].deferred for skill in group.skills}
+            if group.reserve and kinds != {True, False}:
+                raise InputError(
+                    f"groups[{g}] ({group.name}).reserve = {group.reserve}: a reserve keeps "
+                    "agents idle for calls before they take email; the group needs both an "
+                    "email skill and a voice or chat skill"
+                )
         first = self.queues[0].forecast
         for q, queue in enumerate(self.queues[1:], start=1):
             fc = queue.forecast

@@ -245,6 +245,7 @@ _SECTIONS: dict[str, set[str]] = {
         "agents",
         "shifts",
         "hourly_wage",
+        "reserve",
     },
 }
 

@@ -221,6 +221,7 @@ def _group(r: TableReader) -> Group:
         agents=tuple(agents) if isinstance(agents, list) else agents,
         shifts=tuple(shifts),
         hourly_wage=None if wage is None else float(wage),
+        reserve=int(r.number("reserve", 0, whole=True)),
     )
 
 

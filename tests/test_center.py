@@ -164,6 +164,8 @@ def test_the_bundled_bank_example_loads():
         ('patience = "-3min"', "", "queues[0].patience"),
         ('targets = { service_level = "120/20" }', "", "queues[0].targets"),
         ("", 'name = "again"', "groups[0]"),
+        ("", "reserve = 1", "groups[0] (mixed).reserve = 1: a reserve keeps agents idle"),
+        ("", "reserve = -1", "groups[0].reserve = -1; expected a whole number >= 0"),
     ],
 )
 def test_queue_mistakes_name_file_and_key(write, sales, group, message):

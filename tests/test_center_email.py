@@ -32,15 +32,16 @@ def engine(request):
     return ENGINES[request.param]
 
 
-def blended(priority=(0, 0)) -> Routing:
+def blended(priority=(0, 0), agents=1, reserve=0) -> Routing:
     """One group serving voice (queue 0) and email (queue 1), no delays, factor 1."""
     return Routing(
         delay=np.zeros((1, 2)),
         factor=np.ones((1, 2)),
         preference=np.array([[0, 1]]),
         priority=np.array(priority, dtype=np.int64),
-        group_of=np.array([0]),
+        group_of=np.zeros(agents, dtype=np.int64),
         deferred=np.array([False, True]),
+        reserve=np.array([reserve]),
     )
 
 
@@ -77,7 +78,25 @@ def test_hand_traced_past_closing_calls_are_cleared_but_items_wait(engine):
     np.testing.assert_allclose(out.logged, [[0, 260]], rtol=0, atol=1e-9)
 
 
-def _email_day(seed):
+def test_hand_traced_reserve_keeps_an_agent_idle_for_calls(engine):
+    # Two agents on [0, 1000), reserve 1: an item only while another agent stays idle.
+    #  e0 t=1 (100): 2 idle > 1: agent 0 (idle longest, lowest index) takes it, to 101
+    #  e1 t=2 (50): 1 idle, not more than the reserve: it waits
+    #  c2 t=5 (10): the reserved agent 1 answers at once, to 15; at 15 it is freed with no
+    #  other agent idle: it stays idle rather than take e1
+    #  t=101 agent 0 is freed with agent 1 idle: it takes e1 (wait 99), to 151
+    callers = contacts([(1, 1, 100, INF), (2, 1, 50, INF), (5, 0, 10, 500)])
+    windows = AgentWindows((((0.0, 1000.0, False),), ((0.0, 1000.0, False),)), np.zeros((0, 3)))
+    out = engine(callers, windows, blended(agents=2, reserve=1))
+    np.testing.assert_array_equal(out.agent, [0, 0, 1])
+    np.testing.assert_allclose(out.wait, [0, 99, 0], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(out.end, [101, 151, 15], rtol=0, atol=1e-9)
+    # without the reserve agent 1 takes e1 at once (to 52): the call waits for it, 47 s
+    out = engine(callers, windows, blended(agents=2))
+    np.testing.assert_allclose(out.wait, [0, 0, 47], rtol=0, atol=1e-9)
+
+
+def _email_day(seed, reserve=(0, 0, 0)):
     """random_day with queue 2 as email (no hang-ups) and random counts per group."""
     rng, grid, callers = random_day(seed, 120.0)
     patience = np.where(callers.queue == 2, INF, callers.patience)
@@ -86,13 +105,18 @@ def _email_day(seed):
     )
     per_group = [windows_from_counts(rng.integers(0, 25, 12), grid) for _ in range(3)]
     windows, group_of = join_windows(per_group)
-    routing = replace(THREE_GROUPS, group_of=group_of, deferred=np.array([False, False, True]))
+    routing = replace(
+        THREE_GROUPS,
+        group_of=group_of,
+        deferred=np.array([False, False, True]),
+        reserve=np.array(reserve),
+    )
     return callers, windows, routing
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_engines_agree_on_random_blended_days(seed):
-    callers, windows, routing = _email_day(seed)
+@pytest.mark.parametrize(("seed", "reserve"), [(0, (0, 0, 0)), (1, (0, 0, 0)), (2, (1, 3, 0))])
+def test_engines_agree_on_random_blended_days(seed, reserve):
+    callers, windows, routing = _email_day(seed, reserve)
     out = assert_same(callers, windows, routing)
     email = callers.queue == 2
     assert (out.status[email] == ANSWERED).mean() > 0.3  # items were worked...

@@ -281,6 +281,7 @@ def _run(
     ov_ptr,
     ov_g,
     deferred,
+    reserve,
 ):
     n = arrival.size
     agents = first.size
@@ -409,7 +410,7 @@ def _run(
                     if arrival[i] + d > t:
                         break
                     f += 1
-                    if hsize[g] > 0:
+                    if hsize[g] > (reserve[g] if deferred[q] else 0):
                         j = ha[g_base[g]]
                         hsize[g] = _idle_remove(ht, ha, pos, g_base[g], hsize[g], 0)
                     elif chat[q]:
@@ -463,8 +464,8 @@ def _run(
                     past = t >= off[w]  # staying past a closing time: no deferred item
                     for s in range(sk_ptr[g], sk_ptr[g + 1]):
                         q = sk_q[s]
-                        if past and deferred[q]:
-                            continue
+                        if deferred[q] and (past or hsize[g] < reserve[g]):
+                            continue  # rules 10 and 11
                         while head[q] < tail[q] and (
                             status[q_order[head[q]]] != WAITING
                             or _gone(q_order[head[q]], t, arrival, patience, status, wait)
@@ -561,7 +562,7 @@ def _run(
             for s in range(im_ptr[q], im_ptr[q + 1]):
                 g = im_g[s]
                 j = -1
-                if hsize[g] > 0:
+                if hsize[g] > (reserve[g] if deferred[q] else 0):
                     j = ha[g_base[g]]
                     hsize[g] = _idle_remove(ht, ha, pos, g_base[g], hsize[g], 0)
                 elif chat[q]:
@@ -695,6 +696,7 @@ def run_center_day_fast(callers: Callers, agents: AgentWindows, routing: Routing
         ov_ptr,
         ov_g,
         routing.deferred,
+        routing.reserve,
     )
     zero = np.zeros(queues)
     out = close_center_day(

@@ -383,6 +383,9 @@ class Routing:
     deferred : ndarray of bool, shape (queues,), optional
         Which queues are deferred work (email: rule 10); None: none. Their ``priority`` is
         stored shifted after every other queue's, so rule 3 ranks them last.
+    reserve : ndarray of int, shape (groups,), optional
+        Per group, the agents kept idle for calls and chats before any takes a deferred
+        item (rule 11); None: 0 for every group.
 
     Notes
     -----
@@ -438,6 +441,12 @@ class Routing:
         works an item waits for the item in hand. An agent staying past a closing time
         (rule 5) takes no new item: items wait for the next window. Items left at the
         horizon's end stay ``WAITING`` (the backlog carried over).
+    11. A group with ``reserve = r`` keeps ``r`` agents idle for live contacts: a freed
+        agent takes an item only while at least ``r`` other agents of its group are idle,
+        and an arriving item (or one whose overflow delay ends) goes to the group only
+        while more than ``r`` are idle (a threshold policy for blending: Bhulai & Koole,
+        "A queueing model for call blending in call centers", IEEE Transactions on
+        Automatic Control 48(8), 2003).
 
     Other coincidences (an arrival at the very instant a call ends, say) have probability
     zero with continuous draws.
@@ -451,6 +460,7 @@ class Routing:
     chat: NDArray[np.bool_] | None = None
     speed: FloatArray | None = None
     deferred: NDArray[np.bool_] | None = None
+    reserve: NDArray[np.int64] | None = None
 
     def __post_init__(self) -> None:
         """Check shapes and values at the door; rank deferred queues last (rule 10)."""
@@ -461,6 +471,12 @@ class Routing:
             if deferred.shape != (queues,):
                 raise InputError(f"routing: deferred needs {queues} flags")
         object.__setattr__(self, "deferred", deferred)
+        reserve = np.zeros(groups, dtype=np.int64)
+        if self.reserve is not None:
+            reserve = np.asarray(self.reserve, dtype=np.int64)
+            if reserve.shape != (groups,) or (reserve < 0).any():
+                raise InputError(f"routing: reserve needs {groups} whole numbers >= 0")
+        object.__setattr__(self, "reserve", reserve)
         if deferred.any() and (~deferred).any():
             priority = np.asarray(self.priority, dtype=np.int64).copy()
             shift = priority[~deferred].max() - priority[deferred].min() + 1
@@ -508,6 +524,7 @@ class Routing:
             chat=np.array([q.channel == "chat" for q in center.queues], dtype=np.bool_),
             speed=speeds,
             deferred=np.array([q.deferred for q in center.queues], dtype=np.bool_),
+            reserve=np.array([g.reserve for g in center.groups], dtype=np.int64),
         )
 
     @property

@@ -190,9 +190,10 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
     )
     groups, queues = routing.shape
     delay, factor, priority = routing.delay, routing.factor, routing.priority
-    chat, speed, deferred = routing.chat, routing.speed, routing.deferred
+    chat, speed, deferred, reserve = routing.chat, routing.speed, routing.deferred, routing.reserve
     assert chat is not None
     assert deferred is not None
+    assert reserve is not None
     assert speed is not None
     slots = [routing.sessions(g) for g in range(groups)]
     members = [np.flatnonzero(routing.group_of == g) for g in range(groups)]
@@ -203,6 +204,7 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
     waiting: list[deque[int]] = [deque() for _ in range(queues)]
     # per group, idle agents as (idle since, agent, [wake event, still idle]): longest idle first
     idle: list[list[tuple[float, int, list]]] = [[] for _ in range(groups)]
+    n_idle = np.zeros(groups, dtype=np.int64)  # the entries of idle still idle (rule 11)
     logged: list[tuple[float, float]] = []
     logged_agent: list[int] = []
     # per queue: contacts waiting, the integral over time, and its last change
@@ -259,9 +261,10 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
         while heap and not heap[0][2][1]:
             heapq.heappop(heap)
         j, token = -1, None
-        if heap:
+        if heap and (not deferred[q] or n_idle[g] > reserve[g]):
             _, j, token = heapq.heappop(heap)
             token[1] = False
+            n_idle[g] -= 1
         elif chat[q]:
             j = with_slot(g)
         if j < 0:
@@ -291,11 +294,14 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
     def pick(g: int, j: int, chat_only: bool = False, live_only: bool = False) -> int:
         """Answer the contact a freed agent ``j`` of group ``g`` takes now; -1: none (rule 3).
 
-        ``live_only``: past a closing time, no deferred item (rule 10).
+        ``live_only``: past a closing time, no deferred item (rule 10); nor while fewer
+        than the group's ``reserve`` other agents are idle (rule 11).
         """
         best, best_q = -1, -1
         for q in skills[g]:
-            if (chat_only and not chat[q]) or (live_only and deferred[q]):
+            if (chat_only and not chat[q]) or (
+                deferred[q] and (live_only or n_idle[g] < reserve[g])
+            ):
                 continue
             line = waiting[q]
             while line and status[line[0]] != WAITING:
@@ -368,9 +374,11 @@ def run_center_day(callers: Callers, agents: AgentWindows, routing: Routing) -> 
                         break
                     token = [env.event(), True]
                     heapq.heappush(idle[g], (env.now, j, token))
+                    n_idle[g] += 1
                     yield token[0] | env.timeout(off - env.now)
                     if not token[0].triggered:
                         token[1] = False
+                        n_idle[g] -= 1
                         break
                     i = token[0].value
                 if chat[queue_of[i]]:
