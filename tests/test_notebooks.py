@@ -17,6 +17,7 @@ def test_the_walkthroughs_are_bundled():
         "04_from_log_to_plan.ipynb",
         "05_monthly_business_review.ipynb",
         "06_multi_skill.ipynb",
+        "07_chat_and_email.ipynb",
     ]
 
 
