@@ -25,6 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from bench_center import cpu
 
 from staffing.center import Center
 from staffing.scenario import load_scenario
@@ -68,16 +69,6 @@ def setup(center: Center) -> _Setup:
         "fast",
         0.0,
     )
-
-
-def cpu(fn, repeat: int) -> float:
-    """Least CPU time of ``repeat`` calls [s]."""
-    best = np.inf
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        best = min(best, time.process_time() - start)
-    return best
 
 
 def main() -> None:

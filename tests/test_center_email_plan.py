@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from test_center_plan import write_flat
 
 from staffing.blending import email_work, live_load, refined_usable
 from staffing.callers import CallerBehaviour
@@ -135,9 +136,8 @@ starts = {{ from = "09:00", to = "11:00", every = "30min" }}
 
 
 def test_plan_of_voice_and_blended_email_meets_both_and_prices_the_email(tmp_path, capsys):
-    rows = "".join(f"{9 + h // 2:02d}:{30 * (h % 2):02d},{{}},{{}}\n" for h in range(8))
-    (tmp_path / "voice.csv").write_text("start,calls,aht\n" + rows.format(*[60, 240] * 8))
-    (tmp_path / "email.csv").write_text("start,calls,aht\n" + rows.format(*[20, 300] * 8))
+    write_flat(tmp_path / "voice.csv", 60, 240)
+    write_flat(tmp_path / "email.csv", 20, 300)
     (tmp_path / "s.toml").write_text(CENTER.format())
     assert main(["plan", str(tmp_path / "s.toml"), "--out", str(tmp_path / "out")]) == 0
     queues = pd.read_csv(tmp_path / "out" / "queues.csv").set_index("queue")

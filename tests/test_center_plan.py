@@ -393,10 +393,15 @@ starts = {{ from = "09:00", to = "11:00", every = "30min" }}
 """
 
 
+def write_flat(path: Path, calls: float, aht: float) -> None:
+    """A forecast CSV of 8 half-hours from 09:00 with the same calls and AHT in each."""
+    rows = "".join(f"{9 + h // 2:02d}:{30 * (h % 2):02d},{calls:g},{aht:g}\n" for h in range(8))
+    path.write_text("start,calls,aht\n" + rows)
+
+
 def test_a_chat_queue_is_planned_with_sessions_and_meets_its_target(tmp_path, capsys):
-    rows = "".join(f"{9 + h // 2:02d}:{30 * (h % 2):02d},{{}},{{}}\n" for h in range(8))
-    (tmp_path / "voice.csv").write_text("start,calls,aht\n" + rows.format(*[60, 240] * 8))
-    (tmp_path / "chat.csv").write_text("start,calls,aht\n" + rows.format(*[40, 480] * 8))
+    write_flat(tmp_path / "voice.csv", 60, 240)
+    write_flat(tmp_path / "chat.csv", 40, 480)
     (tmp_path / "s.toml").write_text(CHAT_CENTER.format())
     sc = load_scenario(tmp_path / "s.toml")
     need = center_requirements(sc.center)
