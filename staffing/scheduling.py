@@ -48,6 +48,7 @@ References
 """
 
 import math
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -57,7 +58,7 @@ from enum import Enum
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
 from staffing._checks import count, number
 from staffing.deferred import DeferredWork, Dues, fluid_plan, late_work
@@ -268,6 +269,47 @@ def _runs(indices: list[int]) -> list[list[int]]:
     return runs
 
 
+_interrupted = threading.Event()
+
+
+def solve_interrupted() -> bool:
+    """Tell whether Ctrl-C cut a shift solve short in this process.
+
+    HiGHS may then be left with threads that abort the interpreter's normal exit, so the
+    command line leaves at once instead (:func:`staffing.cli.main`).
+    """
+    return _interrupted.is_set()
+
+
+def _interruptible_milp(*args: object, **kwargs: object) -> OptimizeResult:
+    """Run :func:`scipy.optimize.milp` in a daemon thread and wait for it in short steps.
+
+    HiGHS releases the GIL while it solves but :func:`~scipy.optimize.milp` offers no way
+    to stop it, so a Ctrl-C during a long solve would wait for the solve's end. Waiting
+    here instead lets the interrupt reach the caller at once (DESIGN.md section 7: stop
+    within 1 s); the abandoned solve ends with the process (:func:`solve_interrupted`).
+    """
+    box: dict[str, object] = {}
+
+    def solve() -> None:
+        try:
+            box["result"] = milp(*args, **kwargs)
+        except BaseException as error:  # handed back to the waiting thread
+            box["error"] = error
+
+    worker = threading.Thread(target=solve, name="highs", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.05)
+    except KeyboardInterrupt:
+        _interrupted.set()
+        raise
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["result"]  # type: ignore[return-value]
+
+
 def schedule(
     requirement: ArrayLike,
     grid_start: ArrayLike,
@@ -437,7 +479,7 @@ def schedule(
         c_vec, a_mat, lo_rows, hi_rows, upper = _defer(
             deferred, dues, interval, penalty, _Reach(on, groups, off), n_int, programme
         )
-    solution = milp(
+    solution = _interruptible_milp(
         c_vec,
         constraints=LinearConstraint(a_mat, lo_rows, hi_rows),
         integrality=np.concatenate([np.ones(n_int), np.zeros(c_vec.size - n_int)]),

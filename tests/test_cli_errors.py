@@ -502,3 +502,33 @@ def test_bid_rerun_with_force_leaves_no_old_day_plans(tmp_path):
     new = {p.name for p in (tmp_path / "B").glob("plan_*")}
     assert len(new) == 1, f"old day plans left beside the new one: {sorted(new)}"
     assert (tmp_path / "B" / "notes.txt").read_text() == "mine\n"
+
+
+def test_ctrl_c_in_the_middle_of_a_shift_solve_stops_at_once(tmp_path):
+    """The care week's first round solves a week of shifts with email deadline rows for
+    several seconds: HiGHS runs in a thread, so Ctrl-C does not wait for it, and the
+    process leaves with 130 rather than aborting on the solver's threads."""
+    proc = subprocess.Popen(
+        [*CLI, "plan", SIMULATIONS / "care_week_plan.toml", "--out", "W"],
+        cwd=tmp_path,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(3.0)  # past the imports, into the first round's solves
+        sent = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+        stopped = time.monotonic() - sent
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == 130, (proc.returncode, err[-2000:])
+    assert stopped <= 1.5, f"stopped {stopped:.1f} s after Ctrl-C"
+    assert err.strip().splitlines()[-1] == "staffing: interrupted"
+    assert "Traceback" not in err + out
+    assert not (tmp_path / "W").exists()

@@ -413,6 +413,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("staffing: interrupted", file=sys.stderr)
+        solver = sys.modules.get("staffing.scheduling")
+        if solver is not None and solver.solve_interrupted():
+            # a shift solve cut short leaves HiGHS threads that abort the interpreter's
+            # normal exit: leave at once; the output folder was already cleaned up
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into a program that stopped reading (head)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
