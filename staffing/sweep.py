@@ -85,7 +85,8 @@ _FROM_DAY = {"repeats": "repeats", "redials": "redials", "returns outside": "ret
 
 QUEUE_COLUMNS = ("service level", "abandon rate", "cost per contact", "intervals missing a target")
 """Columns a center's table has per queue, after :data:`RESULT_COLUMNS`, named
-``<column>:<queue>`` (:func:`queue_column`)."""
+``<column>:<queue>`` (:func:`queue_column`). An email queue's ``service level`` is its
+share within deadline, its ``abandon rate`` 0 (items do not hang up)."""
 
 
 def queue_column(column: str, queue: str) -> str:
@@ -98,22 +99,24 @@ def _center_row(result: CenterPlanResult) -> dict[str, float]:
 
     As ``staffing plan`` reports a center: cost and paid hours of every group (shrinkage
     and overtime included, no fixed monthly costs), agents the shifts of the planned groups
-    (fixed ones are not scheduled), KPIs of the simulated ``all`` row, and queue-intervals
-    missing a target. Utilization is the groups' handle hours over their paid hours.
+    (fixed ones are not scheduled), KPIs of the simulated ``all`` row (the calls and chats),
+    contacts offered and cost per contact over every queue (email items included), and
+    queue-intervals missing a target. Utilization is the groups' handle hours over their paid hours.
     Contacts do not come back in a center's simulation: no repeats, redials or CSAT curve.
     """
     sc, best = result.scenario, result.best
     queues = best.simulation.queues.set_index("queue")
     pooled = queues.loc[ALL]
     paid = float(best.paid_hours.sum())
-    handled = float(pooled["answered"])
+    costs = result.costs().set_index("queue")
+    handled = float(costs.loc[ALL, "answered"])  # email items included
     row = {
         "agents": float(sum(s.headcount for k in best.schedules.values() for s in k.shifts)),
         "paid hours": paid,
         "FTE": fte(paid, sc.fte_hours_per_day, len(sc.forecast.days)),
         "cost": best.cost,
         "cost per contact": best.cost / handled if handled > 0 else math.nan,
-        "contacts offered": float(pooled["offered"]),
+        "contacts offered": float(queues.loc[list(result.center.queue_names), "offered"].sum()),
         "repeats": 0.0,
         "redials": 0.0,
         "returns outside": 0.0,
@@ -131,10 +134,14 @@ def _center_row(result: CenterPlanResult) -> dict[str, float]:
     row["cost per issue"] = row["cost per contact"]
     row["positions"] = float(positions(row["agents"], sc.shrinkage))
     row = {column: row[column] for column in RESULT_COLUMNS}
-    costs = result.costs().set_index("queue")
-    for q, name in enumerate(result.center.queue_names):
-        row[queue_column("service level", name)] = float(queues.loc[name, "service_level"])
-        row[queue_column("abandon rate", name)] = float(queues.loc[name, "abandon_rate"])
+    for q, queue in enumerate(result.center.queues):
+        name = queue.name
+        if queue.deferred:  # an email queue's service: its share within deadline
+            row[queue_column("service level", name)] = float(queues.loc[name, "within_deadline"])
+            row[queue_column("abandon rate", name)] = 0.0
+        else:
+            row[queue_column("service level", name)] = float(queues.loc[name, "service_level"])
+            row[queue_column("abandon rate", name)] = float(queues.loc[name, "abandon_rate"])
         row[queue_column("cost per contact", name)] = float(costs.loc[name, "cost_per_contact"])
         row[queue_column("intervals missing a target", name)] = float(best.missing[q].sum())
     return row

@@ -15,11 +15,14 @@ from staffing.center import Center, Group, Queue
 from staffing.cli import main
 from staffing.deferred import DeferredWork
 from staffing.forecast import Forecast
+from staffing.report.whatif_report import display
 from staffing.requirements import ServiceTargets
+from staffing.scenario import load_scenario
 from staffing.scheduling import schedule
 from staffing.shifts import ShiftPattern
 from staffing.simulation import Grid
 from staffing.simulation.center_run import simulate_center
+from staffing.sweep import run_sweep
 
 
 def day(calls, aht, start="2026-03-02T08:00") -> Forecast:
@@ -149,3 +152,19 @@ def test_plan_of_voice_and_blended_email_meets_both_and_prices_the_email(tmp_pat
     assert channels.loc["email", "handled"] == pytest.approx(20 + 8 * 20, abs=25)
     out = capsys.readouterr().out
     assert "within deadline" in out
+
+
+def test_whatif_of_the_email_volume_counts_its_items_and_its_deadline(tmp_path):
+    write_flat(tmp_path / "voice.csv", 60, 240)
+    write_flat(tmp_path / "email.csv", 20, 300)
+    (tmp_path / "s.toml").write_text(CENTER.format())
+    result = run_sweep(load_scenario(tmp_path / "s.toml"), {"volume:email": [1.0, 1.5]}, workers=1)
+    table = result.table
+    # contacts offered count the items: 8 x 60 calls, 20 items waiting at the start and
+    # 8 x 20 arriving (x 1.5 in the second variant): Poisson draws, within a few per cent
+    assert table["contacts offered"].iloc[0] == pytest.approx(480 + 20 + 160, rel=0.05)
+    assert table["contacts offered"].iloc[1] == pytest.approx(480 + 20 + 240, rel=0.05)
+    assert table["cost"].iloc[1] >= table["cost"].iloc[0]
+    shown = display(result)
+    assert "in deadline email" in shown.columns
+    assert not shown.map(lambda v: "nan" in str(v)).any().any()

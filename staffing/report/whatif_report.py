@@ -89,15 +89,24 @@ def _queues(result: SweepResult) -> tuple[str, ...]:
 def display(result: SweepResult) -> pd.DataFrame:
     """Format the table for a terminal: short headers, values in their units.
 
-    A center's table ends with each queue's simulated service level (``SL <queue>``).
+    A center's table ends with each queue's simulated service level (``SL <queue>``; an
+    email queue's share within deadline, ``in deadline <queue>``).
     """
     frame = pd.DataFrame(_keys_text(result))
     for column, title, spec in _shown(result):
         frame[title] = [format(v, spec) for v in result.table[column]]
     for queue in _queues(result):
         values = result.table[queue_column("service level", queue)]
-        frame[f"SL {queue}"] = [format(v, ".1%") for v in values]
+        frame[_sl_title(result, queue)] = [format(v, ".1%") for v in values]
     return frame
+
+
+def _sl_title(result: SweepResult, queue: str) -> str:
+    """Return the title of a queue's service column: ``SL <queue>``, or within deadline."""
+    center = result.scenario.center
+    assert center is not None
+    deferred = center.queues[center.queue_names.index(queue)].deferred
+    return f"in deadline {queue}" if deferred else f"SL {queue}"
 
 
 def headlines(result: SweepResult) -> list[str]:
@@ -240,7 +249,7 @@ def _queue_lines(result: SweepResult) -> list[str]:
     specs = {}
     for queue in queues:
         for column, title, spec in (
-            ("service level", f"SL {queue}", ".1%"),
+            ("service level", _sl_title(result, queue), ".1%"),
             ("abandon rate", f"abandoned {queue}", ".1%"),
             ("cost per contact", f"cost/contact {queue}", ",.2f"),
             ("intervals missing a target", f"missing {queue}", ",.0f"),
