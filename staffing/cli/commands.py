@@ -356,8 +356,7 @@ def _simulate_scenario(args: argparse.Namespace) -> int:
             write_simulation_summary(result, scenario, stage)
     days = len(result.days["day"].unique())
     print(
-        (f"{replications} simulated days" if days == 1 else f"{replications} runs of {days} days")
-        + f", seed {seed}: {len(center.queues)} queues, "
+        f"{term.runs(replications, days)}, seed {seed}: {len(center.queues)} queues, "
         f"{len(center.groups)} groups (95% confidence half-widths after ±)"
     )
     print(term.render(*term.queue_rows(result)))

@@ -30,6 +30,7 @@ from staffing.report.center_report import channel_section, write_center_report
 from staffing.report.charts import plot_coverage
 from staffing.report.output import CENTER_PLAN_FILES
 from staffing.report.tables import STATUS_MARKS, markdown_table
+from staffing.report.terminal import runs
 from staffing.shifts import write_shifts
 
 FILES = CENTER_PLAN_FILES[:4]
@@ -194,7 +195,8 @@ def summary(result: CenterPlanResult) -> str:
         lines += [scenario.description, ""]
     lines += [
         f"{len(center.queues)} queues, {len(center.groups)} groups; round {best.number} kept of "
-        f"{len(result.rounds)}, {scenario.simulation.replications} simulated days each "
+        f"{len(result.rounds)}, "
+        f"{runs(scenario.simulation.replications, len(scenario.forecast.days))} each "
         f"(seed {scenario.simulation.seed}). "
         + (
             "**Every queue meets its targets in every interval.**"

@@ -37,6 +37,11 @@ def _defined(value: float) -> bool:
     return value is not None and math.isfinite(float(value))
 
 
+def runs(replications: int, days: int) -> str:
+    """Say how many times the horizon was simulated: ``20 simulated days`` or weeks of it."""
+    return f"{replications} simulated days" if days == 1 else f"{replications} runs of {days} days"
+
+
 def pct(value: float) -> str:
     """Format a share as a percentage, one decimal (``0.8123`` -> ``81.2%``), else a dash."""
     return f"{100 * value:.1f}%" if _defined(value) else DASH
@@ -523,7 +528,8 @@ def center_plan_summary(result: "CenterPlanResult") -> str:
     gain = f" ({(dedicated - pooled) / dedicated:.1%})" if dedicated > 0 else ""
     lines = [
         f"{sc.name}: round {best.number} kept of {len(result.rounds)} "
-        f"({sc.simulation.replications} simulated days each, seed {sc.simulation.seed}; "
+        f"({runs(sc.simulation.replications, len(sc.forecast.days))} each, seed "
+        f"{sc.simulation.seed}; "
         "95% confidence half-widths after ±)",
         render(*queue_rows(best.simulation)),
         "",
