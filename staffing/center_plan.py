@@ -17,11 +17,11 @@ center by Erlang, split it among the groups, schedule each group, and refine by 
    - the split among groups (the *split rule*). A queue's **home group** is, among the
      groups serving it, the one with the queue earliest in its skills, then one taking it
      without ``overflow_after`` delay, then the first in file order. A group's **home load**
-     is the offered load of the queues it is home to [Erlangs]; the load of a queue
-     that several groups serve first, without delay, is shared equally among them. Groups with fixed
-     ``agents`` keep them; the component's other groups share ``N`` less those fixed agents
-     in proportion to their home loads, rounded to whole agents by largest remainders
-     (ties to the first group in file order), so the shares add up to the pooled
+     is the offered load of the queues it is home to [Erlangs]; the load of a queue that
+     several groups serve first, without delay, is shared equally among them. Groups with
+     fixed ``agents`` keep them; the component's other groups share ``N`` less those fixed
+     agents in proportion to their home loads, rounded to whole agents by largest
+     remainders (ties to the first group in file order), so the shares add up to the pooled
      requirement (all groups share it equally in an interval where none has a home load).
      A group is finally given at least the requirement of the queues only it serves,
      sized as a pool by the same rule: no split leaves a queue nobody else can answer
@@ -53,6 +53,16 @@ center by Erlang, split it among the groups, schedule each group, and refine by 
    requirement in the intervals that missed. The round kept is the cheapest one with no
    queue missing a target in any interval, else the one with fewest missing
    queue-intervals (then the cheapest).
+
+Chat and email: a chat queue counts in a pool by its handle time per agent at full
+concurrency (:func:`_agent_aht`), and alone by :func:`staffing.erlang.chat_required_agents`.
+Email queues are no part of the Erlang pools (:func:`components`): their work is shared
+among the groups that serve them and each group's schedule must fit its share by the
+deadline in the time its calls and chats leave (:mod:`staffing.blending`,
+:class:`staffing.deferred.DeferredWork`). An email queue is judged per day; where a day's
+items fall due late more often than ``within_deadline`` allows, the next round gives email
+a smaller usable share of that free time, while the calls it delayed raise their groups as
+above.
 
 Costs: each group's paid hours (its schedule's, divided by ``1 - shrinkage``, plus the
 simulated overtime of contacts finishing after a shift or into a break) at its marginal
@@ -849,11 +859,12 @@ def _dedicated(
     for q, queue in enumerate(center.queues):
         name = queue.name
         group = center.groups[need.home[q]]
-        alone = (
+        n = need.queues.shape[1]
+        alone = (  # email: the items by their deadline, and nothing else to do
             email_work(
                 replace(center, queues=(queue,), groups=(_only(group, name),)),
-                need.queues[[q]] * 0,
-                np.zeros((1, need.queues.shape[1])),
+                np.zeros((1, n), dtype=np.int64),
+                np.zeros((1, n)),
                 {},
             )
             if queue.deferred
