@@ -152,6 +152,10 @@ def test_plan_of_voice_and_blended_email_meets_both_and_prices_the_email(tmp_pat
     assert channels.loc["email", "handled"] == pytest.approx(20 + 8 * 20, abs=25)
     out = capsys.readouterr().out
     assert "within deadline" in out
+    summary = (tmp_path / "out" / "summary.md").read_text()
+    assert "| email | within deadline | 90.0%" in summary
+    assert "Usable share in the round kept: email " in summary
+    assert "Blended without a reserve: blended." in summary
 
 
 def test_whatif_of_the_email_volume_counts_its_items_and_its_deadline(tmp_path):

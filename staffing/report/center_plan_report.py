@@ -295,7 +295,41 @@ def summary(result: CenterPlanResult) -> str:
             "queue to raise (its groups have fixed agents).",
             "",
         ]
-    return "\n".join(lines)
+    return "\n".join(lines + _blending_lines(result))
+
+
+def _blending_lines(result: CenterPlanResult) -> list[str]:
+    """Say how email was blended: usable share per round, and groups without a reserve."""
+    center = result.center
+    emails = [q.name for q in center.queues if q.deferred]
+    if not emails:
+        return []
+    lines = [
+        "## Email",
+        "",
+        "Each group serving email fits its share of the items by their deadline in the time "
+        "its calls and chats leave (the deadline constraint of its schedule); where a day's "
+        "items came late, the next round gave email a smaller usable share of that time. "
+        "Usable share in the round kept: "
+        + ", ".join(f"{name} {result.best.usable.get(name, 1.0):.0%}" for name in emails)
+        + ".",
+        "",
+    ]
+    bare = [
+        g.name
+        for g in center.groups
+        if not g.reserve
+        and {center.queues[center.queue_names.index(s)].deferred for s in g.skills} == {True, False}
+    ]
+    if bare:
+        lines += [
+            f"Blended without a reserve: {', '.join(bare)}. An agent takes an item whenever no "
+            "call or chat waits, so the next call may wait for the item in hand; a group's "
+            "`reserve = N` keeps N agents idle for calls before any takes email, often the "
+            "cheaper plan (notebook 07_chat_and_email).",
+            "",
+        ]
+    return lines
 
 
 def _fmt(key: str, value: float) -> str:
