@@ -113,7 +113,6 @@ def deferred_sums(
             day_met,
         )
     )
-    # the last day's end is the horizon's end, not midnight, when the grid stops earlier
     return DeferredSums(waiting.astype(float), oldest.astype(float), due, met, days)
 
 
