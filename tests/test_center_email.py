@@ -256,3 +256,26 @@ def test_enough_blended_agents_meet_the_deadline_and_too_few_do_not():
     days = short.deferred_days
     assert days["backlog_end"].iloc[0] > 50
     assert days["oldest_age_max"].iloc[1] > 4 * 3600  # items of the day before still wait
+
+
+def test_a_center_of_email_only_has_an_email_row_all():
+    office = Center(
+        (
+            Queue(
+                "email",
+                _forecast(np.full(24, 20.0), aht=300.0),
+                channel="email",
+                deadline=7200.0,
+                backlog=10,
+                targets=ServiceTargets(service_level=None, within_deadline=0.9),
+            ),
+        ),
+        (Group("office", ("email",), agents=4),),
+    )
+    result = simulate_center(office, replications=3, seed=1)
+    rows = result.queues.set_index("queue")
+    assert rows.loc["all", "channel"] == "email"
+    assert rows.loc["all", "abandoned"] == 0
+    assert np.isnan(rows.loc["all", "service_level"])
+    assert rows.loc["all", "within_deadline"] == rows.loc["email", "within_deadline"]
+    assert 0 < rows.loc["all", "within_deadline"] <= 1

@@ -94,11 +94,16 @@ def display(result: SweepResult) -> pd.DataFrame:
     """
     frame = pd.DataFrame(_keys_text(result))
     for column, title, spec in _shown(result):
-        frame[title] = [format(v, spec) for v in result.table[column]]
+        frame[title] = [_shown_value(v, spec) for v in result.table[column]]
     for queue in _queues(result):
         values = result.table[queue_column("service level", queue)]
-        frame[_sl_title(result, queue)] = [format(v, ".1%") for v in values]
+        frame[_sl_title(result, queue)] = [_shown_value(v, ".1%") for v in values]
     return frame
+
+
+def _shown_value(value: float, spec: str) -> str:
+    """Format a value for the terminal; an undefined one (NaN) as a dash, never ``nan``."""
+    return format(value, spec) if np.isfinite(value) else "—"
 
 
 def _sl_title(result: SweepResult, queue: str) -> str:

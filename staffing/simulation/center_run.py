@@ -31,7 +31,8 @@ share within deadline (:mod:`staffing.simulation.backlog`); in ``queues``, an em
 backlog), its ``asa`` the mean time to the start of handling, and its service level and
 abandonment, which do not apply, are empty; ``within_deadline`` is its own column. The row
 ``all`` is over the contacts of the live channels (voice and chat) when the center has
-any, so that email items do not dilute the callers' service level.
+any, so that email items do not dilute the callers' service level; in a center of email
+queues only, it is an email row over all their items.
 
 References
 ----------
@@ -618,6 +619,10 @@ def _tables(setup: _Setup, reduced: list[_Reduced], keep_records: bool, reps: li
     if within:
         queues = _deferred_rows(queues, within, per_queue_reps)
         email = list(within)
+        if all(q.deferred for q in center.queues):  # the row all is email items too
+            queues = _deferred_rows(queues, {ALL: _pooled_within(reduced)}, per_queue_reps)
+            queues.loc[queues["queue"] == ALL, "channel"] = "email"
+            email.append(ALL)
         for frame in (intervals, days):
             rows = frame["queue"].isin(email)
             for k in _NOT_DEFERRED:
@@ -677,13 +682,21 @@ _NOT_DEFERRED = ("service_level", "abandon_rate")
 """KPIs of callers on the line, which do not apply to email items (left empty for them)."""
 
 
+def _pooled_within(reduced: list[_Reduced]) -> FloatArray:
+    """Each replication's share within deadline over every email queue's items due."""
+    due = np.array([sum(d.due.sum() for d in r.deferred.values()) for r in reduced])
+    met = np.array([sum(d.in_time.sum() for d in r.deferred.values()) for r in reduced])
+    return _ratio(met, due)
+
+
 def _deferred_rows(
     queues: pd.DataFrame, within: dict[str, FloatArray], reps: dict[str, dict[str, FloatArray]]
 ) -> pd.DataFrame:
     """Email rows of ``queues``: no abandonment or service level; ``within_deadline`` added."""
     queues = queues.copy()
-    queues["within_deadline"] = np.nan
-    queues["within_deadline_hw"] = np.nan
+    if "within_deadline" not in queues:
+        queues["within_deadline"] = np.nan
+        queues["within_deadline_hw"] = np.nan
     for name, values in within.items():
         row = queues["queue"] == name
         mean, half = kpis.confidence(values)
