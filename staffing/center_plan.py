@@ -562,13 +562,11 @@ def misses(center: Center, result: CenterResult) -> BoolArray:
             day = pd.to_datetime(rows["start"]).dt.strftime("%Y-%m-%d").to_numpy()
             out.append(np.isin(day, late.to_numpy()) & (rows["due"].to_numpy() > 0))
             continue
-        else:
-            rows = table[table["queue"] == queue.name]
-            due = rows["offered"].to_numpy() > 0
+        rows = table[table["queue"] == queue.name]
         miss = np.zeros(len(rows), dtype=bool)
         for t in queue.targets.given():
             miss |= t.missed(rows[t.kpi].to_numpy(dtype=float))
-        out.append(miss & due)
+        out.append(miss & (rows["offered"].to_numpy() > 0))
     return np.array(out, dtype=bool).reshape(len(center.queues), center.forecast.n_intervals)
 
 
