@@ -692,7 +692,11 @@ def _pooled_within(reduced: list[_Reduced]) -> FloatArray:
 def _deferred_rows(
     queues: pd.DataFrame, within: dict[str, FloatArray], reps: dict[str, dict[str, FloatArray]]
 ) -> pd.DataFrame:
-    """Email rows of ``queues``: no abandonment or service level; ``within_deadline`` added."""
+    """Email rows of ``queues``: no abandonment or service level; ``within_deadline`` added.
+
+    Each queue's replications in ``reps`` gain their ``within_deadline`` values too (what
+    :meth:`CenterResult.kpi` reads).
+    """
     queues = queues.copy()
     if "within_deadline" not in queues:
         queues["within_deadline"] = np.nan
