@@ -99,7 +99,7 @@ def email_work(
         if not queue.deferred or queue.deadline is None:
             continue
         fc = queue.forecast
-        mean = float(np.sum(fc.calls * fc.aht) / np.sum(fc.calls)) if fc.calls.sum() else 0.0
+        mean = queue.backlog_aht
         serving = [g for g, group in enumerate(center.groups) if queue.name in group.skills]
         total = float(np.sum(fc.calls * fc.aht)) + queue.backlog * mean
         weight = np.array(

@@ -146,6 +146,16 @@ class Queue:
         """Whether the queue's items wait in a backlog (email) rather than on the line."""
         return self.channel == "email"
 
+    @property
+    def backlog_aht(self) -> float:
+        """Handle time of a starting backlog item [s]: the forecast's calls-weighted AHT.
+
+        With no calls at all, the forecast's largest AHT (0 if it has none).
+        """
+        fc = self.forecast
+        work = float(np.sum(fc.calls * fc.aht))
+        return work / float(np.sum(fc.calls)) if work > 0 else float(np.max(fc.aht, initial=0.0))
+
     def _check_deferred(self) -> None:
         """Check ``deadline``, ``backlog`` and ``within_deadline`` (email only)."""
         if not self.deferred:
@@ -168,6 +178,11 @@ class Queue:
         b = self.backlog
         if isinstance(b, bool) or not isinstance(b, int) or b < 0:
             raise InputError(f"backlog = {b!r}; items waiting at the start: a whole number >= 0")
+        if b and not self.backlog_aht > 0:
+            raise InputError(
+                f"backlog = {b} but the forecast gives no handle time (aht) to work it; give "
+                "aht > 0 where calls > 0"
+            )
         if self.patience is not None or self.callers.patience is not None:
             raise InputError(
                 "patience: email items do not hang up; remove patience (and the forecast's "

@@ -14,6 +14,7 @@ import pytest
 from staffing.center import Center, Group, Queue
 from staffing.errors import InputError
 from staffing.forecast import Forecast
+from staffing.requirements import ServiceTargets
 from staffing.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -281,6 +282,9 @@ def _forecast(calls, start="2026-03-03T08:00"):
     return Forecast(start=starts, calls=calls, aht=np.full(calls.size, 180.0), interval=1800)
 
 
+WITHIN = ServiceTargets(service_level=None, within_deadline=0.9)
+
+
 def test_center_checks_in_code_name_the_value():
     q = Queue("a", _forecast([10, 10]))
     with pytest.raises(InputError, match="choose one of voice, chat, email"):
@@ -289,6 +293,12 @@ def test_center_checks_in_code_name_the_value():
         Queue("b", _forecast([1]), channel="email")
     with pytest.raises(InputError, match="deadline: for email queues only"):
         Queue("b", _forecast([1]), deadline=3600.0)
+    # a starting backlog needs a handle time: the forecast's calls-weighted AHT
+    no_aht = replace(_forecast([0, 0]), aht=np.zeros(2))
+    with pytest.raises(InputError, match="backlog = 5 but the forecast gives no handle time"):
+        Queue("e", no_aht, channel="email", deadline=3600.0, backlog=5, targets=WITHIN)
+    mail = Queue("e", _forecast([10, 30]), channel="email", deadline=3600.0, targets=WITHIN)
+    assert mail.backlog_aht == 180.0
     # a voice queue rebuilt with dataclasses.replace (what-if variants) checks again and passes
     assert replace(q, priority=2).session_speed == (1.0,)
     with pytest.raises(InputError, match="max_sessions: for chat queues only"):

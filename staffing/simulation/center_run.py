@@ -24,7 +24,8 @@ speed, handle time times the group's factor.
 Email queues (``channel = "email"``, deferred work; rule 10 of ``Routing``): their items
 never hang up and are worked when no live contact waits; the horizon is one run, so the
 backlog carries over from day to day. A queue's ``backlog`` items are drawn after its
-other items, arriving at the horizon's start with handle times of the queue's mean AHT.
+other items, arriving at the horizon's start with handle times of mean
+:attr:`staffing.center.Queue.backlog_aht`.
 ``backlog`` and ``deferred_days`` tabulate the backlog, the oldest item's age and the
 share within deadline (:mod:`staffing.simulation.backlog`); in ``queues``, an email row's
 ``answered`` is the items handled (``abandoned``: 0; ``offered`` counts the starting
@@ -360,15 +361,7 @@ def _draw(setup: _Setup, rng: np.random.Generator) -> Callers:
 
 def _with_backlog(callers: Callers, queue: Queue, grid: Grid, rng: np.random.Generator) -> Callers:
     """Put ``queue.backlog`` items, arriving at the horizon's start, before the day's items."""
-    fc = queue.forecast
-    work = float(np.sum(fc.calls * fc.aht))
-    mean = work / float(np.sum(fc.calls)) if work > 0 else float(np.max(fc.aht, initial=0.0))
-    if not mean > 0:
-        raise InputError(
-            f"queue {queue.name!r}: backlog = {queue.backlog} but its forecast gives no handle "
-            "time (aht) to work it; give aht > 0 where calls > 0"
-        )
-    b = queue.backlog
+    b, mean = queue.backlog, queue.backlog_aht
     return Callers(
         np.concatenate([np.full(b, grid.start[0]), callers.arrival]),
         np.concatenate([mean * queue.callers.handle_shape().unit(rng, b), callers.handle]),
